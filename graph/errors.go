@@ -1,0 +1,64 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// PresentError is the one place where errors become GraphQL errors. A
+// credit.Error keeps its message and gets its code in extensions.code (and
+// the input field in extensions.field); gqlgen's own parse and validation
+// errors pass through; anything else is logged with its path and shown as
+// "internal error", so SQL, hosts and stack traces never reach a client.
+func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var ce *credit.Error
+		if errors.As(err, &ce) {
+			gerr := gqlerror.WrapPath(pathOf(ctx, err), err)
+			gerr.Message = ce.Error()
+			gerr.Extensions = map[string]any{"code": string(ce.Code)}
+			if ce.Field != "" {
+				gerr.Extensions["field"] = ce.Field
+			}
+			return gerr
+		}
+		var gerr *gqlerror.Error
+		if errors.As(err, &gerr) && gerr.Err == nil {
+			// Produced by gqlgen itself (parse, validation, complexity): safe.
+			return gerr
+		}
+		path := pathOf(ctx, err)
+		log.ErrorContext(ctx, "internal error", "path", path.String(), "err", err)
+		return &gqlerror.Error{
+			Message:    "internal error",
+			Path:       path,
+			Extensions: map[string]any{"code": string(credit.Internal)},
+		}
+	}
+}
+
+// pathOf returns the field path of err, or of the field being resolved.
+func pathOf(ctx context.Context, err error) ast.Path {
+	var gerr *gqlerror.Error
+	if errors.As(err, &gerr) && gerr.Path != nil {
+		return gerr.Path
+	}
+	return graphql.GetPath(ctx)
+}
+
+// Recover turns a panic in a resolver into an internal error, logged with
+// its value; the server keeps serving.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "path", graphql.GetPath(ctx).String(), "panic", fmt.Sprint(v))
+		return errors.New("panic")
+	}
+}

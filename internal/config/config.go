@@ -1,0 +1,89 @@
+// Package config reads the hub's configuration from the environment. There
+// are no globals: Load returns a value that main passes down.
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Config is everything the hub reads from its environment.
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection string (DATABASE_URL).
+	DatabaseURL string
+	// DBMaxConns caps the PostgreSQL pool (DB_MAX_CONNS). Small on purpose:
+	// on two cores a few connections outrun many.
+	DBMaxConns int
+	// RedisURL is the Redis connection string (REDIS_URL).
+	RedisURL string
+	// ListenAddr is where serve listens (LISTEN_ADDR).
+	ListenAddr string
+	// Env is "development" or "production" (CREDITHUB_ENV); production turns
+	// introspection off for everyone but ADMIN.
+	Env string
+	// RequestTimeout bounds each GraphQL request (REQUEST_TIMEOUT).
+	RequestTimeout time.Duration
+}
+
+// Defaults that work on a developer machine set up by `make run`.
+const (
+	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/credithub?sslmode=disable"
+	DefaultRedisURL    = "redis://127.0.0.1:6379/0"
+	DefaultListenAddr  = "127.0.0.1:8080"
+)
+
+// Load reads the configuration through getenv (os.Getenv in main, a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL: or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		RedisURL:    or(getenv("REDIS_URL"), DefaultRedisURL),
+		ListenAddr:  or(getenv("LISTEN_ADDR"), DefaultListenAddr),
+		Env:         or(getenv("CREDITHUB_ENV"), "development"),
+	}
+	var err error
+	if c.DBMaxConns, err = intVar(getenv, "DB_MAX_CONNS", 4); err != nil {
+		return c, err
+	}
+	if c.RequestTimeout, err = durationVar(getenv, "REQUEST_TIMEOUT", 10*time.Second); err != nil {
+		return c, err
+	}
+	if c.Env != "development" && c.Env != "production" {
+		return c, fmt.Errorf("CREDITHUB_ENV must be development or production, got %q", c.Env)
+	}
+	return c, nil
+}
+
+// Production reports whether the hub runs in production mode.
+func (c Config) Production() bool { return c.Env == "production" }
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func intVar(getenv func(string) string, name string, def int) (int, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s must be a positive integer, got %q", name, v)
+	}
+	return n, nil
+}
+
+func durationVar(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s must be a positive duration such as 10s, got %q", name, v)
+	}
+	return d, nil
+}

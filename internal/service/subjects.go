@@ -1,0 +1,86 @@
+package service
+
+import (
+	"context"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// Subject returns the subject with the code a user typed in field "code":
+// nil for a valid code that is not registered, BAD_USER_INPUT naming the
+// rule for an invalid one. A well-formed code that fails only its checksum
+// is found if a department registered it (legacy codes), else rejected.
+func (s *Service) Subject(ctx context.Context, code string) (*credit.Subject, error) {
+	lc, err := credit.ParseLookupCode("code", code)
+	if err != nil {
+		return nil, err
+	}
+	subj, err := s.db.SubjectByCode(ctx, lc.Code)
+	switch {
+	case credit.CodeOf(err) == credit.NotFound && lc.ChecksumOnly:
+		return nil, lc.Err
+	case credit.CodeOf(err) == credit.NotFound:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return &subj, nil
+}
+
+// SubjectPage is one page of a subject search.
+type SubjectPage struct {
+	Subjects    []credit.Subject
+	HasNextPage bool
+	Filter      credit.SubjectFilter
+}
+
+// Subjects searches subjects by f, ordered by code. Errors: BAD_USER_INPUT
+// for a page size over MaxPageSize, a foreign cursor or a malformed filter.
+func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit.Page) (SubjectPage, error) {
+	if err := checkFirst("first", p.First); err != nil {
+		return SubjectPage{}, err
+	}
+	after, err := decodeSubjectCursor("after", p.After)
+	if err != nil {
+		return SubjectPage{}, err
+	}
+	if f, err = s.checkFilter(f); err != nil {
+		return SubjectPage{}, err
+	}
+	subjects, err := s.db.Subjects(ctx, f, after, p.First+1)
+	if err != nil {
+		return SubjectPage{}, err
+	}
+	page := SubjectPage{Subjects: subjects, Filter: f}
+	if len(subjects) > p.First {
+		page.Subjects, page.HasNextPage = subjects[:p.First], true
+	}
+	return page, nil
+}
+
+// CountSubjects counts the subjects a (checked) filter matches.
+func (s *Service) CountSubjects(ctx context.Context, f credit.SubjectFilter) (int, error) {
+	return s.db.CountSubjects(ctx, f)
+}
+
+func (s *Service) checkFilter(f credit.SubjectFilter) (credit.SubjectFilter, error) {
+	if f.District != "" && !isDigits(f.District, 6) {
+		return f, credit.FieldErrorf("filter.district", "must be a six-digit administrative division code such as 210602, got %q", f.District)
+	}
+	if f.ListStatus != "" && f.ListedOn.IsZero() {
+		f.ListedOn = s.Today()
+	}
+	return f, nil
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

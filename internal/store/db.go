@@ -1,0 +1,143 @@
+// Package store keeps credit data in PostgreSQL through sqlx and lib/pq. SQL
+// is hand-written, one file per aggregate, next to the method that runs it.
+// It is the only package that sees driver errors: it translates "no rows"
+// and constraint violations into credit errors and wraps the rest.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// DB runs statements on a pool or, inside InTx, on one transaction. The same
+// methods work in both places.
+type DB struct {
+	pool  *sqlx.DB
+	ext   ext
+	stats *stats
+}
+
+// ext is what both *sqlx.DB and *sqlx.Tx offer.
+type ext interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+type stats struct{ statements atomic.Int64 }
+
+// Open connects to PostgreSQL with at most maxConns connections. On two cores
+// a small pool beats a large one (NOTES.md): requests queue in Go instead of
+// fighting over CPUs inside PostgreSQL.
+func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
+	pool, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if maxConns < 1 {
+		maxConns = 1
+	}
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &DB{pool: pool, ext: pool, stats: &stats{}}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.pool.Close() }
+
+// SQL returns the underlying *sql.DB, for migrations and COPY.
+func (db *DB) SQL() *sql.DB { return db.pool.DB }
+
+// Statements returns how many statements this DB (and its transactions) has
+// run; tests use it to prove that a query's statement count does not grow
+// with its result.
+func (db *DB) Statements() int64 { return db.stats.statements.Load() }
+
+// InTx runs fn in one transaction: committed if fn returns nil, rolled back
+// otherwise. Nested calls run in the outer transaction.
+func (db *DB) InTx(ctx context.Context, fn func(*DB) error) error {
+	if _, inTx := db.ext.(*sqlx.Tx); inTx {
+		return fn(db)
+	}
+	tx, err := db.pool.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&DB{pool: db.pool, ext: tx, stats: db.stats}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
+
+func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
+	db.stats.statements.Add(1)
+	return translate(db.ext.GetContext(ctx, dest, query, args...))
+}
+
+func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
+	db.stats.statements.Add(1)
+	return translate(db.ext.SelectContext(ctx, dest, query, args...))
+}
+
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.stats.statements.Add(1)
+	res, err := db.ext.ExecContext(ctx, query, args...)
+	return res, translate(err)
+}
+
+// constraintErrors names the unique constraints whose violation is the
+// caller's doing, with the message the caller sees.
+var constraintErrors = map[string]string{
+	"subjects_code_key":         "a subject with this code already exists",
+	"licences_decision_key":     "this authority already has a licence with this decision number",
+	"penalties_decision_key":    "this authority already has a penalty with this decision number",
+	"list_entries_decision_key": "this department already has a list entry with this decision number",
+	"key_persons_unique_key":    "this person already holds this role in this organisation from this date",
+	"measures_code_version_key": "this measure version already exists",
+	"tax_credit_grades_pkey":    "this subject already has a tax credit grade for this year",
+	"departments_pkey":          "a department with this code already exists",
+}
+
+// translate maps driver errors to credit errors where the caller can act on
+// them, and wraps everything else.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return credit.Errorf(credit.NotFound, "not found")
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code.Name() {
+		case "unique_violation":
+			if msg, ok := constraintErrors[pqErr.Constraint]; ok {
+				return credit.Errorf(credit.Conflict, "%s", msg)
+			}
+			return credit.Errorf(credit.Conflict, "conflicts with an existing record")
+		case "foreign_key_violation":
+			return credit.Errorf(credit.BadUserInput, "refers to a record that does not exist (%s)", pqErr.Constraint)
+		case "check_violation":
+			return credit.Errorf(credit.BadUserInput, "breaks the rule %s", pqErr.Constraint)
+		case "query_canceled":
+			return credit.Errorf(credit.Unavailable, "the request took too long and was cancelled")
+		}
+	}
+	return fmt.Errorf("store: %w", err)
+}

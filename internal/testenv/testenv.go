@@ -1,0 +1,198 @@
+// Package testenv gives each test a real, migrated PostgreSQL database of
+// its own, and a Redis key prefix of its own, so that tests run in parallel
+// against the real services and never see each other's data.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/credithub/credithub/internal/store"
+	"github.com/credithub/credithub/migrations"
+)
+
+// ServerURL is the PostgreSQL server tests use (TEST_DATABASE_URL), with
+// any database name; make test sets nothing and gets the local server.
+func ServerURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+// DB returns a connection to a fresh database created for t from a migrated
+// template, dropped when t ends.
+func DB(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), NewDatabase(t), 4)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// NewDatabase creates a fresh migrated database for t and returns its URL.
+func NewDatabase(t testing.TB) string {
+	t.Helper()
+	templateOnce.Do(func() { templateName, templateErr = ensureTemplate() })
+	if templateErr != nil {
+		t.Fatalf("testenv: migrated template database: %v", templateErr)
+	}
+	admin := adminDB(t)
+	name := "credithub_test_" + randomSuffix()
+	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name) + ` TEMPLATE ` + pq.QuoteIdentifier(templateName)); err != nil {
+		t.Fatalf("testenv: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`); err != nil {
+			t.Errorf("testenv: drop database %s: %v", name, err)
+		}
+		admin.Close()
+	})
+	return withDatabase(ServerURL(), name)
+}
+
+func adminDB(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("postgres", ServerURL())
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return db
+}
+
+// ensureTemplate builds (once per migration set, shared by every test
+// process) a template database with every migration applied. Its name
+// carries a hash of the migrations, so a changed migration builds a new one.
+func ensureTemplate() (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	hash, err := migrationsHash()
+	if err != nil {
+		return "", err
+	}
+	name := "credithub_template_" + hash
+	admin, err := sql.Open("postgres", ServerURL())
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return "", fmt.Errorf("connect to %s: %w (is PostgreSQL running? make test starts it)", ServerURL(), err)
+	}
+	defer conn.Close()
+	// Test binaries of several packages run at once: one builds, the others wait.
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(4242)`); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(4242)`)
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if exists {
+		return name, nil
+	}
+	if err := dropStaleTemplates(ctx, conn); err != nil {
+		return "", err
+	}
+	building := name + "_building"
+	if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(building)+` WITH (FORCE)`); err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(building)+
+		` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`); err != nil {
+		return "", err
+	}
+	db, err := store.Open(ctx, withDatabase(ServerURL(), building), 1)
+	if err != nil {
+		return "", err
+	}
+	_, err = db.MigrateUp(ctx)
+	db.Close()
+	if err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+pq.QuoteIdentifier(building)+` RENAME TO `+pq.QuoteIdentifier(name)); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func dropStaleTemplates(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'credithub\_template\_%'`)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		stale = append(stale, n)
+	}
+	rows.Close()
+	for _, n := range stale {
+		if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(n)+` WITH (FORCE)`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func migrationsHash() (string, error) {
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		b, err := fs.ReadFile(migrations.FS, n)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12], nil
+}
+
+func withDatabase(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		panic(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return strings.ToLower(hex.EncodeToString(b))
+}
