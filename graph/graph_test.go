@@ -32,7 +32,11 @@ func newEnv(t *testing.T) *env {
 	t.Parallel()
 	db := testenv.DB(t)
 	svc := service.New(db, service.WithClock(func() time.Time { return today }))
-	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), h: graph.NewHandler(svc, graph.HandlerOptions{Introspection: true})}
+	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), h: graph.NewHandler(svc, graph.HandlerOptions{
+		Introspection: true,
+		// A wide batching window takes scheduler noise out of statement counts.
+		LoaderWait: 20 * time.Millisecond,
+	})}
 	e.f.Department(dept, "丹东市市场监督管理局")
 	return e
 }

@@ -22,6 +22,8 @@ type HandlerOptions struct {
 	Log           *slog.Logger
 	Introspection bool
 	Timeout       time.Duration
+	// LoaderWait is the dataloaders' batching window (DefaultLoaderWait if 0).
+	LoaderWait time.Duration
 }
 
 // NewHandler returns the GraphQL endpoint: gqlgen built with explicit
@@ -42,7 +44,10 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	srv.SetErrorPresenter(PresentError(opts.Log))
 	srv.SetRecoverFunc(Recover(opts.Log))
 
-	var h http.Handler = WithLoaders(svc, srv)
+	if opts.LoaderWait <= 0 {
+		opts.LoaderWait = DefaultLoaderWait
+	}
+	var h http.Handler = WithLoaders(svc, opts.LoaderWait, srv)
 	if opts.Timeout > 0 {
 		h = withTimeout(opts.Timeout, h)
 	}

@@ -11,10 +11,11 @@ import (
 	"github.com/credithub/credithub/internal/service"
 )
 
-// loaderWait is how long a loader gathers keys before it runs its batch.
-// gqlgen starts sibling fields within microseconds; a millisecond is enough
-// to gather a page of them without adding noticeable latency.
-const loaderWait = time.Millisecond
+// DefaultLoaderWait is how long a loader gathers keys before it runs its
+// batch. gqlgen starts sibling fields in goroutines within a fraction of a
+// millisecond; a short window gathers a page of them while adding little
+// latency to each level of nesting.
+const DefaultLoaderWait = 2 * time.Millisecond
 
 // pageKey is a subject's records page: loads with the same page arguments
 // batch into one statement.
@@ -46,8 +47,8 @@ type Loaders struct {
 }
 
 // NewLoaders builds a fresh set of loaders over svc for one request.
-func NewLoaders(svc *service.Service) *Loaders {
-	opt := dataloadgen.WithWait(loaderWait)
+func NewLoaders(svc *service.Service, wait time.Duration) *Loaders {
+	opt := dataloadgen.WithWait(wait)
 	return &Loaders{
 		Subject:      dataloadgen.NewMappedLoader(svc.SubjectsByIDs, opt),
 		KeyPersons:   dataloadgen.NewMappedLoader(svc.KeyPersonsByOrganizations, opt),
@@ -113,9 +114,9 @@ func bySince(ctx context.Context, keys []countKey, fetch func(context.Context, [
 type loadersKey struct{}
 
 // WithLoaders puts a fresh set of loaders into each request's context.
-func WithLoaders(svc *service.Service, next http.Handler) http.Handler {
+func WithLoaders(svc *service.Service, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, NewLoaders(svc))
+		ctx := context.WithValue(r.Context(), loadersKey{}, NewLoaders(svc, wait))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
