@@ -13,7 +13,7 @@ import (
 
 // FindSubjectByCode is the resolver for the findSubjectByCode field.
 func (r *entityResolver) FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error) {
-	return r.Service.Subject(ctx, code)
+	return r.Service.Subject(ctx, code, "")
 }
 
 // Entity returns EntityResolver implementation.

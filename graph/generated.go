@@ -44,6 +44,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Allow func(ctx context.Context, obj any, next graphql.Resolver, roles []credit.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -193,10 +194,19 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Subject            func(childComplexity int, code string) int
+		Subject            func(childComplexity int, code string, purpose *string) int
 		Subjects           func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
 		__resolve__service func(childComplexity int) int
 		__resolve_entities func(childComplexity int, representations []map[string]any) int
+	}
+
+	QueryUse struct {
+		At          func(childComplexity int) int
+		CallerID    func(childComplexity int) int
+		Institution func(childComplexity int) int
+		Operation   func(childComplexity int) int
+		Purpose     func(childComplexity int) int
+		Role        func(childComplexity int) int
 	}
 
 	RecordParty struct {
@@ -224,6 +234,7 @@ type ComplexityRoot struct {
 		ListEntries           func(childComplexity int, kind *credit.ListKind, activeOn *credit.Date) int
 		Name                  func(childComplexity int) int
 		Penalties             func(childComplexity int, first *int, after *string, since *credit.Date) int
+		QueryLog              func(childComplexity int, first *int) int
 		RegisteredOn          func(childComplexity int) int
 		Roles                 func(childComplexity int) int
 		Status                func(childComplexity int) int
@@ -281,7 +292,7 @@ type PenaltyConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error)
 }
 type QueryResolver interface {
-	Subject(ctx context.Context, code string) (*credit.Subject, error)
+	Subject(ctx context.Context, code string, purpose *string) (*credit.Subject, error)
 	Subjects(ctx context.Context, filter *model.SubjectFilter, first *int, after *string) (*model.SubjectConnection, error)
 }
 type SubjectResolver interface {
@@ -293,6 +304,7 @@ type SubjectResolver interface {
 	ListEntries(ctx context.Context, obj *credit.Subject, kind *credit.ListKind, activeOn *credit.Date) ([]credit.ListEntry, error)
 	AttributedListEntries(ctx context.Context, obj *credit.Subject, activeOn *credit.Date) ([]credit.AttributedEntry, error)
 	TaxCreditGrade(ctx context.Context, obj *credit.Subject) (*credit.TaxCreditGrade, error)
+	QueryLog(ctx context.Context, obj *credit.Subject, first *int) ([]model.QueryUse, error)
 }
 type SubjectConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.SubjectConnection) (int, error)
@@ -980,7 +992,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Subject(childComplexity, args["code"].(string)), true
+		return e.ComplexityRoot.Query.Subject(childComplexity, args["code"].(string), args["purpose"].(*string)), true
 	case "Query.subjects":
 		if e.ComplexityRoot.Query.Subjects == nil {
 			break
@@ -1009,6 +1021,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
+
+	case "QueryUse.at":
+		if e.ComplexityRoot.QueryUse.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryUse.At(childComplexity), true
+	case "QueryUse.callerId":
+		if e.ComplexityRoot.QueryUse.CallerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryUse.CallerID(childComplexity), true
+	case "QueryUse.institution":
+		if e.ComplexityRoot.QueryUse.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryUse.Institution(childComplexity), true
+	case "QueryUse.operation":
+		if e.ComplexityRoot.QueryUse.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryUse.Operation(childComplexity), true
+	case "QueryUse.purpose":
+		if e.ComplexityRoot.QueryUse.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryUse.Purpose(childComplexity), true
+	case "QueryUse.role":
+		if e.ComplexityRoot.QueryUse.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryUse.Role(childComplexity), true
 
 	case "RecordParty.category":
 		if e.ComplexityRoot.RecordParty.Category == nil {
@@ -1157,6 +1206,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subject.Penalties(childComplexity, args["first"].(*int), args["after"].(*string), args["since"].(*credit.Date)), true
+	case "Subject.queryLog":
+		if e.ComplexityRoot.Subject.QueryLog == nil {
+			break
+		}
+
+		args, err := ec.field_Subject_queryLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subject.QueryLog(childComplexity, args["first"].(*int)), true
 	case "Subject.registeredOn":
 		if e.ComplexityRoot.Subject.RegisteredOn == nil {
 			break
@@ -1315,6 +1375,34 @@ var sources = []*ast.Source{
   @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
 
 """
+The roles a caller can have. A request without a token is PUBLIC.
+"""
+enum Role {
+  "No token: only what is published, with personal data masked."
+  PUBLIC
+  "Approval-window staff: checks and the records they rest on; must state a purpose."
+  WINDOW
+  "A bank checking a borrower: checks and the records they rest on; must state a purpose."
+  BANK
+  "A dashboard: statistics and what is published."
+  DASHBOARD
+  "A department: writes its own records, reads shared ones."
+  DEPARTMENT
+  "The city credit office: everything, unmasked."
+  CREDIT_OFFICE
+  "Reads the audit and query-use logs, nothing else."
+  AUDITOR
+  "Manages API keys and configuration, not credit records."
+  ADMIN
+}
+
+"""
+Declares which roles may use a field. The service layer enforces the same rule (and finer ones, such as
+record scopes and masking); the README's matrix lists them all.
+"""
+directive @allow(roles: [Role!]!) on FIELD_DEFINITION
+
+"""
 A calendar date with no time and no zone, as YYYY-MM-DD (ISO 8601).
 """
 scalar Date
@@ -1358,12 +1446,17 @@ type Query {
   or a citizen ID number (natural persons). Null for a valid code that is not registered;
   a BAD_USER_INPUT error naming the rule for a code that is not valid.
   """
-  subject(code: ID!): Subject
+  subject(
+    code: ID!
+    "Why the record is read. Required for BANK and WINDOW (or the X-Credit-Purpose header); written to the query-use log."
+    purpose: String
+  ): Subject @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE, AUDITOR])
 
   """
   Subjects matching the filter, ordered by code. ` + "`" + `first` + "`" + ` is at most 100.
   """
   subjects(filter: SubjectFilter, first: Int = 20, after: String): SubjectConnection!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
 }
 
 """
@@ -1460,25 +1553,45 @@ type Subject @key(fields: "code") {
   "Why the code was stored although it failed a check, e.g. a legally issued pre-2016 code that fails the checksum."
   identifierWarnings: [String!]!
   "The current legal representative of an organisation; null for a natural person or when none is recorded."
-  legalRepresentative: Subject
+  legalRepresentative: Subject @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   "The organisation's key persons, current and past, with their periods."
-  keyPersons: [KeyPerson!]!
+  keyPersons: [KeyPerson!]! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   "For a natural person: the roles they hold or held in organisations."
-  roles: [KeyPerson!]!
+  roles: [KeyPerson!]! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   "Licences granted to the subject, newest decision first. ` + "`" + `first` + "`" + ` is at most 100."
-  licences(first: Int = 20, after: String): LicenceConnection!
+  licences(first: Int = 20, after: String): LicenceConnection! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   "Penalties imposed on the subject, newest decision first, optionally only those decided on or after ` + "`" + `since` + "`" + `. ` + "`" + `first` + "`" + ` is at most 100."
-  penalties(first: Int = 20, after: String, since: Date): PenaltyConnection!
+  penalties(first: Int = 20, after: String, since: Date): PenaltyConnection! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   "The subject's own list entries: of one kind if given, and only those in force on ` + "`" + `activeOn` + "`" + ` if given."
-  listEntries(kind: ListKind, activeOn: Date): [ListEntry!]!
+  listEntries(kind: ListKind, activeOn: Date): [ListEntry!]! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   """
   For a natural person: black-list entries of organisations recorded against them (落实到人) because they were
   its legal representative, principal or directly responsible person when the entry was decided. Only entries
   in force on ` + "`" + `activeOn` + "`" + ` if given.
   """
-  attributedListEntries(activeOn: Date): [AttributedListEntry!]!
+  attributedListEntries(activeOn: Date): [AttributedListEntry!]! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   "The tax credit grade of the latest assessed year, if any."
-  taxCreditGrade: TaxCreditGrade
+  taxCreditGrade: TaxCreditGrade @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  "Who read this subject's records, when and why, newest first (the query-use log). At most 500."
+  queryLog(first: Int = 50): [QueryUse!]! @allow(roles: [CREDIT_OFFICE, AUDITOR])
+}
+
+"""
+One read of a subject's records by a bank, an approval window or a department.
+"""
+type QueryUse {
+  "When it was read."
+  at: DateTime!
+  "The key or identity that read it."
+  callerId: String!
+  "The institution behind the caller."
+  institution: String!
+  "The caller's role."
+  role: Role!
+  "The purpose the caller stated."
+  purpose: String!
+  "The GraphQL operation that read it."
+  operation: String!
 }
 
 """
@@ -2300,6 +2413,24 @@ func (ec *executionContext) childFields_PenaltyEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PenaltyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_QueryUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_QueryUse_at(ctx, field)
+	case "callerId":
+		return ec.fieldContext_QueryUse_callerId(ctx, field)
+	case "institution":
+		return ec.fieldContext_QueryUse_institution(ctx, field)
+	case "role":
+		return ec.fieldContext_QueryUse_role(ctx, field)
+	case "purpose":
+		return ec.fieldContext_QueryUse_purpose(ctx, field)
+	case "operation":
+		return ec.fieldContext_QueryUse_operation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryUse", field.Name)
+}
+
 func (ec *executionContext) childFields_RecordParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -2358,6 +2489,8 @@ func (ec *executionContext) childFields_Subject(ctx context.Context, field graph
 		return ec.fieldContext_Subject_attributedListEntries(ctx, field)
 	case "taxCreditGrade":
 		return ec.fieldContext_Subject_taxCreditGrade(ctx, field)
+	case "queryLog":
+		return ec.fieldContext_Subject_queryLog(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subject", field.Name)
 }
@@ -2520,6 +2653,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) dir_allow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "roles",
+		func(ctx context.Context, v any) ([]credit.Role, error) {
+			return ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roles"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_findSubjectByCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2573,6 +2720,14 @@ func (ec *executionContext) field_Query_subject_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["code"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg1
 	return args, nil
 }
 
@@ -2691,6 +2846,20 @@ func (ec *executionContext) field_Subject_penalties_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["since"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subject_queryLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -5363,9 +5532,27 @@ func (ec *executionContext) _Query_subject(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Subject(ctx, fc.Args["code"].(string))
+			return ec.Resolvers.Query().Subject(ctx, fc.Args["code"].(string), fc.Args["purpose"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE", "AUDITOR"})
+				if err != nil {
+					var zeroVal *credit.Subject
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Subject
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
 			return ec.marshalOSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
@@ -5409,7 +5596,25 @@ func (ec *executionContext) _Query_subjects(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Subjects(ctx, fc.Args["filter"].(*model.SubjectFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.SubjectConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.SubjectConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SubjectConnection) graphql.Marshaler {
 			return ec.marshalNSubjectConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐSubjectConnection(ctx, selections, v)
 		},
@@ -5591,6 +5796,144 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _QueryUse_at(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryUse_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryUse_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _QueryUse_callerId(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryUse_callerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryUse_callerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryUse_institution(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryUse_institution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Institution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryUse_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryUse_role(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryUse_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryUse_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "Role")
+}
+
+func (ec *executionContext) _QueryUse_purpose(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryUse_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryUse_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryUse_operation(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryUse_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryUse_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
 }
 
 func (ec *executionContext) _RecordParty_name(ctx context.Context, field graphql.CollectedField, obj *credit.RecordParty) (ret graphql.Marshaler) {
@@ -6004,7 +6347,25 @@ func (ec *executionContext) _Subject_legalRepresentative(ctx context.Context, fi
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Subject().LegalRepresentative(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Subject
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Subject
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
 			return ec.marshalOSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
@@ -6036,7 +6397,25 @@ func (ec *executionContext) _Subject_keyPersons(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Subject().KeyPersons(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.KeyPerson
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.KeyPerson
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []credit.KeyPerson) graphql.Marshaler {
 			return ec.marshalNKeyPerson2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonᚄ(ctx, selections, v)
 		},
@@ -6068,7 +6447,25 @@ func (ec *executionContext) _Subject_roles(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Subject().Roles(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.KeyPerson
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.KeyPerson
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []credit.KeyPerson) graphql.Marshaler {
 			return ec.marshalNKeyPerson2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonᚄ(ctx, selections, v)
 		},
@@ -6101,7 +6498,25 @@ func (ec *executionContext) _Subject_licences(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Subject().Licences(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.LicenceConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.LicenceConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LicenceConnection) graphql.Marshaler {
 			return ec.marshalNLicenceConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicenceConnection(ctx, selections, v)
 		},
@@ -6145,7 +6560,25 @@ func (ec *executionContext) _Subject_penalties(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Subject().Penalties(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["since"].(*credit.Date))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.PenaltyConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.PenaltyConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PenaltyConnection) graphql.Marshaler {
 			return ec.marshalNPenaltyConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyConnection(ctx, selections, v)
 		},
@@ -6189,7 +6622,25 @@ func (ec *executionContext) _Subject_listEntries(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Subject().ListEntries(ctx, obj, fc.Args["kind"].(*credit.ListKind), fc.Args["activeOn"].(*credit.Date))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.ListEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.ListEntry
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []credit.ListEntry) graphql.Marshaler {
 			return ec.marshalNListEntry2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryᚄ(ctx, selections, v)
 		},
@@ -6233,7 +6684,25 @@ func (ec *executionContext) _Subject_attributedListEntries(ctx context.Context, 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Subject().AttributedListEntries(ctx, obj, fc.Args["activeOn"].(*credit.Date))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.AttributedEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.AttributedEntry
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []credit.AttributedEntry) graphql.Marshaler {
 			return ec.marshalNAttributedListEntry2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAttributedEntryᚄ(ctx, selections, v)
 		},
@@ -6276,7 +6745,25 @@ func (ec *executionContext) _Subject_taxCreditGrade(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Subject().TaxCreditGrade(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.TaxCreditGrade
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.TaxCreditGrade
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *credit.TaxCreditGrade) graphql.Marshaler {
 			return ec.marshalOTaxCreditGrade2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTaxCreditGrade(ctx, selections, v)
 		},
@@ -6293,6 +6780,68 @@ func (ec *executionContext) fieldContext_Subject_taxCreditGrade(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TaxCreditGrade(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subject_queryLog(ctx context.Context, field graphql.CollectedField, obj *credit.Subject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subject_queryLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subject().QueryLog(ctx, obj, fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE", "AUDITOR"})
+				if err != nil {
+					var zeroVal []model.QueryUse
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []model.QueryUse
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.QueryUse) graphql.Marshaler {
+			return ec.marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subject_queryLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryUse(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subject_queryLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8681,6 +9230,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var queryUseImplementors = []string{"QueryUse"}
+
+func (ec *executionContext) _QueryUse(ctx context.Context, sel ast.SelectionSet, obj *model.QueryUse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryUseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryUse")
+		case "at":
+			out.Values[i] = ec._QueryUse_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callerId":
+			out.Values[i] = ec._QueryUse_callerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "institution":
+			out.Values[i] = ec._QueryUse_institution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._QueryUse_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._QueryUse_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._QueryUse_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var recordPartyImplementors = []string{"RecordParty"}
 
 func (ec *executionContext) _RecordParty(ctx context.Context, sel ast.SelectionSet, obj *credit.RecordParty) graphql.Marshaler {
@@ -8852,6 +9459,12 @@ func (ec *executionContext) _Subject(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Subject_taxCreditGrade(ctx, field, obj)
+				})
+		case "queryLog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Subject_queryLog(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9790,8 +10403,73 @@ func (ec *executionContext) marshalNPenaltyEdge2ᚕgithubᚗcomᚋcredithubᚋcr
 	return ret
 }
 
+func (ec *executionContext) marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUse(ctx context.Context, sel ast.SelectionSet, v model.QueryUse) graphql.Marshaler {
+	return ec._QueryUse(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.QueryUse) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRecordParty2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordParty(ctx context.Context, sel ast.SelectionSet, v credit.RecordParty) graphql.Marshaler {
 	return ec._RecordParty(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, v any) (credit.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.Role(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, sel ast.SelectionSet, v credit.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx context.Context, v any) ([]credit.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]credit.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSeverity2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx context.Context, v any) (credit.Severity, error) {

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/store"
@@ -21,23 +23,71 @@ var today = time.Date(2026, 11, 27, 10, 0, 0, 0, credit.Shanghai)
 const dept = "11210600MB0000001X"
 
 type env struct {
-	t  *testing.T
-	db *store.DB
-	f  *testenv.Fixtures
-	h  http.Handler
+	t     *testing.T
+	db    *store.DB
+	f     *testenv.Fixtures
+	h     http.Handler
+	token string // the bearer token requests carry; "" is PUBLIC
+	keys  map[credit.Role]string
+	// headers are added to every request.
+	headers map[string]string
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	t.Parallel()
+	return newEnvWithWait(t, 20*time.Millisecond)
+}
+
+// newEnvWithWait is newEnv for a test that does not run in parallel with
+// others, with the loaders' batching window set to wait.
+func newEnvWithWait(t *testing.T, wait time.Duration) *env {
+	t.Helper()
 	db := testenv.DB(t)
 	svc := service.New(db, service.WithClock(func() time.Time { return today }))
-	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), h: graph.NewHandler(svc, graph.HandlerOptions{
+	authn, err := auth.New(context.Background(), db, auth.JWTConfig{HS256Secret: testJWTSecret}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), keys: map[credit.Role]string{}, h: graph.NewHandler(svc, graph.HandlerOptions{
+		Auth:          authn,
 		Introspection: true,
 		// A wide batching window takes scheduler noise out of statement counts.
-		LoaderWait: 20 * time.Millisecond,
+		LoaderWait: wait,
 	})}
 	e.f.Department(dept, "丹东市市场监督管理局")
+	e.token = e.key(credit.RoleCreditOffice)
+	return e
+}
+
+const testJWTSecret = "development-only-secret"
+
+// key returns an API key of role (DEPARTMENT keys are bound to dept),
+// created once per test.
+func (e *env) key(role credit.Role) string {
+	e.t.Helper()
+	if k, ok := e.keys[role]; ok {
+		return k
+	}
+	spec := auth.KeySpec{Role: role, Institution: "测试机构 " + string(role)}
+	if role == credit.RoleDepartment {
+		spec.Department = dept
+	}
+	k, _, err := auth.CreateKey(context.Background(), e.db, spec, time.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.keys[role] = k
+	return k
+}
+
+// as makes the following requests with role's key ("" role: no token).
+func (e *env) as(role credit.Role) *env {
+	if role == credit.RolePublic {
+		e.token = ""
+	} else {
+		e.token = e.key(role)
+	}
 	return e
 }
 
@@ -62,6 +112,12 @@ func (e *env) do(query string, vars map[string]any, accept string) gqlResponse {
 	req.Header.Set("Content-Type", "application/json")
 	if accept != "" {
 		req.Header.Set("Accept", accept)
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	for k, v := range e.headers {
+		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)

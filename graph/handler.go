@@ -8,17 +8,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/service"
 )
 
 // HandlerOptions configures the GraphQL handler.
 type HandlerOptions struct {
+	// Auth resolves bearer tokens; required.
+	Auth          *auth.Authenticator
 	Log           *slog.Logger
 	Introspection bool
 	Timeout       time.Duration
@@ -33,7 +37,9 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}}))
+	cfg := Config{Resolvers: &Resolver{Service: svc}}
+	cfg.Directives.Allow = allow
+	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -41,6 +47,9 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(service.BeginRequest(ctx, graphql.GetOperationContext(ctx).OperationName))
+	})
 	srv.SetErrorPresenter(PresentError(opts.Log))
 	srv.SetRecoverFunc(Recover(opts.Log))
 
@@ -51,7 +60,7 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	if opts.Timeout > 0 {
 		h = withTimeout(opts.Timeout, h)
 	}
-	return graphQLOverHTTP(h)
+	return graphQLOverHTTP(authenticate(opts.Auth, opts.Log, h))
 }
 
 func withTimeout(d time.Duration, next http.Handler) http.Handler {

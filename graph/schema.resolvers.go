@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/internal/credit"
@@ -59,8 +60,8 @@ func (r *penaltyConnectionResolver) TotalCount(ctx context.Context, obj *model.P
 }
 
 // Subject is the resolver for the subject field.
-func (r *queryResolver) Subject(ctx context.Context, code string) (*credit.Subject, error) {
-	return r.Service.Subject(ctx, code)
+func (r *queryResolver) Subject(ctx context.Context, code string, purpose *string) (*credit.Subject, error) {
+	return r.Service.Subject(ctx, code, deref(purpose))
 }
 
 // Subjects is the resolver for the subjects field.
@@ -142,6 +143,11 @@ func (r *subjectResolver) AttributedListEntries(ctx context.Context, obj *credit
 // TaxCreditGrade is the resolver for the taxCreditGrade field.
 func (r *subjectResolver) TaxCreditGrade(ctx context.Context, obj *credit.Subject) (*credit.TaxCreditGrade, error) {
 	return loadersFrom(ctx).TaxGrade.Load(ctx, obj.ID)
+}
+
+// QueryLog is the resolver for the queryLog field.
+func (r *subjectResolver) QueryLog(ctx context.Context, obj *credit.Subject, first *int) ([]model.QueryUse, error) {
+	panic(fmt.Errorf("not implemented: QueryLog - queryLog"))
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/testenv"
@@ -39,7 +40,8 @@ const deepPage = `query($first: Int) { subjects(first: $first, filter: {kind: LE
 } }`
 
 func TestSubjectsStatementCountDoesNotGrowWithThePageSize(t *testing.T) {
-	e := newEnv(t)
+	// Not parallel: other tests' load would split loader batches.
+	e := newEnvWithWait(t, 50*time.Millisecond)
 	e.seedOrganisations(100)
 	statements := func(first int) int64 {
 		before := e.db.Statements()

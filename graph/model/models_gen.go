@@ -3,10 +3,28 @@
 package model
 
 import (
+	"time"
+
 	"github.com/credithub/credithub/internal/credit"
 )
 
 type Query struct {
+}
+
+// One read of a subject's records by a bank, an approval window or a department.
+type QueryUse struct {
+	// When it was read.
+	At time.Time `json:"at"`
+	// The key or identity that read it.
+	CallerID string `json:"callerId"`
+	// The institution behind the caller.
+	Institution string `json:"institution"`
+	// The caller's role.
+	Role credit.Role `json:"role"`
+	// The purpose the caller stated.
+	Purpose string `json:"purpose"`
+	// The GraphQL operation that read it.
+	Operation string `json:"operation"`
 }
 
 // Narrows a subject search. Fields left out do not filter.

@@ -24,6 +24,15 @@ type Config struct {
 	Env string
 	// RequestTimeout bounds each GraphQL request (REQUEST_TIMEOUT).
 	RequestTimeout time.Duration
+	// JWT configures tokens from the city's identity provider: JWT_JWKS_FILE
+	// or JWT_JWKS_URL (RS256/ES256), or JWT_HS256_SECRET in development;
+	// JWT_ISSUER and JWT_AUDIENCE are checked when set.
+	JWT JWT
+}
+
+// JWT is the identity provider configuration.
+type JWT struct {
+	JWKSFile, JWKSURL, HS256Secret, Issuer, Audience string
 }
 
 // Defaults that work on a developer machine set up by `make run`.
@@ -40,6 +49,13 @@ func Load(getenv func(string) string) (Config, error) {
 		RedisURL:    or(getenv("REDIS_URL"), DefaultRedisURL),
 		ListenAddr:  or(getenv("LISTEN_ADDR"), DefaultListenAddr),
 		Env:         or(getenv("CREDITHUB_ENV"), "development"),
+		JWT: JWT{
+			JWKSFile:    getenv("JWT_JWKS_FILE"),
+			JWKSURL:     getenv("JWT_JWKS_URL"),
+			HS256Secret: getenv("JWT_HS256_SECRET"),
+			Issuer:      getenv("JWT_ISSUER"),
+			Audience:    getenv("JWT_AUDIENCE"),
+		},
 	}
 	var err error
 	if c.DBMaxConns, err = intVar(getenv, "DB_MAX_CONNS", 4); err != nil {

@@ -18,6 +18,9 @@ type SubjectFilter struct {
 	ListStatus   ListStatus
 	// ListedOn is the day the list status is judged on.
 	ListedOn Date
+	// OrganisationsOnly leaves natural persons out (set from the caller's
+	// access, never by the client).
+	OrganisationsOnly bool
 }
 
 // Page asks for the first First items after the cursor After.
@@ -34,4 +37,16 @@ type RecordPage struct {
 	AfterDate Date
 	AfterID   int64
 	Since     Date
+}
+
+// RecordView limits which licences and penalties a query returns to what
+// one caller may see.
+type RecordView struct {
+	// Scopes are the visible use scopes.
+	Scopes []UseScope
+	// Department, when set, also sees every record it decided itself.
+	Department string
+	// PublishedOn, when set, keeps only records published on that day: public
+	// scope and, for penalties, in force and inside the publication window.
+	PublishedOn Date
 }

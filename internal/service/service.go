@@ -4,6 +4,7 @@
 package service
 
 import (
+	"context"
 	"time"
 
 	"github.com/credithub/credithub/internal/credit"
@@ -15,8 +16,20 @@ const MaxPageSize = 100
 
 // Service is the hub's application layer.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db   *store.DB
+	now  func() time.Time
+	uses UseLog
+}
+
+// UseLog records reads of subjects by the roles whose reads are logged (the
+// plan's system for querying and using credit records).
+type UseLog interface {
+	Record(ctx context.Context, c credit.Caller, subjectCode, operation string, at time.Time) error
+}
+
+// WithUseLog makes the service record reads in log.
+func WithUseLog(log UseLog) Option {
+	return func(s *Service) { s.uses = log }
 }
 
 // Option configures a Service.

@@ -6,11 +6,22 @@ import (
 	"github.com/credithub/credithub/internal/credit"
 )
 
-// Subject returns the subject with the code a user typed in field "code":
-// nil for a valid code that is not registered, BAD_USER_INPUT naming the
-// rule for an invalid one. A well-formed code that fails only its checksum
-// is found if a department registered it (legacy codes), else rejected.
-func (s *Service) Subject(ctx context.Context, code string) (*credit.Subject, error) {
+// Subject returns the subject with the code a user typed in field "code",
+// masked for the caller: nil for a valid code that is not registered,
+// BAD_USER_INPUT naming the rule for an invalid one. A well-formed code
+// that fails only its checksum is found if a department registered it
+// (legacy codes), else rejected. FORBIDDEN for a role that reads no
+// subjects; BAD_USER_INPUT for a role that must state a purpose and did not.
+func (s *Service) Subject(ctx context.Context, code, purpose string) (*credit.Subject, error) {
+	c, a := s.access(ctx)
+	if !a.ReadSubjects {
+		return nil, forbidden(c.Role, "read subjects")
+	}
+	purpose, err := s.checkPurpose(ctx, purpose)
+	if err != nil {
+		return nil, err
+	}
+	setPurpose(ctx, purpose)
 	lc, err := credit.ParseLookupCode("code", code)
 	if err != nil {
 		return nil, err
@@ -24,6 +35,10 @@ func (s *Service) Subject(ctx context.Context, code string) (*credit.Subject, er
 	case err != nil:
 		return nil, err
 	}
+	if err := s.noteReads(ctx, subj); err != nil {
+		return nil, err
+	}
+	subj = a.Masked(subj)
 	return &subj, nil
 }
 
@@ -37,6 +52,11 @@ type SubjectPage struct {
 // Subjects searches subjects by f, ordered by code. Errors: BAD_USER_INPUT
 // for a page size over MaxPageSize, a foreign cursor or a malformed filter.
 func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit.Page) (SubjectPage, error) {
+	c, a := s.access(ctx)
+	if !a.ListSubjects {
+		return SubjectPage{}, forbidden(c.Role, "search subjects (look them up by code)")
+	}
+	f.OrganisationsOnly = !a.ListNaturalPersons
 	if err := checkFirst("first", p.First); err != nil {
 		return SubjectPage{}, err
 	}
@@ -54,6 +74,12 @@ func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit
 	page := SubjectPage{Subjects: subjects, Filter: f}
 	if len(subjects) > p.First {
 		page.Subjects, page.HasNextPage = subjects[:p.First], true
+	}
+	if err := s.noteReads(ctx, page.Subjects...); err != nil {
+		return SubjectPage{}, err
+	}
+	for i := range page.Subjects {
+		page.Subjects[i] = a.Masked(page.Subjects[i])
 	}
 	return page, nil
 }

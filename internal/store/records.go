@@ -23,9 +23,27 @@ const penaltyColumns = `r.id, r.subject_id, ` + partyColumns + `, r.decision_no,
 	r.source_code, r.remarks, r.severity, r.repairable_from, r.status, r.repaired_on, r.use_scope,
 	r.publication_deadline, r.received_at, to_json(r.warnings) AS warnings`
 
-// recordPageQuery selects, for each subject in $1, its newest records of
-// table (aliased r) that match the page: one index range scan per subject
-// through LATERAL, so the statement count stays one whatever the batch size.
+// visibleSQL is the condition on a record x that a credit.RecordView
+// passed as $v, $v+1, $v+2 (scopes, department, published-on day) allows.
+// Penalties are published only while in force and inside their window.
+func visibleSQL(table string, v int) string {
+	scopes, dept, day := "$"+itoa(v), "$"+itoa(v+1), "CAST($"+itoa(v+2)+" AS date)"
+	cond := `(x.use_scope = ANY(CAST(` + scopes + ` AS use_scope[])) OR x.authority_code = ` + dept + `)
+			  AND (` + day + ` IS NULL OR (x.use_scope = 'PUBLIC' AND x.decided_on <= ` + day
+	if table == "penalties" {
+		cond += ` AND x.status = 'IN_FORCE' AND x.public_until >= ` + day
+	}
+	return cond + `))`
+}
+
+func viewArgs(v credit.RecordView) []any {
+	return []any{pq.Array(v.Scopes), v.Department, v.PublishedOn}
+}
+
+// recordPageQuery selects, for each subject in $1, its newest visible
+// records of table (aliased r) that match the page: one index range scan
+// per subject through LATERAL, so the statement count stays one whatever
+// the batch size.
 func recordPageQuery(columns, table string) string {
 	return `SELECT ` + columns + ` FROM unnest(CAST($1 AS bigint[])) AS s(id)
 		CROSS JOIN LATERAL (
@@ -33,27 +51,35 @@ func recordPageQuery(columns, table string) string {
 			WHERE x.subject_id = s.id
 			  AND (CAST($2 AS date) IS NULL OR (x.decided_on, x.id) < (CAST($2 AS date), $3))
 			  AND (CAST($4 AS date) IS NULL OR x.decided_on >= CAST($4 AS date))
+			  AND ` + visibleSQL(table, 6) + `
 			ORDER BY x.decided_on DESC, x.id DESC
 			LIMIT $5) r`
 }
 
 var (
-	licencePageSQL = recordPageQuery(licenceColumns, "licences")
-	penaltyPageSQL = recordPageQuery(penaltyColumns, "penalties")
+	licencePageSQL  = recordPageQuery(licenceColumns, "licences")
+	penaltyPageSQL  = recordPageQuery(penaltyColumns, "penalties")
+	licenceCountSQL = `SELECT x.subject_id, count(*) AS count FROM licences x
+		WHERE x.subject_id = ANY($1) AND ` + visibleSQL("licences", 2) + ` GROUP BY x.subject_id`
+	penaltyCountSQL = `SELECT x.subject_id, count(*) AS count FROM penalties x
+		WHERE x.subject_id = ANY($1) AND (CAST($5 AS date) IS NULL OR x.decided_on >= CAST($5 AS date))
+		  AND ` + visibleSQL("penalties", 2) + ` GROUP BY x.subject_id`
 )
 
 // LicencesBySubjects returns, for each subject, up to p.First+1 licences of
 // the page (the extra one tells whether there is a next page).
-func (db *DB) LicencesBySubjects(ctx context.Context, subjectIDs []int64, p credit.RecordPage) ([]credit.Licence, error) {
+func (db *DB) LicencesBySubjects(ctx context.Context, subjectIDs []int64, p credit.RecordPage, v credit.RecordView) ([]credit.Licence, error) {
 	var out []credit.Licence
-	err := db.sel(ctx, &out, licencePageSQL, pq.Array(subjectIDs), p.AfterDate, p.AfterID, p.Since, p.First+1)
+	args := append([]any{pq.Array(subjectIDs), p.AfterDate, p.AfterID, p.Since, p.First + 1}, viewArgs(v)...)
+	err := db.sel(ctx, &out, licencePageSQL, args...)
 	return out, err
 }
 
 // PenaltiesBySubjects returns, for each subject, up to p.First+1 penalties of the page.
-func (db *DB) PenaltiesBySubjects(ctx context.Context, subjectIDs []int64, p credit.RecordPage) ([]credit.Penalty, error) {
+func (db *DB) PenaltiesBySubjects(ctx context.Context, subjectIDs []int64, p credit.RecordPage, v credit.RecordView) ([]credit.Penalty, error) {
 	var out []credit.Penalty
-	err := db.sel(ctx, &out, penaltyPageSQL, pq.Array(subjectIDs), p.AfterDate, p.AfterID, p.Since, p.First+1)
+	args := append([]any{pq.Array(subjectIDs), p.AfterDate, p.AfterID, p.Since, p.First + 1}, viewArgs(v)...)
+	err := db.sel(ctx, &out, penaltyPageSQL, args...)
 	return out, err
 }
 
@@ -63,19 +89,17 @@ type SubjectCount struct {
 	Count     int   `db:"count"`
 }
 
-// CountLicences counts each subject's licences.
-func (db *DB) CountLicences(ctx context.Context, subjectIDs []int64) ([]SubjectCount, error) {
+// CountLicences counts each subject's visible licences.
+func (db *DB) CountLicences(ctx context.Context, subjectIDs []int64, v credit.RecordView) ([]SubjectCount, error) {
 	var out []SubjectCount
-	err := db.sel(ctx, &out, `SELECT subject_id, count(*) AS count FROM licences
-		WHERE subject_id = ANY($1) GROUP BY subject_id`, pq.Array(subjectIDs))
+	err := db.sel(ctx, &out, licenceCountSQL, append([]any{pq.Array(subjectIDs)}, viewArgs(v)...)...)
 	return out, err
 }
 
-// CountPenalties counts each subject's penalties decided on or after since (all when zero).
-func (db *DB) CountPenalties(ctx context.Context, subjectIDs []int64, since credit.Date) ([]SubjectCount, error) {
+// CountPenalties counts each subject's visible penalties decided on or
+// after since (all when zero).
+func (db *DB) CountPenalties(ctx context.Context, subjectIDs []int64, since credit.Date, v credit.RecordView) ([]SubjectCount, error) {
 	var out []SubjectCount
-	err := db.sel(ctx, &out, `SELECT subject_id, count(*) AS count FROM penalties
-		WHERE subject_id = ANY($1) AND (CAST($2 AS date) IS NULL OR decided_on >= CAST($2 AS date))
-		GROUP BY subject_id`, pq.Array(subjectIDs), since)
+	err := db.sel(ctx, &out, penaltyCountSQL, append(append([]any{pq.Array(subjectIDs)}, viewArgs(v)...), since)...)
 	return out, err
 }

@@ -50,6 +50,9 @@ func subjectWhere(f credit.SubjectFilter, args []any) (string, []any) {
 	if f.Kind != "" {
 		add(`s.kind = ?`, string(f.Kind))
 	}
+	if f.OrganisationsOnly {
+		conds = append(conds, `s.kind <> 'NATURAL_PERSON'`)
+	}
 	if f.District != "" {
 		add(`s.district = ?`, f.District)
 	}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/auth"
+	"github.com/credithub/credithub/internal/service"
+)
+
+func (e *environment) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	seedEmpty := fs.Int("seed-if-empty", 0, "seed this many demo subjects if the database has none (0: never)")
+	addr := fs.String("listen", "", "address to listen on (overrides LISTEN_ADDR)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: credithub serve [flags]\n\nServes GraphQL at /graphql and GraphiQL at /.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, db, err := e.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	if *migrate {
+		applied, err := db.MigrateUp(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("migrated", "applied", len(applied))
+	}
+	if *seedEmpty > 0 {
+		if err := e.seedIfEmpty(ctx, db, *seedEmpty); err != nil {
+			return err
+		}
+	}
+	if *addr != "" {
+		cfg.ListenAddr = *addr
+	}
+
+	authn, err := auth.New(ctx, db, auth.JWTConfig(cfg.JWT), cfg.Production())
+	if err != nil {
+		return err
+	}
+	svc := service.New(db)
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
+		Auth:          authn,
+		Log:           log,
+		Introspection: !cfg.Production(),
+		Timeout:       cfg.RequestTimeout,
+	}))
+	mux.Handle("/", playground.Handler("credithub", "/graphql"))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := db.SQL().PingContext(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql", "graphiql", "http://"+ln.Addr().String()+"/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

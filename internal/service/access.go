@@ -1,0 +1,95 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// The methods here apply credit.AccessOf to the caller in the context: the
+// only place where the service decides who may see what.
+
+func (s *Service) access(ctx context.Context) (credit.Caller, credit.Access) {
+	c := credit.CallerFrom(ctx)
+	return c, credit.AccessOf(c.Role)
+}
+
+// forbidden is the FORBIDDEN error for role doing what.
+func forbidden(r credit.Role, what string) error {
+	return credit.Errorf(credit.Forbidden, "the %s role may not %s", r, what)
+}
+
+// requireRecords fails with FORBIDDEN unless the caller may read records.
+func (s *Service) requireRecords(ctx context.Context) (credit.Access, error) {
+	c, a := s.access(ctx)
+	if !a.ReadRecords {
+		return a, forbidden(c.Role, "read credit records")
+	}
+	return a, nil
+}
+
+// view is the record view of the caller in ctx.
+func (s *Service) view(ctx context.Context) credit.RecordView {
+	c, a := s.access(ctx)
+	v := credit.RecordView{Scopes: a.Scopes}
+	if a.OwnDepartment {
+		v.Department = c.Department
+	}
+	if a.PublishedOnly {
+		v.PublishedOn = s.Today()
+	}
+	return v
+}
+
+// checkPurpose returns the caller's purpose of reading: the argument if
+// given, else the X-Credit-Purpose header. BAD_USER_INPUT if the role must
+// state one and did not.
+func (s *Service) checkPurpose(ctx context.Context, purpose string) (string, error) {
+	c, a := s.access(ctx)
+	if p := strings.TrimSpace(purpose); p != "" {
+		return p, nil
+	}
+	if p := strings.TrimSpace(c.Purpose); p != "" {
+		return p, nil
+	}
+	if a.NeedsPurpose {
+		return "", credit.FieldErrorf("purpose", "a %s caller must state the purpose of every read (argument purpose or header X-Credit-Purpose)", c.Role)
+	}
+	return "", nil
+}
+
+// request is what the service remembers for one GraphQL request.
+type request struct {
+	operation string
+	purpose   string
+	mu        sync.Mutex
+	logged    map[int64]bool
+}
+
+type requestKey struct{}
+
+// BeginRequest returns ctx prepared for one request of the named operation:
+// each subject read in it is logged once.
+func BeginRequest(ctx context.Context, operation string) context.Context {
+	if operation == "" {
+		operation = "anonymous operation"
+	}
+	return context.WithValue(ctx, requestKey{}, &request{operation: operation, logged: map[int64]bool{}})
+}
+
+func requestFrom(ctx context.Context) *request {
+	if r, ok := ctx.Value(requestKey{}).(*request); ok {
+		return r
+	}
+	return &request{operation: "unknown", logged: map[int64]bool{}}
+}
+
+// setPurpose remembers the purpose the root field stated for the nested reads.
+func setPurpose(ctx context.Context, purpose string) {
+	r := requestFrom(ctx)
+	r.mu.Lock()
+	r.purpose = purpose
+	r.mu.Unlock()
+}
