@@ -159,3 +159,28 @@ func joinComma(xs []string) string {
 	}
 	return out
 }
+
+// Scoped sets the use scope of a licence or penalty (table "licences" or
+// "penalties") and, for penalties, the last day of publication.
+func (f *Fixtures) Scoped(table string, id int64, scope credit.UseScope, publicUntil string) {
+	f.t.Helper()
+	if table != "licences" && table != "penalties" {
+		f.t.Fatalf("fixture: Scoped on %q", table)
+	}
+	f.exec(`UPDATE `+table+` SET use_scope = $2 WHERE id = $1`, id, scope)
+	if table == "penalties" && publicUntil != "" {
+		f.exec(`UPDATE penalties SET public_until = $2 WHERE id = $1`, id, publicUntil)
+	}
+}
+
+// Party sets the legal representative and party identity of a record.
+func (f *Fixtures) Party(table string, id int64, repName, repID string) {
+	f.t.Helper()
+	f.exec(`UPDATE `+table+` SET legal_rep_name = $2, legal_rep_id_type = '身份证', legal_rep_id_no = $3 WHERE id = $1`, id, repName, repID)
+}
+
+// EntryScope sets a list entry's use scope.
+func (f *Fixtures) EntryScope(id int64, scope credit.UseScope) {
+	f.t.Helper()
+	f.exec(`UPDATE list_entries SET use_scope = $2 WHERE id = $1`, id, scope)
+}
