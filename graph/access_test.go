@@ -107,7 +107,9 @@ func TestAccessMatrixRecordsOfAnOrganisation(t *testing.T) {
 						TotalCount int
 						Edges      []struct {
 							Node struct {
-								Party struct{ LegalRepresentativeIDNumber string `json:"legalRepresentativeIdNumber"` }
+								Party struct {
+									LegalRepresentativeIDNumber string `json:"legalRepresentativeIdNumber"`
+								}
 							}
 						}
 					}
