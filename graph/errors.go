@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,10 +33,23 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var gerr *gqlerror.Error
 		if errors.As(err, &gerr) && gerr.Err == nil {
-			// Produced by gqlgen itself (parse, validation, complexity): safe.
+			// Produced by gqlgen itself (parse, validation, limits): safe to
+			// show. Parse and validation errors keep the codes every GraphQL
+			// client knows; the complexity limit is bad input like the others.
+			if gerr.Extensions["code"] == "COMPLEXITY_LIMIT_EXCEEDED" {
+				gerr.Extensions["code"], gerr.Extensions["reason"] = string(credit.BadUserInput), "COMPLEXITY_LIMIT_EXCEEDED"
+			}
 			return gerr
 		}
 		path := pathOf(ctx, err)
+		if strings.HasSuffix(err.Error(), "introspection disabled") {
+			// gqlgen refuses __schema, __type and _service with a plain error.
+			return &gqlerror.Error{
+				Message:    "introspection is available to the ADMIN role only (and _service to authenticated callers)",
+				Path:       path,
+				Extensions: map[string]any{"code": string(credit.Forbidden)},
+			}
+		}
 		log.ErrorContext(ctx, "internal error", "path", path.String(), "err", err)
 		return &gqlerror.Error{
 			Message:    "internal error",

@@ -23,7 +23,7 @@ var today = time.Date(2026, 11, 27, 10, 0, 0, 0, credit.Shanghai)
 const dept = "11210600MB0000001X"
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	f     *testenv.Fixtures
 	h     http.Handler
@@ -36,12 +36,25 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	t.Parallel()
-	return newEnvWithWait(t, 20*time.Millisecond)
+	return newEnvWith(t, nil)
 }
 
 // newEnvWithWait is newEnv for a test that does not run in parallel with
 // others, with the loaders' batching window set to wait.
 func newEnvWithWait(t *testing.T, wait time.Duration) *env {
+	t.Helper()
+	return newEnvWith(t, func(o *graph.HandlerOptions) { o.LoaderWait = wait })
+}
+
+// newEnvFor is newEnv for a fuzz target.
+func newEnvFor(f *testing.F) *env {
+	return newEnvWith(f, nil)
+}
+
+func validJSON(b []byte) bool { return json.Valid(b) }
+
+// newEnvWith is newEnv with handler options changed by configure.
+func newEnvWith(t testing.TB, configure func(*graph.HandlerOptions)) *env {
 	t.Helper()
 	db := testenv.DB(t)
 	svc := service.New(db, service.WithClock(func() time.Time { return today }))
@@ -49,12 +62,16 @@ func newEnvWithWait(t *testing.T, wait time.Duration) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), keys: map[credit.Role]string{}, h: graph.NewHandler(svc, graph.HandlerOptions{
+	opts := graph.HandlerOptions{
 		Auth:          authn,
 		Introspection: true,
 		// A wide batching window takes scheduler noise out of statement counts.
-		LoaderWait: wait,
-	})}
+		LoaderWait: 20 * time.Millisecond,
+	}
+	if configure != nil {
+		configure(&opts)
+	}
+	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), keys: map[credit.Role]string{}, h: graph.NewHandler(svc, opts)}
 	e.f.Department(dept, "丹东市市场监督管理局")
 	e.token = e.key(credit.RoleCreditOffice)
 	return e
@@ -107,7 +124,33 @@ type gqlResponse struct {
 // do posts a GraphQL request and decodes the response.
 func (e *env) do(query string, vars map[string]any, accept string) gqlResponse {
 	e.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return e.post(map[string]any{"query": query, "variables": vars}, accept)
+}
+
+// doExt posts a request with extensions (persisted queries).
+func (e *env) doExt(query string, ext map[string]any) gqlResponse {
+	e.t.Helper()
+	body := map[string]any{"extensions": ext}
+	if query != "" {
+		body["query"] = query
+	}
+	return e.post(body, "")
+}
+
+// errorCodeExt is errorCode for a request with extensions.
+func (e *env) errorCodeExt(query string, ext map[string]any) (string, gqlError) {
+	e.t.Helper()
+	r := e.doExt(query, ext)
+	if len(r.Errors) == 0 {
+		e.t.Fatalf("want an error, got %s", r.raw)
+	}
+	code, _ := r.Errors[0].Extensions["code"].(string)
+	return code, r.Errors[0]
+}
+
+func (e *env) post(payload map[string]any, accept string) gqlResponse {
+	e.t.Helper()
+	body, _ := json.Marshal(payload)
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if accept != "" {

@@ -15,7 +15,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/internal/auth"
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
 )
 
@@ -28,6 +32,35 @@ type HandlerOptions struct {
 	Timeout       time.Duration
 	// LoaderWait is the dataloaders' batching window (DefaultLoaderWait if 0).
 	LoaderWait time.Duration
+	// Limits bound each operation (DefaultLimits where zero).
+	Limits Limits
+	// Cache, when set, stores Automatic Persisted Queries and rate-limit
+	// counters in Redis.
+	Cache *cache.Cache
+	// RateLimits are requests per minute by role (ratelimit.DefaultLimits if nil).
+	RateLimits *ratelimit.Limits
+	// PersistedOnly lists roles that may run only persisted operations.
+	PersistedOnly []credit.Role
+}
+
+// Limits bound the size of one operation.
+type Limits struct {
+	MaxDepth      int // fields nested, default 12
+	MaxComplexity int // gqlgen complexity, default 20000
+	MaxTokens     int // parser tokens, default 5000
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = 12
+	}
+	if l.MaxComplexity <= 0 {
+		l.MaxComplexity = 20000
+	}
+	if l.MaxTokens <= 0 {
+		l.MaxTokens = 5000
+	}
+	return l
 }
 
 // NewHandler returns the GraphQL endpoint: gqlgen built with explicit
@@ -37,16 +70,31 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
+	limits := opts.Limits.withDefaults()
 	cfg := Config{Resolvers: &Resolver{Service: svc}}
 	cfg.Directives.Allow = allow
+	cfg.Complexity.Query.Subjects = func(child int, _ *model.SubjectFilter, first *int, _ *string) int {
+		return connectionComplexity(child, first)
+	}
+	cfg.Complexity.Subject.Licences = func(child int, first *int, _ *string) int { return connectionComplexity(child, first) }
+	cfg.Complexity.Subject.Penalties = func(child int, first *int, _ *string, _ *credit.Date) int {
+		return connectionComplexity(child, first)
+	}
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	if opts.Introspection {
-		srv.Use(extension.Introspection{})
+	srv.SetParserTokenLimit(limits.MaxTokens)
+	srv.Use(introspectionByRole{Everyone: opts.Introspection})
+	if len(opts.PersistedOnly) > 0 {
+		srv.Use(persistedOnly{Roles: opts.PersistedOnly})
 	}
+	if opts.Cache != nil {
+		srv.Use(extension.AutomaticPersistedQuery{Cache: opts.Cache.PersistedQueries(0)})
+	}
+	srv.Use(depthLimit{Max: limits.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(service.BeginRequest(ctx, graphql.GetOperationContext(ctx).OperationName))
 	})
@@ -59,6 +107,13 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	var h http.Handler = WithLoaders(svc, opts.LoaderWait, srv)
 	if opts.Timeout > 0 {
 		h = withTimeout(opts.Timeout, h)
+	}
+	if opts.Cache != nil {
+		rl := ratelimit.DefaultLimits
+		if opts.RateLimits != nil {
+			rl = *opts.RateLimits
+		}
+		h = rateLimit(ratelimit.New(opts.Cache, rl), h)
 	}
 	return graphQLOverHTTP(authenticate(opts.Auth, opts.Log, h))
 }

@@ -14,6 +14,9 @@ import (
 
 	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/auth"
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
 )
 
@@ -56,6 +59,25 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	redis, err := cache.Open(cache.Options{URL: cfg.RedisURL})
+	if err != nil {
+		return err
+	}
+	defer redis.Close()
+	if err := redis.Ping(ctx); err != nil {
+		log.Warn("Redis is not answering; serving without it until it is back", "err", err)
+	}
+	rateLimits, err := ratelimit.ParseLimits(cfg.RateLimits)
+	if err != nil {
+		return err
+	}
+	var persistedOnly []credit.Role
+	for _, r := range cfg.PersistedOnlyRoles {
+		if !credit.Role(r).Valid() {
+			return fmt.Errorf("PERSISTED_ONLY_ROLES: %q is not a role", r)
+		}
+		persistedOnly = append(persistedOnly, credit.Role(r))
+	}
 	svc := service.New(db)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
@@ -63,6 +85,10 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		Log:           log,
 		Introspection: !cfg.Production(),
 		Timeout:       cfg.RequestTimeout,
+		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
+		Cache:         redis,
+		RateLimits:    &rateLimits,
+		PersistedOnly: persistedOnly,
 	}))
 	mux.Handle("/", playground.Handler("credithub", "/graphql"))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -28,6 +29,14 @@ type Config struct {
 	// or JWT_JWKS_URL (RS256/ES256), or JWT_HS256_SECRET in development;
 	// JWT_ISSUER and JWT_AUDIENCE are checked when set.
 	JWT JWT
+	// MaxDepth, MaxComplexity and MaxTokens bound one operation (MAX_DEPTH,
+	// MAX_COMPLEXITY, MAX_TOKENS; 0 means the built-in default).
+	MaxDepth, MaxComplexity, MaxTokens int
+	// RateLimits is "ROLE=requests-per-minute,…,DEFAULT=n" (RATE_LIMITS).
+	RateLimits string
+	// PersistedOnlyRoles lists roles that may run only persisted operations
+	// (PERSISTED_ONLY_ROLES, comma-separated).
+	PersistedOnlyRoles []string
 }
 
 // JWT is the identity provider configuration.
@@ -63,6 +72,17 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.RequestTimeout, err = durationVar(getenv, "REQUEST_TIMEOUT", 10*time.Second); err != nil {
 		return c, err
+	}
+	for name, dst := range map[string]*int{"MAX_DEPTH": &c.MaxDepth, "MAX_COMPLEXITY": &c.MaxComplexity, "MAX_TOKENS": &c.MaxTokens} {
+		if *dst, err = intVar(getenv, name, 0); err != nil {
+			return c, err
+		}
+	}
+	c.RateLimits = getenv("RATE_LIMITS")
+	for _, r := range strings.Split(getenv("PERSISTED_ONLY_ROLES"), ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			c.PersistedOnlyRoles = append(c.PersistedOnlyRoles, r)
+		}
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return c, fmt.Errorf("CREDITHUB_ENV must be development or production, got %q", c.Env)

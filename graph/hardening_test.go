@@ -1,0 +1,135 @@
+package graph_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
+	"github.com/credithub/credithub/internal/testenv"
+)
+
+func reasonOf(err gqlError) string { r, _ := err.Extensions["reason"].(string); return r }
+
+func TestOperationLimitsAreRefusedWithTheLimitNamed(t *testing.T) {
+	e := newEnvWith(t, func(o *graph.HandlerOptions) {
+		o.Limits = graph.Limits{MaxDepth: 7, MaxComplexity: 5000, MaxTokens: 300}
+	})
+	t.Parallel()
+	deep := `{ subjects { edges { node { keyPersons { person { roles { organization { name } } } } } } } }`
+	code, err := e.errorCode(deep, nil)
+	if code != "BAD_USER_INPUT" || reasonOf(err) != "DEPTH_LIMIT_EXCEEDED" || !strings.Contains(err.Message, "at most 7") {
+		t.Errorf("depth: got %s %s %q", code, reasonOf(err), err.Message)
+	}
+	costly := `{ subjects(first: 100) { edges { node { licences(first: 100) { edges { node { id content } } } } } } }`
+	code, err = e.errorCode(costly, nil)
+	if code != "BAD_USER_INPUT" || reasonOf(err) != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("complexity: got %s %s %q", code, reasonOf(err), err.Message)
+	}
+	long := "{ " + strings.Repeat("a: __typename ", 200) + "}"
+	r := e.do(long, nil, "")
+	if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "token") {
+		t.Errorf("token limit: got %s", r.raw)
+	}
+	var ok struct{ Subjects struct{ TotalCount int } }
+	e.query(`{ subjects { totalCount } }`, nil, &ok) // within every limit
+}
+
+func TestIntrospectionIsForAdminsInProduction(t *testing.T) {
+	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Introspection = false })
+	t.Parallel()
+	for _, role := range []credit.Role{credit.RolePublic, credit.RoleBank, credit.RoleCreditOffice} {
+		e.as(role)
+		if r := e.do(`{ __schema { queryType { name } } }`, nil, ""); len(r.Errors) == 0 {
+			t.Errorf("%s: introspection answered: %s", role, r.raw)
+		}
+	}
+	e.as(credit.RoleAdmin)
+	var out struct {
+		Schema struct{ QueryType struct{ Name string } } `json:"__schema"`
+	}
+	e.query(`{ __schema { queryType { name } } }`, nil, &out)
+	if out.Schema.QueryType.Name != "Query" {
+		t.Errorf("ADMIN: got %+v", out)
+	}
+	// A federation router composes from _service with its own key.
+	e.as(credit.RoleDashboard)
+	var sdl struct {
+		Service struct{ SDL string } `json:"_service"`
+	}
+	e.query(`{ _service { sdl } }`, nil, &sdl)
+	if !strings.Contains(sdl.Service.SDL, "@key(fields: \"code\")") {
+		t.Errorf("_service sdl for an authenticated router: got %q", sdl.Service.SDL)
+	}
+	e.as(credit.RolePublic)
+	if r := e.do(`{ _service { sdl } }`, nil, ""); len(r.Errors) == 0 {
+		t.Errorf("PUBLIC got the SDL with introspection off: %s", r.raw)
+	}
+}
+
+func TestRateLimitAnswersRateLimitedPerCaller(t *testing.T) {
+	c := testenv.Cache(t)
+	limits := ratelimit.Limits{Default: 1000, ByRole: map[credit.Role]int{credit.RoleBank: 3}}
+	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits = c, &limits })
+	t.Parallel()
+	e.as(credit.RoleBank)
+	for i := 1; i <= 3; i++ {
+		if r := e.do(`{ __typename }`, nil, ""); r.status != 200 {
+			t.Fatalf("request %d within the limit: %d %s", i, r.status, r.raw)
+		}
+	}
+	r := e.do(`{ __typename }`, nil, "")
+	if r.status != 429 || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "RATE_LIMITED" {
+		t.Fatalf("over the limit: got %d %s, want 429 RATE_LIMITED", r.status, r.raw)
+	}
+	e.as(credit.RoleCreditOffice) // another key has its own budget
+	if r := e.do(`{ __typename }`, nil, ""); r.status != 200 {
+		t.Fatalf("another caller: %d %s", r.status, r.raw)
+	}
+}
+
+func TestRateLimitLetsRequestsThroughWhenRedisIsDown(t *testing.T) {
+	dead, err := cache.Open(cache.Options{URL: "redis://127.0.0.1:1/0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits := ratelimit.Limits{Default: 1}
+	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits = dead, &limits })
+	t.Parallel()
+	for i := 0; i < 3; i++ {
+		if r := e.do(`{ __typename }`, nil, ""); r.status != 200 || len(r.Errors) > 0 {
+			t.Fatalf("request %d with Redis down: %d %s", i, r.status, r.raw)
+		}
+	}
+}
+
+func TestPersistedOperations(t *testing.T) {
+	c := testenv.Cache(t)
+	e := newEnvWith(t, func(o *graph.HandlerOptions) {
+		o.Cache, o.PersistedOnly = c, []credit.Role{credit.RoleBank}
+	})
+	t.Parallel()
+	const q = `query Typename { __typename }`
+	sum := sha256.Sum256([]byte(q))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+
+	e.as(credit.RoleBank)
+	if code, err := e.errorCodeExt("", ext); code != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("unknown hash: got %s %q, want PERSISTED_QUERY_NOT_FOUND", code, err.Message)
+	}
+	if code, err := e.errorCodeExt(q, nil); code != "BAD_USER_INPUT" || reasonOf(err) != "PERSISTED_QUERY_REQUIRED" {
+		t.Fatalf("BANK sending query text: got %s %s", code, reasonOf(err))
+	}
+	e.as(credit.RoleCreditOffice) // registers the operation
+	if r := e.doExt(q, ext); len(r.Errors) > 0 {
+		t.Fatalf("registering: %s", r.raw)
+	}
+	e.as(credit.RoleBank)
+	if r := e.doExt("", ext); len(r.Errors) > 0 || !strings.Contains(string(r.Data), "Query") {
+		t.Fatalf("BANK by hash after registration: %s", r.raw)
+	}
+}

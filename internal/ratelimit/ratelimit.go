@@ -1,0 +1,92 @@
+// Package ratelimit limits requests per caller with a GCRA limiter held in
+// Redis (github.com/go-redis/redis_rate), so that every server of the hub
+// counts against the same budget.
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// Limits are requests per minute by role; a role without an entry uses Default.
+type Limits struct {
+	Default int
+	ByRole  map[credit.Role]int
+}
+
+// DefaultLimits are generous for institutions and tight for the anonymous.
+var DefaultLimits = Limits{Default: 1200, ByRole: map[credit.Role]int{
+	credit.RolePublic: 60, credit.RoleBank: 6000, credit.RoleWindow: 6000,
+}}
+
+// ParseLimits reads "PUBLIC=60,BANK=6000,DEFAULT=1200" (RATE_LIMITS).
+func ParseLimits(s string) (Limits, error) {
+	l := Limits{Default: DefaultLimits.Default, ByRole: map[credit.Role]int{}}
+	for r, n := range DefaultLimits.ByRole {
+		l.ByRole[r] = n
+	}
+	if strings.TrimSpace(s) == "" {
+		return l, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(value)
+		if !ok || err != nil || n < 1 {
+			return l, fmt.Errorf("RATE_LIMITS: %q is not ROLE=requests-per-minute", part)
+		}
+		if name == "DEFAULT" {
+			l.Default = n
+			continue
+		}
+		r := credit.Role(name)
+		if !r.Valid() {
+			return l, fmt.Errorf("RATE_LIMITS: %q is not a role", name)
+		}
+		l.ByRole[r] = n
+	}
+	return l, nil
+}
+
+// Limiter checks callers against their limits.
+type Limiter struct {
+	c      *cache.Cache
+	rl     *redis_rate.Limiter
+	limits Limits
+}
+
+// New returns a limiter keeping its counters in c.
+func New(c *cache.Cache, limits Limits) *Limiter {
+	return &Limiter{c: c, rl: redis_rate.NewLimiter(c.Client()), limits: limits}
+}
+
+// Decision is the outcome of one check.
+type Decision struct {
+	Allowed    bool
+	RetryAfter time.Duration
+	// Degraded is set when Redis could not be asked: the request is let
+	// through, because refusing every bank and window while Redis restarts
+	// would do more harm than a minute without limits.
+	Degraded bool
+}
+
+// Allow counts one request of the caller identified by who (a key or
+// identity, or the client address for anonymous requests).
+func (l *Limiter) Allow(ctx context.Context, role credit.Role, who string) Decision {
+	per, ok := l.limits.ByRole[role]
+	if !ok {
+		per = l.limits.Default
+	}
+	res, err := l.rl.Allow(ctx, l.c.Key("rate", who), redis_rate.PerMinute(per))
+	if err != nil {
+		return Decision{Allowed: true, Degraded: true}
+	}
+	return Decision{Allowed: res.Allowed > 0, RetryAfter: res.RetryAfter}
+}
