@@ -57,14 +57,14 @@ type measureDef struct {
 
 // kind returns REWARD for red-list domains and PUNISHMENT for black ones.
 func (m measureDef) kind() (credit.MeasureKind, credit.ListKind) {
-	if redDomains[m.Domain] {
+	if rewardDomains[m.Domain] {
 		return credit.Reward, credit.Red
 	}
 	return credit.Punishment, credit.Black
 }
 
-// redDomains are the list domains whose measures are rewards.
-var redDomains = map[string]bool{"A_GRADE_TAXPAYER": true, "HONOURED_INTEGRITY": true, "CUSTOMS_ADVANCED_CERTIFIED": true}
+// rewardDomains are the red-list domains, whose measures are rewards.
+var rewardDomains = map[string]bool{"A_GRADE_TAXPAYER": true, "HONOURED_INTEGRITY": true, "CUSTOMS_ADVANCED_CERTIFIED": true}
 
 // catalogue is the measure catalogue, grouped by domain.
 var catalogue = []measureDef{

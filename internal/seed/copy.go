@@ -59,6 +59,7 @@ var tables = [numTables]tableDef{
 const partyCols = `xdr_name xdr_category xdr_uscc xdr_business_reg_no xdr_organization_code xdr_tax_reg_no
 	xdr_public_institution_no xdr_social_org_no legal_rep_name legal_rep_id_type legal_rep_id_no xdr_id_type xdr_id_no`
 
+// cols splits a space-separated column list.
 func cols(s string) []string { return strings.Fields(s) }
 
 // noWarnings is an empty text[] in COPY's text form.

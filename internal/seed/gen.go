@@ -55,6 +55,8 @@ type seqKey struct {
 	year int
 }
 
+// newGenerator returns a generator for the given seed and day, with the
+// calendar and rules it needs.
 func newGenerator(seed int64, today credit.Date, cal *calendar.Calendar, r *rules) *generator {
 	return &generator{
 		// The second PCG word is a fixed stream selector: any constant
@@ -76,6 +78,7 @@ func newGenerator(seed int64, today credit.Date, cal *calendar.Calendar, r *rule
 	}
 }
 
+// deptPenaltyKinds returns, per department, its organisation penalty kinds.
 func deptPenaltyKinds() [][]int {
 	out := make([][]int, len(departments))
 	for d := range departments {
@@ -84,6 +87,7 @@ func deptPenaltyKinds() [][]int {
 	return out
 }
 
+// domainWeights returns the weights of the domain specs, for pickWeighted.
 func domainWeights(specs []domainSpec) []int {
 	w := make([]int, len(specs))
 	for i, s := range specs {

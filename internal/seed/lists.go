@@ -40,8 +40,9 @@ var redListDomains = []domainSpec{
 	{"CUSTOMS_ADVANCED_CERTIFIED", credit.Red, deptCustoms, 5, []string{"经海关认证为高级认证企业"}, "认定为海关高级认证企业", "", false},
 }
 
-// plannedEntry is what the records of a listed subject need to know about
-// its entry: domain, decision date and who decided it.
+// plannedEntry is what the records and tax grades of a listed subject need
+// to know about its entry: the domain, the decision date and the department
+// whose serious penalty preceded it.
 type plannedEntry struct {
 	domain      string
 	decided     credit.Date
@@ -152,6 +153,7 @@ func (g *generator) entry(b *batch, s *subject, spec *domainSpec, decided credit
 		status, ended = credit.EntryRevoked, g.between(decided.AddDays(60), last)
 		exitReason = "发生失信行为，撤销红名单认定"
 	case spec.kind == credit.Red:
+		// Red entries otherwise stay active until they expire.
 	case r >= 13 && r < 25 && !repairFrom.IsZero() && !repairFrom.After(last):
 		status, ended = credit.EntryRepaired, g.between(repairFrom, last)
 		exitReason = "完成信用修复：已纠正失信行为、履行相关义务并作出信用承诺"

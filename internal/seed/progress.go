@@ -19,6 +19,7 @@ type progress struct {
 	start time.Time
 }
 
+// newProgress returns a reporter for total subjects; w nil is silent.
 func newProgress(w io.Writer, terminal bool, total int) *progress {
 	p := &progress{w: w, total: total, next: 10, start: time.Now()}
 	if w != nil && terminal && total > 0 {

@@ -95,6 +95,7 @@ func loadRules(ctx context.Context, q execer) (*rules, error) {
 	return r, closeRows(rows, "measures")
 }
 
+// closeRows reports a scan error of rows, if any, and closes them.
 func closeRows(rows *sql.Rows, what string) error {
 	if err := rows.Err(); err != nil {
 		rows.Close()
