@@ -26,7 +26,9 @@ func (db *DB) provider(log io.Writer) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migration lock: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithSessionLocker(locker)}
+	// Out-of-order is allowed so that a migration merged late (a lower
+	// number than one already applied) is still applied, never skipped.
+	opts := []goose.ProviderOption{goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true)}
 	if log != nil {
 		opts = append(opts, goose.WithVerbose(false))
 	}

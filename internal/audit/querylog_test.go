@@ -1,0 +1,188 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/credithub/credithub/internal/audit"
+	"github.com/credithub/credithub/internal/credit"
+)
+
+var bank = credit.Caller{ID: "key:12", Role: credit.RoleBank, Institution: "丹东银行", Purpose: "信易贷 pre-loan check"}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestEveryRecordLandsThroughATinyQueue(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 4)
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{QueueSize: 64, BatchSize: 100, FlushInterval: 5 * time.Millisecond})
+	const goroutines, each = 16, 625
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				u := audit.Use{Caller: bank, SubjectCode: fmt.Sprintf("S%02d", g), Operation: fmt.Sprintf("creditReport#%d", i)}
+				if err := q.Record(context.Background(), u); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("record: %v", err)
+	}
+	if err := q.Close(context.Background()); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	const want = goroutines * each
+	if got := count(t, db.SQL(), "query_log"); got != want {
+		t.Errorf("got %d rows in query_log, want %d", got, want)
+	}
+	if q.Queued() != want || q.Written() != want || q.Pending() != 0 {
+		t.Errorf("got queued=%d written=%d pending=%d, want %d, %d, 0", q.Queued(), q.Written(), q.Pending(), want, want)
+	}
+	t.Logf("%d of %d records waited for room", q.BlockedWaits(), want)
+}
+
+func TestRecordOnAFullQueueReturnsAnErrorNotADrop(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 4)
+	ctx := context.Background()
+	// Another transaction holds query_log, so the writer's COPY waits and
+	// the queue fills up.
+	blocker, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blocker.Exec(`LOCK TABLE query_log IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{QueueSize: 4, BatchSize: 1, Logger: quiet})
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	var refusal error
+	for i := 0; i < 100 && refusal == nil; i++ {
+		refusal = q.Record(cancelled, audit.Use{Caller: bank, SubjectCode: "S", Operation: fmt.Sprint(i)})
+	}
+	if credit.CodeOf(refusal) != credit.Unavailable {
+		t.Fatalf("got %v, want an UNAVAILABLE error once the queue is full", refusal)
+	}
+	if q.Refused() != 1 {
+		t.Errorf("got %d refused records, want 1", q.Refused())
+	}
+	accepted := q.Queued()
+	blocker.Rollback()
+	if err := q.Close(ctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if got := count(t, db.SQL(), "query_log"); got != accepted {
+		t.Errorf("got %d rows, want the %d accepted ones", got, accepted)
+	}
+}
+
+func TestFailedBatchIsKeptAndRetried(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 4)
+	ctx := context.Background()
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log RENAME TO query_log_away`); err != nil {
+		t.Fatal(err)
+	}
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{BatchSize: 4, FlushInterval: time.Millisecond, Logger: quiet})
+	for i := range 10 {
+		if err := q.Record(ctx, audit.Use{Caller: bank, SubjectCode: "S", Operation: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); q.WriteErrors() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("got no failed write, want the COPY into a missing table to fail")
+		}
+	}
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log_away RENAME TO query_log`); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Close(ctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if got := count(t, db.SQL(), "query_log"); got != 10 {
+		t.Errorf("got %d rows after %d failed writes, want 10", got, q.WriteErrors())
+	}
+}
+
+func TestQueryLogForSubjectIsNewestFirst(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 2)
+	ctx := context.Background()
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{FlushInterval: time.Hour})
+	defer q.Close(ctx)
+	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	window := credit.Caller{ID: "key:3", Role: credit.RoleWindow, Institution: "行政审批服务局", Purpose: "容缺受理"}
+	uses := []audit.Use{
+		{Caller: bank, SubjectCode: "91210602MA10QX7K9W", Operation: "creditReport", At: t0},
+		{Caller: window, SubjectCode: "91210602MA10QX7K9W", Operation: "checkEligibility", At: t0.Add(2 * time.Minute)},
+		{Caller: bank, SubjectCode: "91350100M000100Y43", Operation: "creditReport", At: t0.Add(3 * time.Minute)},
+		{Caller: bank, SubjectCode: "91210602MA10QX7K9W", Operation: "subject", At: t0.Add(time.Minute)},
+	}
+	for _, u := range uses {
+		if err := q.Record(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// FlushInterval is an hour: only Flush gets the rows written now.
+	if err := q.Flush(ctx); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+	got, err := db.QueryLogForSubject(ctx, "91210602MA10QX7K9W", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Operation != "checkEligibility" || got[1].Operation != "subject" {
+		t.Fatalf("got %+v, want checkEligibility then subject", got)
+	}
+	w := got[0]
+	if !w.At.Equal(t0.Add(2*time.Minute)) || w.CallerID != "key:3" || w.Role != "WINDOW" ||
+		w.Institution != "行政审批服务局" || w.Purpose != "容缺受理" {
+		t.Errorf("got %+v, want the window's read at %v with its purpose", w, t0.Add(2*time.Minute))
+	}
+}
+
+func TestRecordAfterCloseIsRefused(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 1)
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{})
+	if err := q.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCode: "S", Operation: "subject"})
+	if credit.CodeOf(err) != credit.Unavailable {
+		t.Errorf("got %v, want UNAVAILABLE", err)
+	}
+}
+
+func TestCloseThatGivesUpSaysHowManyRowsWereNotWritten(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 2)
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log RENAME TO query_log_away`); err != nil {
+		t.Fatal(err)
+	}
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{FlushInterval: time.Millisecond, Logger: quiet})
+	for i := range 3 {
+		if err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCode: "S", Operation: fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := q.Close(ctx); err == nil || q.Pending() != 3 {
+		t.Errorf("got %v with %d pending, want an error with 3 rows pending", err, q.Pending())
+	}
+}
