@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	KeyPerson() KeyPersonResolver
 	LicenceConnection() LicenceConnectionResolver
 	ListEntry() ListEntryResolver
+	Mutation() MutationResolver
 	PenaltyConnection() PenaltyConnectionResolver
 	Query() QueryResolver
 	Subject() SubjectResolver
@@ -48,10 +49,43 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ApplicantCheck struct {
+		AcceptWithMissingDocuments func(childComplexity int) int
+		AsOf                       func(childComplexity int) int
+		Disputed                   func(childComplexity int) int
+		GreenChannel               func(childComplexity int) int
+		Measures                   func(childComplexity int) int
+		Reasons                    func(childComplexity int) int
+		RuleVersion                func(childComplexity int) int
+		Subject                    func(childComplexity int) int
+	}
+
+	AppliedMeasure struct {
+		Entry   func(childComplexity int) int
+		Measure func(childComplexity int) int
+		ViaRole func(childComplexity int) int
+	}
+
 	AttributedListEntry struct {
 		Entry        func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Role         func(childComplexity int) int
+	}
+
+	CreditCheck struct {
+		ActiveListEntries          func(childComplexity int) int
+		AsOf                       func(childComplexity int) int
+		Blacklisted                func(childComplexity int) int
+		KeyPersonFindings          func(childComplexity int) int
+		Measures                   func(childComplexity int) int
+		PenaltiesLast3Years        func(childComplexity int) int
+		Reasons                    func(childComplexity int) int
+		RedListed                  func(childComplexity int) int
+		RuleVersion                func(childComplexity int) int
+		SeriousPenaltiesLast3Years func(childComplexity int) int
+		Subject                    func(childComplexity int) int
+		TaxCreditGrade             func(childComplexity int) int
+		Verdict                    func(childComplexity int) int
 	}
 
 	Entity struct {
@@ -64,6 +98,13 @@ type ComplexityRoot struct {
 		Role         func(childComplexity int) int
 		Since        func(childComplexity int) int
 		Until        func(childComplexity int) int
+	}
+
+	KeyPersonFinding struct {
+		Attributed func(childComplexity int) int
+		Entries    func(childComplexity int) int
+		Person     func(childComplexity int) int
+		Role       func(childComplexity int) int
 	}
 
 	LegacyIdentifiers struct {
@@ -110,6 +151,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LicencePayload struct {
+		Licence  func(childComplexity int) int
+		Updated  func(childComplexity int) int
+		Warnings func(childComplexity int) int
+	}
+
 	ListEntry struct {
 		DecidedOn       func(childComplexity int) int
 		DecisionContent func(childComplexity int) int
@@ -142,6 +189,14 @@ type ComplexityRoot struct {
 		LegalBasis             func(childComplexity int) int
 		Name                   func(childComplexity int) int
 		Version                func(childComplexity int) int
+	}
+
+	Mutation struct {
+		RecordLicence   func(childComplexity int, input model.LicenceInput) int
+		RecordPenalty   func(childComplexity int, input model.PenaltyInput) int
+		RegisterSubject func(childComplexity int, input model.SubjectInput) int
+		RevokeLicence   func(childComplexity int, id string, reason string) int
+		RevokePenalty   func(childComplexity int, id string, reason string) int
 	}
 
 	PageInfo struct {
@@ -193,7 +248,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PenaltyPayload struct {
+		Penalty  func(childComplexity int) int
+		Updated  func(childComplexity int) int
+		Warnings func(childComplexity int) int
+	}
+
 	Query struct {
+		ApplicantCheck     func(childComplexity int, code string, matter *string, asOf *credit.Date, purpose string) int
+		CreditCheck        func(childComplexity int, code string, asOf *credit.Date, purpose string) int
 		Subject            func(childComplexity int, code string, purpose *string) int
 		Subjects           func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
 		__resolve__service func(childComplexity int) int
@@ -209,6 +272,12 @@ type ComplexityRoot struct {
 		Role        func(childComplexity int) int
 	}
 
+	Reason struct {
+		Records  func(childComplexity int) int
+		RuleName func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
 	RecordParty struct {
 		Category       func(childComplexity int) int
 		IDNo           func(childComplexity int) int
@@ -218,6 +287,13 @@ type ComplexityRoot struct {
 		LegalRepName   func(childComplexity int) int
 		Name           func(childComplexity int) int
 		USCC           func(childComplexity int) int
+	}
+
+	RecordRef struct {
+		DecidedOn  func(childComplexity int) int
+		DecisionNo func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	Subject struct {
@@ -250,6 +326,11 @@ type ComplexityRoot struct {
 	SubjectEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SubjectPayload struct {
+		Subject func(childComplexity int) int
+		Updated func(childComplexity int) int
 	}
 
 	TaxCreditGrade struct {
@@ -288,12 +369,21 @@ type ListEntryResolver interface {
 	InForce(ctx context.Context, obj *credit.ListEntry) (bool, error)
 	Measures(ctx context.Context, obj *credit.ListEntry) ([]credit.Measure, error)
 }
+type MutationResolver interface {
+	RecordLicence(ctx context.Context, input model.LicenceInput) (*model.LicencePayload, error)
+	RecordPenalty(ctx context.Context, input model.PenaltyInput) (*model.PenaltyPayload, error)
+	RevokeLicence(ctx context.Context, id string, reason string) (*model.LicencePayload, error)
+	RevokePenalty(ctx context.Context, id string, reason string) (*model.PenaltyPayload, error)
+	RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error)
+}
 type PenaltyConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error)
 }
 type QueryResolver interface {
 	Subject(ctx context.Context, code string, purpose *string) (*credit.Subject, error)
 	Subjects(ctx context.Context, filter *model.SubjectFilter, first *int, after *string) (*model.SubjectConnection, error)
+	ApplicantCheck(ctx context.Context, code string, matter *string, asOf *credit.Date, purpose string) (*credit.ApplicantCheck, error)
+	CreditCheck(ctx context.Context, code string, asOf *credit.Date, purpose string) (*credit.CreditCheck, error)
 }
 type SubjectResolver interface {
 	LegalRepresentative(ctx context.Context, obj *credit.Subject) (*credit.Subject, error)
@@ -304,7 +394,7 @@ type SubjectResolver interface {
 	ListEntries(ctx context.Context, obj *credit.Subject, kind *credit.ListKind, activeOn *credit.Date) ([]credit.ListEntry, error)
 	AttributedListEntries(ctx context.Context, obj *credit.Subject, activeOn *credit.Date) ([]credit.AttributedEntry, error)
 	TaxCreditGrade(ctx context.Context, obj *credit.Subject) (*credit.TaxCreditGrade, error)
-	QueryLog(ctx context.Context, obj *credit.Subject, first *int) ([]model.QueryUse, error)
+	QueryLog(ctx context.Context, obj *credit.Subject, first *int) ([]credit.QueryUse, error)
 }
 type SubjectConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.SubjectConnection) (int, error)
@@ -328,6 +418,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "ApplicantCheck.acceptWithMissingDocuments":
+		if e.ComplexityRoot.ApplicantCheck.AcceptWithMissingDocuments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.AcceptWithMissingDocuments(childComplexity), true
+	case "ApplicantCheck.asOf":
+		if e.ComplexityRoot.ApplicantCheck.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.AsOf(childComplexity), true
+	case "ApplicantCheck.disputed":
+		if e.ComplexityRoot.ApplicantCheck.Disputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.Disputed(childComplexity), true
+	case "ApplicantCheck.greenChannel":
+		if e.ComplexityRoot.ApplicantCheck.GreenChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.GreenChannel(childComplexity), true
+	case "ApplicantCheck.measures":
+		if e.ComplexityRoot.ApplicantCheck.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.Measures(childComplexity), true
+	case "ApplicantCheck.reasons":
+		if e.ComplexityRoot.ApplicantCheck.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.Reasons(childComplexity), true
+	case "ApplicantCheck.ruleVersion":
+		if e.ComplexityRoot.ApplicantCheck.RuleVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.RuleVersion(childComplexity), true
+	case "ApplicantCheck.subject":
+		if e.ComplexityRoot.ApplicantCheck.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApplicantCheck.Subject(childComplexity), true
+
+	case "AppliedMeasure.entry":
+		if e.ComplexityRoot.AppliedMeasure.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedMeasure.Entry(childComplexity), true
+	case "AppliedMeasure.measure":
+		if e.ComplexityRoot.AppliedMeasure.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedMeasure.Measure(childComplexity), true
+	case "AppliedMeasure.viaRole":
+		if e.ComplexityRoot.AppliedMeasure.ViaRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedMeasure.ViaRole(childComplexity), true
+
 	case "AttributedListEntry.entry":
 		if e.ComplexityRoot.AttributedListEntry.Entry == nil {
 			break
@@ -346,6 +504,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributedListEntry.Role(childComplexity), true
+
+	case "CreditCheck.activeListEntries":
+		if e.ComplexityRoot.CreditCheck.ActiveListEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.ActiveListEntries(childComplexity), true
+	case "CreditCheck.asOf":
+		if e.ComplexityRoot.CreditCheck.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.AsOf(childComplexity), true
+	case "CreditCheck.blacklisted":
+		if e.ComplexityRoot.CreditCheck.Blacklisted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Blacklisted(childComplexity), true
+	case "CreditCheck.keyPersonFindings":
+		if e.ComplexityRoot.CreditCheck.KeyPersonFindings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.KeyPersonFindings(childComplexity), true
+	case "CreditCheck.measures":
+		if e.ComplexityRoot.CreditCheck.Measures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Measures(childComplexity), true
+	case "CreditCheck.penaltiesLast3Years":
+		if e.ComplexityRoot.CreditCheck.PenaltiesLast3Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.PenaltiesLast3Years(childComplexity), true
+	case "CreditCheck.reasons":
+		if e.ComplexityRoot.CreditCheck.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Reasons(childComplexity), true
+	case "CreditCheck.redListed":
+		if e.ComplexityRoot.CreditCheck.RedListed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.RedListed(childComplexity), true
+	case "CreditCheck.ruleVersion":
+		if e.ComplexityRoot.CreditCheck.RuleVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.RuleVersion(childComplexity), true
+	case "CreditCheck.seriousPenaltiesLast3Years":
+		if e.ComplexityRoot.CreditCheck.SeriousPenaltiesLast3Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.SeriousPenaltiesLast3Years(childComplexity), true
+	case "CreditCheck.subject":
+		if e.ComplexityRoot.CreditCheck.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Subject(childComplexity), true
+	case "CreditCheck.taxCreditGrade":
+		if e.ComplexityRoot.CreditCheck.TaxCreditGrade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.TaxCreditGrade(childComplexity), true
+	case "CreditCheck.verdict":
+		if e.ComplexityRoot.CreditCheck.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Verdict(childComplexity), true
 
 	case "Entity.findSubjectByCode":
 		if e.ComplexityRoot.Entity.FindSubjectByCode == nil {
@@ -389,6 +626,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KeyPerson.Until(childComplexity), true
+
+	case "KeyPersonFinding.attributed":
+		if e.ComplexityRoot.KeyPersonFinding.Attributed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonFinding.Attributed(childComplexity), true
+	case "KeyPersonFinding.entries":
+		if e.ComplexityRoot.KeyPersonFinding.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonFinding.Entries(childComplexity), true
+	case "KeyPersonFinding.person":
+		if e.ComplexityRoot.KeyPersonFinding.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonFinding.Person(childComplexity), true
+	case "KeyPersonFinding.role":
+		if e.ComplexityRoot.KeyPersonFinding.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonFinding.Role(childComplexity), true
 
 	case "LegacyIdentifiers.businessRegistrationNumber":
 		if e.ComplexityRoot.LegacyIdentifiers.BusinessRegNo == nil {
@@ -586,6 +848,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LicenceEdge.Node(childComplexity), true
 
+	case "LicencePayload.licence":
+		if e.ComplexityRoot.LicencePayload.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicencePayload.Licence(childComplexity), true
+	case "LicencePayload.updated":
+		if e.ComplexityRoot.LicencePayload.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicencePayload.Updated(childComplexity), true
+	case "LicencePayload.warnings":
+		if e.ComplexityRoot.LicencePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LicencePayload.Warnings(childComplexity), true
+
 	case "ListEntry.decidedOn":
 		if e.ComplexityRoot.ListEntry.DecidedOn == nil {
 			break
@@ -755,6 +1036,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.Version(childComplexity), true
+
+	case "Mutation.recordLicence":
+		if e.ComplexityRoot.Mutation.RecordLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordLicence(childComplexity, args["input"].(model.LicenceInput)), true
+	case "Mutation.recordPenalty":
+		if e.ComplexityRoot.Mutation.RecordPenalty == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPenalty_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPenalty(childComplexity, args["input"].(model.PenaltyInput)), true
+	case "Mutation.registerSubject":
+		if e.ComplexityRoot.Mutation.RegisterSubject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerSubject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterSubject(childComplexity, args["input"].(model.SubjectInput)), true
+	case "Mutation.revokeLicence":
+		if e.ComplexityRoot.Mutation.RevokeLicence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeLicence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeLicence(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.revokePenalty":
+		if e.ComplexityRoot.Mutation.RevokePenalty == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokePenalty_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokePenalty(childComplexity, args["id"].(string), args["reason"].(string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -982,6 +1319,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PenaltyEdge.Node(childComplexity), true
 
+	case "PenaltyPayload.penalty":
+		if e.ComplexityRoot.PenaltyPayload.Penalty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyPayload.Penalty(childComplexity), true
+	case "PenaltyPayload.updated":
+		if e.ComplexityRoot.PenaltyPayload.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyPayload.Updated(childComplexity), true
+	case "PenaltyPayload.warnings":
+		if e.ComplexityRoot.PenaltyPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PenaltyPayload.Warnings(childComplexity), true
+
+	case "Query.applicantCheck":
+		if e.ComplexityRoot.Query.ApplicantCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Query_applicantCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ApplicantCheck(childComplexity, args["code"].(string), args["matter"].(*string), args["asOf"].(*credit.Date), args["purpose"].(string)), true
+	case "Query.creditCheck":
+		if e.ComplexityRoot.Query.CreditCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Query_creditCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CreditCheck(childComplexity, args["code"].(string), args["asOf"].(*credit.Date), args["purpose"].(string)), true
+
 	case "Query.subject":
 		if e.ComplexityRoot.Query.Subject == nil {
 			break
@@ -1059,6 +1438,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QueryUse.Role(childComplexity), true
 
+	case "Reason.records":
+		if e.ComplexityRoot.Reason.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reason.Records(childComplexity), true
+	case "Reason.rule":
+		if e.ComplexityRoot.Reason.RuleName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reason.RuleName(childComplexity), true
+	case "Reason.text":
+		if e.ComplexityRoot.Reason.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reason.Text(childComplexity), true
+
 	case "RecordParty.category":
 		if e.ComplexityRoot.RecordParty.Category == nil {
 			break
@@ -1107,6 +1505,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordParty.USCC(childComplexity), true
+
+	case "RecordRef.decidedOn":
+		if e.ComplexityRoot.RecordRef.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordRef.DecidedOn(childComplexity), true
+	case "RecordRef.decisionNumber":
+		if e.ComplexityRoot.RecordRef.DecisionNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordRef.DecisionNo(childComplexity), true
+	case "RecordRef.id":
+		if e.ComplexityRoot.RecordRef.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordRef.ID(childComplexity), true
+	case "RecordRef.kind":
+		if e.ComplexityRoot.RecordRef.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordRef.Kind(childComplexity), true
 
 	case "Subject.address":
 		if e.ComplexityRoot.Subject.Address == nil {
@@ -1274,6 +1697,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubjectEdge.Node(childComplexity), true
 
+	case "SubjectPayload.subject":
+		if e.ComplexityRoot.SubjectPayload.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPayload.Subject(childComplexity), true
+	case "SubjectPayload.updated":
+		if e.ComplexityRoot.SubjectPayload.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPayload.Updated(childComplexity), true
+
 	case "TaxCreditGrade.grade":
 		if e.ComplexityRoot.TaxCreditGrade.Grade == nil {
 			break
@@ -1309,7 +1745,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("KeyPersonInput", ec.unmarshalInputKeyPersonInput),
+			graphql.NewInputUnmarshaler("LicenceInput", ec.unmarshalInputLicenceInput),
+			graphql.NewInputUnmarshaler("PartyInput", ec.unmarshalInputPartyInput),
+			graphql.NewInputUnmarshaler("PenaltyInput", ec.unmarshalInputPenaltyInput),
 			graphql.NewInputUnmarshaler("SubjectFilter", ec.unmarshalInputSubjectFilter),
+			graphql.NewInputUnmarshaler("SubjectInput", ec.unmarshalInputSubjectInput),
 		)
 	}
 	first := true
@@ -1344,6 +1785,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1457,6 +1913,163 @@ type Query {
   """
   subjects(filter: SubjectFilter, first: Int = 20, after: String): SubjectConnection!
     @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+
+  """
+  What an approval window must know about an applicant before accepting an application: may it use the green
+  channel and accept-with-missing-documents, which measures the window must apply, and why. For a citizen ID
+  number the check is about the person: their own records and those attributed to them. ` + "`" + `asOf` + "`" + ` defaults to
+  today in Asia/Shanghai; a past date shows the state on that date. NOT_FOUND for an unregistered code.
+  """
+  applicantCheck(
+    code: ID!
+    "The matter applied for (事项), recorded with the check."
+    matter: String
+    asOf: Date
+    "Why the check is made; written to the query-use log."
+    purpose: String!
+  ): ApplicantCheck! @allow(roles: [WINDOW, CREDIT_OFFICE])
+
+  """
+  What a bank must know about a borrower before a credit-linked loan: a verdict by documented rules, the lists,
+  tax grade, penalties of the last 3 years, the measures that bind banks, and the key persons' own and
+  attributed black-list entries. ` + "`" + `asOf` + "`" + ` defaults to today in Asia/Shanghai. NOT_FOUND for an unregistered code.
+  """
+  creditCheck(
+    code: ID!
+    asOf: Date
+    "Why the check is made (e.g. 贷前审查); written to the query-use log."
+    purpose: String!
+  ): CreditCheck! @allow(roles: [BANK, CREDIT_OFFICE])
+}
+
+"""
+An approval window's check of an applicant.
+"""
+type ApplicantCheck {
+  "The applicant."
+  subject: Subject!
+  "The day the answer is for."
+  asOf: Date!
+  "The version of the rules applied (it changes whenever a rule parameter does)."
+  ruleVersion: String!
+  "绿色通道: an honoured 诚信典型 on an active red list, or no bad record decided in the 3 years before asOf."
+  greenChannel: Boolean!
+  "容缺受理: on the same basis, and refused while any bad record is unrepaired."
+  acceptWithMissingDocuments: Boolean!
+  "The measures the window must apply (context APPROVAL_WINDOW), each with the entry that triggers it."
+  measures: [AppliedMeasure!]!
+  "Records under objection, on which no measure is executed."
+  disputed: [RecordRef!]!
+  "Why, rule by rule, with the records each rests on."
+  reasons: [Reason!]!
+}
+
+"""
+A bank's verdict on a borrower.
+"""
+enum CreditVerdict {
+  "Nothing in the records stands against credit."
+  CLEAR
+  "Records a lender must weigh (serious or repeated penalties, tax grade C, key persons' black-list entries)."
+  CAUTION
+  "A black-list entry, a measure telling banks to refuse or restrict credit, or tax grade D."
+  RESTRICTED
+}
+
+"""
+A bank's check of a borrower.
+"""
+type CreditCheck {
+  "The borrower."
+  subject: Subject!
+  "The day the answer is for."
+  asOf: Date!
+  "The version of the rules applied."
+  ruleVersion: String!
+  "The verdict; ` + "`" + `reasons` + "`" + ` says which rules decided it."
+  verdict: CreditVerdict!
+  "On a red list in force on asOf."
+  redListed: Boolean!
+  "On a black list in force on asOf (for a person: their own or attributed)."
+  blacklisted: Boolean!
+  "The tax credit grade of the latest assessed year."
+  taxCreditGrade: TaxCreditGrade
+  "Penalties decided in the 3 years before asOf."
+  penaltiesLast3Years: Int!
+  "Serious penalties decided in the 3 years before asOf."
+  seriousPenaltiesLast3Years: Int!
+  "List entries in force on asOf."
+  activeListEntries: [ListEntry!]!
+  "The measures that bind banks (context BANK_CREDIT): raise rates, refuse loans, credit-loan products."
+  measures: [AppliedMeasure!]!
+  "The legal representative's and principals' own and attributed black-list entries in force."
+  keyPersonFindings: [KeyPersonFinding!]!
+  "Why, rule by rule, with the records each rests on."
+  reasons: [Reason!]!
+}
+
+"""
+A measure that applies, with the list entry that triggers it.
+"""
+type AppliedMeasure {
+  "The measure, with its legal basis."
+  measure: Measure!
+  "The entry that triggers it."
+  entry: ListEntry!
+  "When the entry is an organisation's, recorded against this person: the role that carries it."
+  viaRole: KeyPersonRole
+}
+
+"""
+A reference to the record a reason rests on.
+"""
+type RecordRef {
+  "What kind of record."
+  kind: RecordKind!
+  "The record's id."
+  id: ID!
+  "Its decision document number."
+  decisionNumber: String!
+  "Its decision date."
+  decidedOn: Date!
+}
+
+"""
+Kinds of records a reason can rest on.
+"""
+enum RecordKind {
+  "行政处罚"
+  PENALTY
+  "行政许可"
+  LICENCE
+  "红黑名单"
+  LIST_ENTRY
+}
+
+"""
+One rule's part in an answer.
+"""
+type Reason {
+  "The rule's stable id, e.g. GREEN_CHANNEL_NO_BAD_RECORD_3Y."
+  rule: String!
+  "A sentence a clerk can read to the applicant."
+  text: String!
+  "The records the rule rests on."
+  records: [RecordRef!]!
+}
+
+"""
+A key person's own and attributed black-list entries in force.
+"""
+type KeyPersonFinding {
+  "The person's role in the organisation."
+  role: KeyPersonRole!
+  "The person."
+  person: Subject!
+  "The person's own black-list entries in force."
+  entries: [ListEntry!]!
+  "Black-list entries of other organisations recorded against the person."
+  attributed: [AttributedListEntry!]!
 }
 
 """
@@ -2053,6 +2666,199 @@ type TaxCreditGrade {
   "The score, where one was given."
   score: Float
 }
+
+type Mutation {
+  """
+  Records a licence pushed by its deciding authority. The same decision number from the same authority updates
+  the record (and says so), never duplicates it. A subject not yet registered is registered from the record's
+  own fields. DEPARTMENT callers write only their own department's records; CREDIT_OFFICE writes for any.
+  """
+  recordLicence(input: LicenceInput!): LicencePayload! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  Records a penalty pushed by its deciding authority, with the same rules as recordLicence. Amounts are in yuan
+  (the 双公示 export's 万元 are converted by the importer).
+  """
+  recordPenalty(input: PenaltyInput!): PenaltyPayload! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "Revokes a licence (it becomes invalid); the record is kept."
+  revokeLicence(id: ID!, reason: String!): LicencePayload! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "Revokes a penalty decided in error; the record is kept but no longer counts anywhere."
+  revokePenalty(id: ID!, reason: String!): PenaltyPayload! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "Registers a subject with its key persons, or updates it (same code)."
+  registerSubject(input: SubjectInput!): SubjectPayload! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+}
+
+"""
+The party of a licence or penalty (行政相对人), in the 双公示 standard's fields.
+"""
+input PartyInput {
+  "XDR_MC: name."
+  name: String!
+  "XDR_LB: category."
+  category: SubjectCategory!
+  "XDR_SHXYM: unified social credit code (organisations and individual businesses that have one)."
+  unifiedSocialCreditCode: String
+  "XDR_GSZC: business registration number (legacy)."
+  businessRegistrationNumber: String
+  "XDR_ZZJG: organisation code (legacy)."
+  organizationCode: String
+  "XDR_SWDJ: tax registration number (legacy)."
+  taxRegistrationNumber: String
+  "XDR_SYDW: public institution certificate number (legacy)."
+  publicInstitutionNumber: String
+  "XDR_SHZZ: social organisation registration number (legacy)."
+  socialOrganizationNumber: String
+  "FRDB: legal representative's name."
+  legalRepresentativeName: String
+  "FR_ZJLX: type of the legal representative's identity document, e.g. 身份证."
+  legalRepresentativeIdType: String
+  "FR_ZJHM: the legal representative's identity document number."
+  legalRepresentativeIdNumber: String
+  "XDR_ZJLX: type of a natural person's identity document."
+  idType: String
+  "XDR_ZJHM: a natural person's identity document number."
+  idNumber: String
+}
+
+"""
+A licence as its authority pushes it (行政许可, 双公示 standard).
+"""
+input LicenceInput {
+  party: PartyInput!
+  "XK_XKWS"
+  documentName: String!
+  "XK_WSH: unique per authority."
+  decisionNumber: String!
+  "XK_XKLB"
+  category: String!
+  "XK_XKZS"
+  certificateName: String
+  "XK_XKBH"
+  licenceNumber: String
+  "XK_NR"
+  content: String!
+  "XK_JDRQ: not in the future."
+  decidedOn: Date!
+  "XK_YXQZ"
+  validFrom: Date!
+  "XK_YXQZI: not before validFrom; null for no end."
+  validUntil: Date
+  "XK_XKJG"
+  authorityName: String!
+  "XK_XKJGDM: the deciding department's code; a DEPARTMENT caller may give only its own."
+  authorityCode: String!
+  "XK_LYDW (defaults to the authority)."
+  sourceName: String
+  "XK_LYDWDM (defaults to the authority)."
+  sourceCode: String
+  "BZ"
+  remarks: String
+  "Who may see it (default PUBLIC)."
+  useScope: UseScope
+}
+
+"""
+A penalty as its authority pushes it (行政处罚, 双公示 standard).
+"""
+input PenaltyInput {
+  party: PartyInput!
+  "CF_WSH: unique per authority."
+  decisionNumber: String!
+  "CF_WFXW"
+  violationType: String!
+  "CF_SY"
+  facts: String!
+  "CF_YJ"
+  legalBasis: String!
+  "CF_CFLB"
+  category: String!
+  "CF_NR"
+  content: String!
+  "CF_NR_FK in yuan (exact decimal string); not negative."
+  fine: Yuan
+  "CF_NR_WFFF in yuan; not negative."
+  confiscated: Yuan
+  "CF_NR_ZKDX"
+  suspendedLicence: String
+  "CF_JDRQ: not in the future."
+  decidedOn: Date!
+  "CF_YXQ: not before decidedOn."
+  validUntil: Date
+  "CF_CFJG"
+  authorityName: String!
+  "CF_CFJGDM: a DEPARTMENT caller may give only its own."
+  authorityCode: String!
+  "CF_SJLY (defaults to the authority)."
+  sourceName: String
+  "CF_SJLYDM (defaults to the authority)."
+  sourceCode: String
+  "BZ"
+  remarks: String
+  "How serious; decides publication."
+  severity: Severity!
+  "Who may see it (default PUBLIC, but SHARED for a minor penalty, which is in principle not published)."
+  useScope: UseScope
+}
+
+"""
+A subject with its key persons.
+"""
+input SubjectInput {
+  "USCC or citizen ID number, checked strictly."
+  code: ID!
+  kind: SubjectKind!
+  name: String!
+  status: SubjectStatus
+  registeredOn: Date
+  address: String
+  "The persons holding roles in the organisation."
+  keyPersons: [KeyPersonInput!]
+}
+
+"""
+A person's role in an organisation.
+"""
+input KeyPersonInput {
+  "The person's citizen ID number."
+  idNumber: ID!
+  name: String!
+  role: KeyPersonRole!
+  since: Date!
+  until: Date
+}
+
+"""
+The outcome of recording a licence.
+"""
+type LicencePayload {
+  "The licence as stored."
+  licence: Licence!
+  "True when a record with this decision number already existed and was updated."
+  updated: Boolean!
+  "What was accepted with a warning (e.g. a legacy code failing its checksum)."
+  warnings: [String!]!
+}
+
+"""
+The outcome of recording a penalty.
+"""
+type PenaltyPayload {
+  "The penalty as stored."
+  penalty: Penalty!
+  "True when a record with this decision number already existed and was updated."
+  updated: Boolean!
+  "What was accepted with a warning."
+  warnings: [String!]!
+}
+
+"""
+The outcome of registering a subject.
+"""
+type SubjectPayload {
+  "The subject as stored."
+  subject: Subject!
+  "True when the subject existed and was updated."
+  updated: Boolean!
+}
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
@@ -2131,6 +2937,40 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ApplicantCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_ApplicantCheck_subject(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ApplicantCheck_asOf(ctx, field)
+	case "ruleVersion":
+		return ec.fieldContext_ApplicantCheck_ruleVersion(ctx, field)
+	case "greenChannel":
+		return ec.fieldContext_ApplicantCheck_greenChannel(ctx, field)
+	case "acceptWithMissingDocuments":
+		return ec.fieldContext_ApplicantCheck_acceptWithMissingDocuments(ctx, field)
+	case "measures":
+		return ec.fieldContext_ApplicantCheck_measures(ctx, field)
+	case "disputed":
+		return ec.fieldContext_ApplicantCheck_disputed(ctx, field)
+	case "reasons":
+		return ec.fieldContext_ApplicantCheck_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApplicantCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_AppliedMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_AppliedMeasure_measure(ctx, field)
+	case "entry":
+		return ec.fieldContext_AppliedMeasure_entry(ctx, field)
+	case "viaRole":
+		return ec.fieldContext_AppliedMeasure_viaRole(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppliedMeasure", field.Name)
+}
+
 func (ec *executionContext) childFields_AttributedListEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entry":
@@ -2141,6 +2981,38 @@ func (ec *executionContext) childFields_AttributedListEntry(ctx context.Context,
 		return ec.fieldContext_AttributedListEntry_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributedListEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_CreditCheck_subject(ctx, field)
+	case "asOf":
+		return ec.fieldContext_CreditCheck_asOf(ctx, field)
+	case "ruleVersion":
+		return ec.fieldContext_CreditCheck_ruleVersion(ctx, field)
+	case "verdict":
+		return ec.fieldContext_CreditCheck_verdict(ctx, field)
+	case "redListed":
+		return ec.fieldContext_CreditCheck_redListed(ctx, field)
+	case "blacklisted":
+		return ec.fieldContext_CreditCheck_blacklisted(ctx, field)
+	case "taxCreditGrade":
+		return ec.fieldContext_CreditCheck_taxCreditGrade(ctx, field)
+	case "penaltiesLast3Years":
+		return ec.fieldContext_CreditCheck_penaltiesLast3Years(ctx, field)
+	case "seriousPenaltiesLast3Years":
+		return ec.fieldContext_CreditCheck_seriousPenaltiesLast3Years(ctx, field)
+	case "activeListEntries":
+		return ec.fieldContext_CreditCheck_activeListEntries(ctx, field)
+	case "measures":
+		return ec.fieldContext_CreditCheck_measures(ctx, field)
+	case "keyPersonFindings":
+		return ec.fieldContext_CreditCheck_keyPersonFindings(ctx, field)
+	case "reasons":
+		return ec.fieldContext_CreditCheck_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreditCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2157,6 +3029,20 @@ func (ec *executionContext) childFields_KeyPerson(ctx context.Context, field gra
 		return ec.fieldContext_KeyPerson_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KeyPerson", field.Name)
+}
+
+func (ec *executionContext) childFields_KeyPersonFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_KeyPersonFinding_role(ctx, field)
+	case "person":
+		return ec.fieldContext_KeyPersonFinding_person(ctx, field)
+	case "entries":
+		return ec.fieldContext_KeyPersonFinding_entries(ctx, field)
+	case "attributed":
+		return ec.fieldContext_KeyPersonFinding_attributed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyPersonFinding", field.Name)
 }
 
 func (ec *executionContext) childFields_LegacyIdentifiers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2245,6 +3131,18 @@ func (ec *executionContext) childFields_LicenceEdge(ctx context.Context, field g
 		return ec.fieldContext_LicenceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LicenceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LicencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "licence":
+		return ec.fieldContext_LicencePayload_licence(ctx, field)
+	case "updated":
+		return ec.fieldContext_LicencePayload_updated(ctx, field)
+	case "warnings":
+		return ec.fieldContext_LicencePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LicencePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ListEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2413,6 +3311,18 @@ func (ec *executionContext) childFields_PenaltyEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PenaltyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PenaltyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "penalty":
+		return ec.fieldContext_PenaltyPayload_penalty(ctx, field)
+	case "updated":
+		return ec.fieldContext_PenaltyPayload_updated(ctx, field)
+	case "warnings":
+		return ec.fieldContext_PenaltyPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PenaltyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_QueryUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "at":
@@ -2429,6 +3339,18 @@ func (ec *executionContext) childFields_QueryUse(ctx context.Context, field grap
 		return ec.fieldContext_QueryUse_operation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QueryUse", field.Name)
+}
+
+func (ec *executionContext) childFields_Reason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_Reason_rule(ctx, field)
+	case "text":
+		return ec.fieldContext_Reason_text(ctx, field)
+	case "records":
+		return ec.fieldContext_Reason_records(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reason", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2451,6 +3373,20 @@ func (ec *executionContext) childFields_RecordParty(ctx context.Context, field g
 		return ec.fieldContext_RecordParty_idNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordParty", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RecordRef_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_RecordRef_id(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_RecordRef_decisionNumber(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_RecordRef_decidedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordRef", field.Name)
 }
 
 func (ec *executionContext) childFields_Subject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2515,6 +3451,16 @@ func (ec *executionContext) childFields_SubjectEdge(ctx context.Context, field g
 		return ec.fieldContext_SubjectEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubjectEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SubjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_SubjectPayload_subject(ctx, field)
+	case "updated":
+		return ec.fieldContext_SubjectPayload_updated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubjectPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TaxCreditGrade(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2681,6 +3627,92 @@ func (ec *executionContext) field_Entity_findSubjectByCode_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LicenceInput, error) {
+			return ec.unmarshalNLicenceInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordPenalty_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PenaltyInput, error) {
+			return ec.unmarshalNPenaltyInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerSubject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubjectInput, error) {
+			return ec.unmarshalNSubjectInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐSubjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokePenalty_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2706,6 +3738,74 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["representations"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_applicantCheck_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "matter",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["matter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*credit.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_creditCheck_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*credit.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg2
 	return args, nil
 }
 
@@ -2937,6 +4037,313 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _ApplicantCheck_subject(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicantCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicantCheck_asOf(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicantCheck", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ApplicantCheck_ruleVersion(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_ruleVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_ruleVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicantCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _ApplicantCheck_greenChannel(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_greenChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GreenChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_greenChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicantCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApplicantCheck_acceptWithMissingDocuments(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_acceptWithMissingDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptWithMissingDocuments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_acceptWithMissingDocuments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApplicantCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ApplicantCheck_measures(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.AppliedMeasure) graphql.Marshaler {
+			return ec.marshalNAppliedMeasure2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAppliedMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicantCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppliedMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicantCheck_disputed(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_disputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RecordRef) graphql.Marshaler {
+			return ec.marshalNRecordRef2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicantCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApplicantCheck_reasons(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApplicantCheck_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Reason) graphql.Marshaler {
+			return ec.marshalNReason2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApplicantCheck_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicantCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedMeasure_measure(ctx context.Context, field graphql.CollectedField, obj *credit.AppliedMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedMeasure_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedMeasure_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedMeasure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedMeasure_entry(ctx context.Context, field graphql.CollectedField, obj *credit.AppliedMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedMeasure_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedMeasure_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppliedMeasure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppliedMeasure_viaRole(ctx context.Context, field graphql.CollectedField, obj *credit.AppliedMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedMeasure_viaRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViaRole(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.KeyPersonRole) graphql.Marshaler {
+			return ec.marshalOKeyPersonRole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedMeasure_viaRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedMeasure", field, true, false, "KeyPersonRole")
+}
+
 func (ec *executionContext) _AttributedListEntry_entry(ctx context.Context, field graphql.CollectedField, obj *credit.AttributedEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3022,6 +4429,359 @@ func (ec *executionContext) _AttributedListEntry_role(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_AttributedListEntry_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AttributedListEntry", field, true, false, "KeyPersonRole")
+}
+
+func (ec *executionContext) _CreditCheck_subject(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditCheck_asOf(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CreditCheck_ruleVersion(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_ruleVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_ruleVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreditCheck_verdict(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.CreditVerdict) graphql.Marshaler {
+			return ec.marshalNCreditVerdict2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "CreditVerdict")
+}
+
+func (ec *executionContext) _CreditCheck_redListed(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_redListed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedListed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_redListed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CreditCheck_blacklisted(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_blacklisted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blacklisted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_blacklisted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CreditCheck_taxCreditGrade(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_taxCreditGrade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxCreditGrade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.TaxCreditGrade) graphql.Marshaler {
+			return ec.marshalOTaxCreditGrade2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTaxCreditGrade(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_taxCreditGrade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxCreditGrade(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditCheck_penaltiesLast3Years(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_penaltiesLast3Years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PenaltiesLast3Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_penaltiesLast3Years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CreditCheck_seriousPenaltiesLast3Years(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_seriousPenaltiesLast3Years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeriousPenaltiesLast3Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_seriousPenaltiesLast3Years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreditCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CreditCheck_activeListEntries(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_activeListEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveListEntries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_activeListEntries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditCheck_measures(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_measures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.AppliedMeasure) graphql.Marshaler {
+			return ec.marshalNAppliedMeasure2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAppliedMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppliedMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditCheck_keyPersonFindings(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_keyPersonFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyPersonFindings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.KeyPersonFinding) graphql.Marshaler {
+			return ec.marshalNKeyPersonFinding2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_keyPersonFindings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPersonFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditCheck_reasons(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Reason) graphql.Marshaler {
+			return ec.marshalNReason2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reason(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Entity_findSubjectByCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3199,6 +4959,125 @@ func (ec *executionContext) _KeyPerson_until(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_KeyPerson_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KeyPerson", field, false, false, "Date")
+}
+
+func (ec *executionContext) _KeyPersonFinding_role(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonFinding_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.KeyPersonRole) graphql.Marshaler {
+			return ec.marshalNKeyPersonRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonFinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonFinding", field, false, false, "KeyPersonRole")
+}
+
+func (ec *executionContext) _KeyPersonFinding_person(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonFinding_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonFinding_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyPersonFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyPersonFinding_entries(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonFinding_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonFinding_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyPersonFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyPersonFinding_attributed(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonFinding_attributed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.AttributedEntry) graphql.Marshaler {
+			return ec.marshalNAttributedListEntry2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAttributedEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonFinding_attributed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyPersonFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributedListEntry(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LegacyIdentifiers_businessRegistrationNumber(ctx context.Context, field graphql.CollectedField, obj *credit.LegacyIdentifiers) (ret graphql.Marshaler) {
@@ -3973,6 +5852,84 @@ func (ec *executionContext) fieldContext_LicenceEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _LicencePayload_licence(ctx context.Context, field graphql.CollectedField, obj *model.LicencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicencePayload_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Licence) graphql.Marshaler {
+			return ec.marshalNLicence2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐLicence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicencePayload_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LicencePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Licence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LicencePayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.LicencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicencePayload_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicencePayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicencePayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LicencePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.LicencePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LicencePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LicencePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LicencePayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _ListEntry_id(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4633,6 +6590,316 @@ func (ec *executionContext) _Measure_contexts(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Measure_contexts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Measure", field, true, false, "MeasureContext")
+}
+
+func (ec *executionContext) _Mutation_recordLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordLicence(ctx, fc.Args["input"].(model.LicenceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.LicencePayload
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.LicencePayload
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LicencePayload) graphql.Marshaler {
+			return ec.marshalNLicencePayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicencePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LicencePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPenalty(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPenalty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPenalty(ctx, fc.Args["input"].(model.PenaltyInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.PenaltyPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.PenaltyPayload
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PenaltyPayload) graphql.Marshaler {
+			return ec.marshalNPenaltyPayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPenalty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PenaltyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPenalty_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeLicence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeLicence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeLicence(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.LicencePayload
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.LicencePayload
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LicencePayload) graphql.Marshaler {
+			return ec.marshalNLicencePayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicencePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeLicence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LicencePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeLicence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokePenalty(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokePenalty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokePenalty(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.PenaltyPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.PenaltyPayload
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PenaltyPayload) graphql.Marshaler {
+			return ec.marshalNPenaltyPayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokePenalty(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PenaltyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokePenalty_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerSubject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerSubject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterSubject(ctx, fc.Args["input"].(model.SubjectInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.SubjectPayload
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.SubjectPayload
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubjectPayload) graphql.Marshaler {
+			return ec.marshalNSubjectPayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐSubjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerSubject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerSubject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -5522,6 +7789,84 @@ func (ec *executionContext) fieldContext_PenaltyEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _PenaltyPayload_penalty(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyPayload_penalty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Penalty) graphql.Marshaler {
+			return ec.marshalNPenalty2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPenalty(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyPayload_penalty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PenaltyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Penalty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PenaltyPayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyPayload_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PenaltyPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PenaltyPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PenaltyPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PenaltyPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PenaltyPayload", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_subject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5640,6 +7985,130 @@ func (ec *executionContext) fieldContext_Query_subjects(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_subjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_applicantCheck(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_applicantCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ApplicantCheck(ctx, fc.Args["code"].(string), fc.Args["matter"].(*string), fc.Args["asOf"].(*credit.Date), fc.Args["purpose"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ApplicantCheck
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ApplicantCheck
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ApplicantCheck) graphql.Marshaler {
+			return ec.marshalNApplicantCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐApplicantCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_applicantCheck(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApplicantCheck(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_applicantCheck_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_creditCheck(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_creditCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CreditCheck(ctx, fc.Args["code"].(string), fc.Args["asOf"].(*credit.Date), fc.Args["purpose"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"BANK", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.CreditCheck
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.CreditCheck
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.CreditCheck) graphql.Marshaler {
+			return ec.marshalNCreditCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_creditCheck(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreditCheck(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_creditCheck_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5798,7 +8267,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _QueryUse_at(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+func (ec *executionContext) _QueryUse_at(ctx context.Context, field graphql.CollectedField, obj *credit.QueryUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5821,7 +8290,7 @@ func (ec *executionContext) fieldContext_QueryUse_at(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _QueryUse_callerId(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+func (ec *executionContext) _QueryUse_callerId(ctx context.Context, field graphql.CollectedField, obj *credit.QueryUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5844,7 +8313,7 @@ func (ec *executionContext) fieldContext_QueryUse_callerId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
 }
 
-func (ec *executionContext) _QueryUse_institution(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+func (ec *executionContext) _QueryUse_institution(ctx context.Context, field graphql.CollectedField, obj *credit.QueryUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5867,7 +8336,7 @@ func (ec *executionContext) fieldContext_QueryUse_institution(_ context.Context,
 	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
 }
 
-func (ec *executionContext) _QueryUse_role(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+func (ec *executionContext) _QueryUse_role(ctx context.Context, field graphql.CollectedField, obj *credit.QueryUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5890,7 +8359,7 @@ func (ec *executionContext) fieldContext_QueryUse_role(_ context.Context, field 
 	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "Role")
 }
 
-func (ec *executionContext) _QueryUse_purpose(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+func (ec *executionContext) _QueryUse_purpose(ctx context.Context, field graphql.CollectedField, obj *credit.QueryUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5913,7 +8382,7 @@ func (ec *executionContext) fieldContext_QueryUse_purpose(_ context.Context, fie
 	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
 }
 
-func (ec *executionContext) _QueryUse_operation(ctx context.Context, field graphql.CollectedField, obj *model.QueryUse) (ret graphql.Marshaler) {
+func (ec *executionContext) _QueryUse_operation(ctx context.Context, field graphql.CollectedField, obj *credit.QueryUse) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5934,6 +8403,84 @@ func (ec *executionContext) _QueryUse_operation(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_QueryUse_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueryUse", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reason_rule(ctx context.Context, field graphql.CollectedField, obj *credit.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reason_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reason_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reason", field, true, false, "String")
+}
+
+func (ec *executionContext) _Reason_text(ctx context.Context, field graphql.CollectedField, obj *credit.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reason_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reason_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reason", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reason_records(ctx context.Context, field graphql.CollectedField, obj *credit.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reason_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RecordRef) graphql.Marshaler {
+			return ec.marshalNRecordRef2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reason_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reason",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordRef(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RecordParty_name(ctx context.Context, field graphql.CollectedField, obj *credit.RecordParty) (ret graphql.Marshaler) {
@@ -6118,6 +8665,98 @@ func (ec *executionContext) _RecordParty_idNumber(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_RecordParty_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordParty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordRef_kind(ctx context.Context, field graphql.CollectedField, obj *credit.RecordRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordRef_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RecordKind) graphql.Marshaler {
+			return ec.marshalNRecordKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordRef_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordRef", field, false, false, "RecordKind")
+}
+
+func (ec *executionContext) _RecordRef_id(ctx context.Context, field graphql.CollectedField, obj *credit.RecordRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordRef_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordRef_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordRef", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RecordRef_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *credit.RecordRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordRef_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordRef_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _RecordRef_decidedOn(ctx context.Context, field graphql.CollectedField, obj *credit.RecordRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordRef_decidedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordRef_decidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordRef", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Subject_code(ctx context.Context, field graphql.CollectedField, obj *credit.Subject) (ret graphql.Marshaler) {
@@ -6802,11 +9441,11 @@ func (ec *executionContext) _Subject_queryLog(ctx context.Context, field graphql
 			directive1 := func(ctx context.Context) (any, error) {
 				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE", "AUDITOR"})
 				if err != nil {
-					var zeroVal []model.QueryUse
+					var zeroVal []credit.QueryUse
 					return zeroVal, err
 				}
 				if ec.Directives.Allow == nil {
-					var zeroVal []model.QueryUse
+					var zeroVal []credit.QueryUse
 					return zeroVal, errors.New("directive allow is not implemented")
 				}
 				return ec.Directives.Allow(ctx, obj, directive0, roles)
@@ -6815,8 +9454,8 @@ func (ec *executionContext) _Subject_queryLog(ctx context.Context, field graphql
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.QueryUse) graphql.Marshaler {
-			return ec.marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUseᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.QueryUse) graphql.Marshaler {
+			return ec.marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐQueryUseᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6986,6 +9625,61 @@ func (ec *executionContext) fieldContext_SubjectEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SubjectPayload_subject(ctx context.Context, field graphql.CollectedField, obj *model.SubjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPayload_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPayload_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubjectPayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.SubjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPayload_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubjectPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TaxCreditGrade_year(ctx context.Context, field graphql.CollectedField, obj *credit.TaxCreditGrade) (ret graphql.Marshaler) {
@@ -8153,6 +10847,517 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputKeyPersonInput(ctx context.Context, obj any) (model.KeyPersonInput, error) {
+	var it model.KeyPersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idNumber", "name", "role", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNKeyPersonRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKeyPersonInput unmarshals raw into the KeyPersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKeyPersonInput(ctx context.Context, raw any) (model.KeyPersonInput, error) {
+	var out model.KeyPersonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KeyPersonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLicenceInput(ctx context.Context, obj any) (model.LicenceInput, error) {
+	var it model.LicenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"party", "documentName", "decisionNumber", "category", "certificateName", "licenceNumber", "content", "decidedOn", "validFrom", "validUntil", "authorityName", "authorityCode", "sourceName", "sourceCode", "remarks", "useScope"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "party":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("party"))
+			data, err := ec.unmarshalNPartyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPartyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Party = data
+		case "documentName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentName = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "certificateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("certificateName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CertificateName = data
+		case "licenceNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("licenceNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LicenceNumber = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "authorityName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorityName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorityName = data
+		case "authorityCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorityCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorityCode = data
+		case "sourceName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceName = data
+		case "sourceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceCode = data
+		case "remarks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remarks = data
+		case "useScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useScope"))
+			data, err := ec.unmarshalOUseScope2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐUseScope(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseScope = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLicenceInput unmarshals raw into the LicenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLicenceInput(ctx context.Context, raw any) (model.LicenceInput, error) {
+	var out model.LicenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LicenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPartyInput(ctx context.Context, obj any) (model.PartyInput, error) {
+	var it model.PartyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "category", "unifiedSocialCreditCode", "businessRegistrationNumber", "organizationCode", "taxRegistrationNumber", "publicInstitutionNumber", "socialOrganizationNumber", "legalRepresentativeName", "legalRepresentativeIdType", "legalRepresentativeIdNumber", "idType", "idNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNSubjectCategory2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "unifiedSocialCreditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unifiedSocialCreditCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnifiedSocialCreditCode = data
+		case "businessRegistrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessRegistrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessRegistrationNumber = data
+		case "organizationCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationCode = data
+		case "taxRegistrationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRegistrationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxRegistrationNumber = data
+		case "publicInstitutionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicInstitutionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublicInstitutionNumber = data
+		case "socialOrganizationNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("socialOrganizationNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SocialOrganizationNumber = data
+		case "legalRepresentativeName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalRepresentativeName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalRepresentativeName = data
+		case "legalRepresentativeIdType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalRepresentativeIdType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalRepresentativeIDType = data
+		case "legalRepresentativeIdNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalRepresentativeIdNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalRepresentativeIDNumber = data
+		case "idType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDType = data
+		case "idNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPartyInput unmarshals raw into the PartyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPartyInput(ctx context.Context, raw any) (model.PartyInput, error) {
+	var out model.PartyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPenaltyInput(ctx context.Context, obj any) (model.PenaltyInput, error) {
+	var it model.PenaltyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"party", "decisionNumber", "violationType", "facts", "legalBasis", "category", "content", "fine", "confiscated", "suspendedLicence", "decidedOn", "validUntil", "authorityName", "authorityCode", "sourceName", "sourceCode", "remarks", "severity", "useScope"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "party":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("party"))
+			data, err := ec.unmarshalNPartyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPartyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Party = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "violationType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("violationType"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ViolationType = data
+		case "facts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facts"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Facts = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "fine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fine"))
+			data, err := ec.unmarshalOYuan2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fine = data
+		case "confiscated":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confiscated"))
+			data, err := ec.unmarshalOYuan2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Confiscated = data
+		case "suspendedLicence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("suspendedLicence"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SuspendedLicence = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "authorityName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorityName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorityName = data
+		case "authorityCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorityCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorityCode = data
+		case "sourceName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceName = data
+		case "sourceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceCode = data
+		case "remarks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remarks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Remarks = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalNSeverity2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "useScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useScope"))
+			data, err := ec.unmarshalOUseScope2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐUseScope(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseScope = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPenaltyInput unmarshals raw into the PenaltyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPenaltyInput(ctx context.Context, raw any) (model.PenaltyInput, error) {
+	var out model.PenaltyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PenaltyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubjectFilter(ctx context.Context, obj any) (model.SubjectFilter, error) {
 	var it model.SubjectFilter
 	if obj == nil {
@@ -8216,6 +11421,90 @@ func UnmarshalSubjectFilter(ctx context.Context, raw any) (model.SubjectFilter, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubjectInput(ctx context.Context, obj any) (model.SubjectInput, error) {
+	var it model.SubjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "kind", "name", "status", "registeredOn", "address", "keyPersons"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSubjectKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOSubjectStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "registeredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisteredOn = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "keyPersons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyPersons"))
+			data, err := ec.unmarshalOKeyPersonInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐKeyPersonInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyPersons = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubjectInput unmarshals raw into the SubjectInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubjectInput(ctx context.Context, raw any) (model.SubjectInput, error) {
+	var out model.SubjectInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubjectInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -8244,6 +11533,117 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 
 // region    **************************** object.gotpl ****************************
 
+var applicantCheckImplementors = []string{"ApplicantCheck"}
+
+func (ec *executionContext) _ApplicantCheck(ctx context.Context, sel ast.SelectionSet, obj *credit.ApplicantCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicantCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicantCheck")
+		case "subject":
+			out.Values[i] = ec._ApplicantCheck_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._ApplicantCheck_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleVersion":
+			out.Values[i] = ec._ApplicantCheck_ruleVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "greenChannel":
+			out.Values[i] = ec._ApplicantCheck_greenChannel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptWithMissingDocuments":
+			out.Values[i] = ec._ApplicantCheck_acceptWithMissingDocuments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measures":
+			out.Values[i] = ec._ApplicantCheck_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disputed":
+			out.Values[i] = ec._ApplicantCheck_disputed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._ApplicantCheck_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appliedMeasureImplementors = []string{"AppliedMeasure"}
+
+func (ec *executionContext) _AppliedMeasure(ctx context.Context, sel ast.SelectionSet, obj *credit.AppliedMeasure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appliedMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppliedMeasure")
+		case "measure":
+			out.Values[i] = ec._AppliedMeasure_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entry":
+			out.Values[i] = ec._AppliedMeasure_entry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viaRole":
+			out.Values[i] = ec._AppliedMeasure_viaRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var attributedListEntryImplementors = []string{"AttributedListEntry"}
 
 func (ec *executionContext) _AttributedListEntry(ctx context.Context, sel ast.SelectionSet, obj *credit.AttributedEntry) graphql.Marshaler {
@@ -8270,6 +11670,99 @@ func (ec *executionContext) _AttributedListEntry(ctx context.Context, sel ast.Se
 			out.Values[i] = ec._AttributedListEntry_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var creditCheckImplementors = []string{"CreditCheck"}
+
+func (ec *executionContext) _CreditCheck(ctx context.Context, sel ast.SelectionSet, obj *credit.CreditCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, creditCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreditCheck")
+		case "subject":
+			out.Values[i] = ec._CreditCheck_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._CreditCheck_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleVersion":
+			out.Values[i] = ec._CreditCheck_ruleVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._CreditCheck_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redListed":
+			out.Values[i] = ec._CreditCheck_redListed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blacklisted":
+			out.Values[i] = ec._CreditCheck_blacklisted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxCreditGrade":
+			out.Values[i] = ec._CreditCheck_taxCreditGrade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "penaltiesLast3Years":
+			out.Values[i] = ec._CreditCheck_penaltiesLast3Years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seriousPenaltiesLast3Years":
+			out.Values[i] = ec._CreditCheck_seriousPenaltiesLast3Years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeListEntries":
+			out.Values[i] = ec._CreditCheck_activeListEntries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measures":
+			out.Values[i] = ec._CreditCheck_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keyPersonFindings":
+			out.Values[i] = ec._CreditCheck_keyPersonFindings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._CreditCheck_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8367,6 +11860,54 @@ func (ec *executionContext) _KeyPerson(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._KeyPerson_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var keyPersonFindingImplementors = []string{"KeyPersonFinding"}
+
+func (ec *executionContext) _KeyPersonFinding(ctx context.Context, sel ast.SelectionSet, obj *credit.KeyPersonFinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyPersonFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyPersonFinding")
+		case "role":
+			out.Values[i] = ec._KeyPersonFinding_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "person":
+			out.Values[i] = ec._KeyPersonFinding_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._KeyPersonFinding_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attributed":
+			out.Values[i] = ec._KeyPersonFinding_attributed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8658,6 +12199,49 @@ func (ec *executionContext) _LicenceEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var licencePayloadImplementors = []string{"LicencePayload"}
+
+func (ec *executionContext) _LicencePayload(ctx context.Context, sel ast.SelectionSet, obj *model.LicencePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, licencePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LicencePayload")
+		case "licence":
+			out.Values[i] = ec._LicencePayload_licence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._LicencePayload_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._LicencePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var listEntryImplementors = []string{"ListEntry"}
 
 func (ec *executionContext) _ListEntry(ctx context.Context, sel ast.SelectionSet, obj *credit.ListEntry) graphql.Marshaler {
@@ -8838,6 +12422,77 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "contexts":
 			out.Values[i] = ec._Measure_contexts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "recordLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPenalty":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPenalty(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeLicence":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeLicence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokePenalty":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokePenalty(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerSubject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerSubject(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9156,6 +12811,49 @@ func (ec *executionContext) _PenaltyEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var penaltyPayloadImplementors = []string{"PenaltyPayload"}
+
+func (ec *executionContext) _PenaltyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PenaltyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, penaltyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PenaltyPayload")
+		case "penalty":
+			out.Values[i] = ec._PenaltyPayload_penalty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._PenaltyPayload_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._PenaltyPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -9186,6 +12884,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_subjects(ctx, field)
+				})
+		case "applicantCheck":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_applicantCheck(ctx, field)
+				})
+		case "creditCheck":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_creditCheck(ctx, field)
 				})
 		case "_entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -9232,7 +12942,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var queryUseImplementors = []string{"QueryUse"}
 
-func (ec *executionContext) _QueryUse(ctx context.Context, sel ast.SelectionSet, obj *model.QueryUse) graphql.Marshaler {
+func (ec *executionContext) _QueryUse(ctx context.Context, sel ast.SelectionSet, obj *credit.QueryUse) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, queryUseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9268,6 +12978,49 @@ func (ec *executionContext) _QueryUse(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "operation":
 			out.Values[i] = ec._QueryUse_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reasonImplementors = []string{"Reason"}
+
+func (ec *executionContext) _Reason(ctx context.Context, sel ast.SelectionSet, obj *credit.Reason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reason")
+		case "rule":
+			out.Values[i] = ec._Reason_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Reason_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._Reason_records(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9336,6 +13089,54 @@ func (ec *executionContext) _RecordParty(ctx context.Context, sel ast.SelectionS
 			}
 		case "idNumber":
 			out.Values[i] = ec._RecordParty_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordRefImplementors = []string{"RecordRef"}
+
+func (ec *executionContext) _RecordRef(ctx context.Context, sel ast.SelectionSet, obj *credit.RecordRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordRef")
+		case "kind":
+			out.Values[i] = ec._RecordRef_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._RecordRef_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._RecordRef_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedOn":
+			out.Values[i] = ec._RecordRef_decidedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9545,6 +13346,44 @@ func (ec *executionContext) _SubjectEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._SubjectEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subjectPayloadImplementors = []string{"SubjectPayload"}
+
+func (ec *executionContext) _SubjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubjectPayload")
+		case "subject":
+			out.Values[i] = ec._SubjectPayload_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._SubjectPayload_updated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10003,6 +13842,34 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNApplicantCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐApplicantCheck(ctx context.Context, sel ast.SelectionSet, v *credit.ApplicantCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApplicantCheck!")
+		return graphql.Null
+	}
+	return ec._ApplicantCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAppliedMeasure2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAppliedMeasure(ctx context.Context, sel ast.SelectionSet, v credit.AppliedMeasure) graphql.Marshaler {
+	return ec._AppliedMeasure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAppliedMeasure2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAppliedMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.AppliedMeasure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppliedMeasure2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAppliedMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAttributedListEntry2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAttributedEntry(ctx context.Context, sel ast.SelectionSet, v credit.AttributedEntry) graphql.Marshaler {
 	return ec._AttributedListEntry(ctx, sel, &v)
 }
@@ -10033,6 +13900,29 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCreditCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditCheck(ctx context.Context, sel ast.SelectionSet, v *credit.CreditCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreditCheck!")
+		return graphql.Null
+	}
+	return ec._CreditCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreditVerdict2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditVerdict(ctx context.Context, v any) (credit.CreditVerdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.CreditVerdict(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreditVerdict2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditVerdict(ctx context.Context, sel ast.SelectionSet, v credit.CreditVerdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CreditVerdict!")
 	}
 	return res
 }
@@ -10141,6 +14031,31 @@ func (ec *executionContext) marshalNKeyPerson2ᚕgithubᚗcomᚋcredithubᚋcred
 	return ret
 }
 
+func (ec *executionContext) marshalNKeyPersonFinding2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonFinding(ctx context.Context, sel ast.SelectionSet, v credit.KeyPersonFinding) graphql.Marshaler {
+	return ec._KeyPersonFinding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKeyPersonFinding2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.KeyPersonFinding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeyPersonFinding2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNKeyPersonInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐKeyPersonInput(ctx context.Context, v any) (model.KeyPersonInput, error) {
+	res, err := ec.unmarshalInputKeyPersonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNKeyPersonRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx context.Context, v any) (credit.KeyPersonRole, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := credit.KeyPersonRole(tmp)
@@ -10162,6 +14077,14 @@ func (ec *executionContext) marshalNLegacyIdentifiers2githubᚗcomᚋcredithub�
 
 func (ec *executionContext) marshalNLicence2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐLicence(ctx context.Context, sel ast.SelectionSet, v credit.Licence) graphql.Marshaler {
 	return ec._Licence(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLicence2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐLicence(ctx context.Context, sel ast.SelectionSet, v *credit.Licence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Licence!")
+		return graphql.Null
+	}
+	return ec._Licence(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLicenceConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicenceConnection(ctx context.Context, sel ast.SelectionSet, v *model.LicenceConnection) graphql.Marshaler {
@@ -10190,6 +14113,19 @@ func (ec *executionContext) marshalNLicenceEdge2ᚕgithubᚗcomᚋcredithubᚋcr
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNLicenceInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicenceInput(ctx context.Context, v any) (model.LicenceInput, error) {
+	res, err := ec.unmarshalInputLicenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLicencePayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐLicencePayload(ctx context.Context, sel ast.SelectionSet, v *model.LicencePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LicencePayload!")
+		return graphql.Null
+	}
+	return ec._LicencePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNListEntry2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx context.Context, sel ast.SelectionSet, v credit.ListEntry) graphql.Marshaler {
@@ -10371,8 +14307,21 @@ func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋcredithubᚋcredithu
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNPartyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPartyInput(ctx context.Context, v any) (*model.PartyInput, error) {
+	res, err := ec.unmarshalInputPartyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPenalty2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPenalty(ctx context.Context, sel ast.SelectionSet, v credit.Penalty) graphql.Marshaler {
 	return ec._Penalty(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPenalty2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPenalty(ctx context.Context, sel ast.SelectionSet, v *credit.Penalty) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Penalty!")
+		return graphql.Null
+	}
+	return ec._Penalty(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPenaltyConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyConnection(ctx context.Context, sel ast.SelectionSet, v *model.PenaltyConnection) graphql.Marshaler {
@@ -10403,15 +14352,28 @@ func (ec *executionContext) marshalNPenaltyEdge2ᚕgithubᚗcomᚋcredithubᚋcr
 	return ret
 }
 
-func (ec *executionContext) marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUse(ctx context.Context, sel ast.SelectionSet, v model.QueryUse) graphql.Marshaler {
+func (ec *executionContext) unmarshalNPenaltyInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyInput(ctx context.Context, v any) (model.PenaltyInput, error) {
+	res, err := ec.unmarshalInputPenaltyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPenaltyPayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPenaltyPayload(ctx context.Context, sel ast.SelectionSet, v *model.PenaltyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PenaltyPayload!")
+		return graphql.Null
+	}
+	return ec._PenaltyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐQueryUse(ctx context.Context, sel ast.SelectionSet, v credit.QueryUse) graphql.Marshaler {
 	return ec._QueryUse(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.QueryUse) graphql.Marshaler {
+func (ec *executionContext) marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐQueryUseᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.QueryUse) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐQueryUse(ctx, sel, v[i])
+		return ec.marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐQueryUse(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10423,8 +14385,63 @@ func (ec *executionContext) marshalNQueryUse2ᚕgithubᚗcomᚋcredithubᚋcredi
 	return ret
 }
 
+func (ec *executionContext) marshalNReason2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReason(ctx context.Context, sel ast.SelectionSet, v credit.Reason) graphql.Marshaler {
+	return ec._Reason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReason2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Reason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReason2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRecordKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx context.Context, v any) (credit.RecordKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RecordKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx context.Context, sel ast.SelectionSet, v credit.RecordKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RecordKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNRecordParty2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordParty(ctx context.Context, sel ast.SelectionSet, v credit.RecordParty) graphql.Marshaler {
 	return ec._RecordParty(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecordRef2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRef(ctx context.Context, sel ast.SelectionSet, v credit.RecordRef) graphql.Marshaler {
+	return ec._RecordRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecordRef2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRefᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.RecordRef) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordRef2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, v any) (credit.Role, error) {
@@ -10585,6 +14602,11 @@ func (ec *executionContext) marshalNSubjectEdge2ᚕgithubᚗcomᚋcredithubᚋcr
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSubjectInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐSubjectInput(ctx context.Context, v any) (model.SubjectInput, error) {
+	res, err := ec.unmarshalInputSubjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSubjectKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectKind(ctx context.Context, v any) (credit.SubjectKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := credit.SubjectKind(tmp)
@@ -10598,6 +14620,14 @@ func (ec *executionContext) marshalNSubjectKind2githubᚗcomᚋcredithubᚋcredi
 		graphql.AddInvalidNullFromMarshaler(ctx, "SubjectKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSubjectPayload2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐSubjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.SubjectPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubjectPayload!")
+		return graphql.Null
+	}
+	return ec._SubjectPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSubjectStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectStatus(ctx context.Context, v any) (credit.SubjectStatus, error) {
@@ -11089,6 +15119,42 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOKeyPersonInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐKeyPersonInputᚄ(ctx context.Context, v any) ([]model.KeyPersonInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.KeyPersonInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKeyPersonInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐKeyPersonInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOKeyPersonRole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx context.Context, v any) (*credit.KeyPersonRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.KeyPersonRole(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKeyPersonRole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx context.Context, sel ast.SelectionSet, v *credit.KeyPersonRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOListKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx context.Context, v any) (*credit.ListKind, error) {
 	if v == nil {
 		return nil, nil
@@ -11226,11 +15292,67 @@ func (ec *executionContext) marshalOSubjectKind2ᚖgithubᚗcomᚋcredithubᚋcr
 	return res
 }
 
+func (ec *executionContext) unmarshalOSubjectStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectStatus(ctx context.Context, v any) (*credit.SubjectStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.SubjectStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubjectStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubjectStatus(ctx context.Context, sel ast.SelectionSet, v *credit.SubjectStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOTaxCreditGrade2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTaxCreditGrade(ctx context.Context, sel ast.SelectionSet, v *credit.TaxCreditGrade) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._TaxCreditGrade(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUseScope2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐUseScope(ctx context.Context, v any) (*credit.UseScope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.UseScope(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUseScope2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐUseScope(ctx context.Context, sel ast.SelectionSet, v *credit.UseScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOYuan2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx context.Context, v any) (*credit.Fen, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalYuan(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOYuan2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx context.Context, sel ast.SelectionSet, v *credit.Fen) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalYuan(*v)
+	return res
 }
 
 func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {

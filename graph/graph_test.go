@@ -25,6 +25,7 @@ const dept = "11210600MB0000001X"
 type env struct {
 	t     testing.TB
 	db    *store.DB
+	svc   *service.Service
 	f     *testenv.Fixtures
 	h     http.Handler
 	token string // the bearer token requests carry; "" is PUBLIC
@@ -56,8 +57,20 @@ func validJSON(b []byte) bool { return json.Valid(b) }
 // newEnvWith is newEnv with handler options changed by configure.
 func newEnvWith(t testing.TB, configure func(*graph.HandlerOptions)) *env {
 	t.Helper()
+	return newEnvFull(t, configure)
+}
+
+// newEnvFull is newEnvWith with service options added.
+func newEnvFull(t testing.TB, configure func(*graph.HandlerOptions), svcOpts ...service.Option) *env {
+	t.Helper()
 	db := testenv.DB(t)
-	svc := service.New(db, service.WithClock(func() time.Time { return today }))
+	return newEnvOn(t, db, configure, svcOpts...)
+}
+
+// newEnvOn builds an env (one hub server) on an existing database.
+func newEnvOn(t testing.TB, db *store.DB, configure func(*graph.HandlerOptions), svcOpts ...service.Option) *env {
+	t.Helper()
+	svc := service.New(db, append([]service.Option{service.WithClock(func() time.Time { return today })}, svcOpts...)...)
 	authn, err := auth.New(context.Background(), db, auth.JWTConfig{HS256Secret: testJWTSecret}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +84,7 @@ func newEnvWith(t testing.TB, configure func(*graph.HandlerOptions)) *env {
 	if configure != nil {
 		configure(&opts)
 	}
-	e := &env{t: t, db: db, f: testenv.NewFixtures(t, db), keys: map[credit.Role]string{}, h: graph.NewHandler(svc, opts)}
+	e := &env{t: t, db: db, svc: svc, f: testenv.NewFixtures(t, db), keys: map[credit.Role]string{}, h: graph.NewHandler(svc, opts)}
 	e.f.Department(dept, "丹东市市场监督管理局")
 	e.token = e.key(credit.RoleCreditOffice)
 	return e
@@ -169,6 +182,20 @@ func (e *env) post(payload map[string]any, accept string) gqlResponse {
 	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 		e.t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.String())
 	}
+	return r
+}
+
+// doAs posts a request with the given bearer token, safe for concurrent use.
+func (e *env) doAs(token, query string, vars map[string]any) gqlResponse {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	var r gqlResponse
+	r.status, r.raw = rec.Code, rec.Body.Bytes()
+	_ = json.Unmarshal(rec.Body.Bytes(), &r)
 	return r
 }
 

@@ -41,6 +41,9 @@ type HandlerOptions struct {
 	RateLimits *ratelimit.Limits
 	// PersistedOnly lists roles that may run only persisted operations.
 	PersistedOnly []credit.Role
+	// NoResponseCache turns the whole-response cache off (benchmarks of
+	// the uncached path).
+	NoResponseCache bool
 }
 
 // Limits bound the size of one operation.
@@ -107,6 +110,9 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	var h http.Handler = WithLoaders(svc, opts.LoaderWait, srv)
 	if opts.Timeout > 0 {
 		h = withTimeout(opts.Timeout, h)
+	}
+	if opts.Cache != nil && !opts.NoResponseCache {
+		h = &responseCache{c: opts.Cache, svc: svc, apq: opts.Cache.PersistedQueries(0), log: opts.Log, next: h, shapes: map[string]bool{}}
 	}
 	if opts.Cache != nil {
 		rl := ratelimit.DefaultLimits

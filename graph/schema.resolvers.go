@@ -51,7 +51,35 @@ func (r *listEntryResolver) InForce(ctx context.Context, obj *credit.ListEntry) 
 
 // Measures is the resolver for the measures field.
 func (r *listEntryResolver) Measures(ctx context.Context, obj *credit.ListEntry) ([]credit.Measure, error) {
+	if obj.Measures != nil { // read with the entry (checks)
+		return obj.Measures, nil
+	}
 	return loadersFrom(ctx).Measures.Load(ctx, obj.ID)
+}
+
+// RecordLicence is the resolver for the recordLicence field.
+func (r *mutationResolver) RecordLicence(ctx context.Context, input model.LicenceInput) (*model.LicencePayload, error) {
+	panic(fmt.Errorf("not implemented: RecordLicence - recordLicence"))
+}
+
+// RecordPenalty is the resolver for the recordPenalty field.
+func (r *mutationResolver) RecordPenalty(ctx context.Context, input model.PenaltyInput) (*model.PenaltyPayload, error) {
+	panic(fmt.Errorf("not implemented: RecordPenalty - recordPenalty"))
+}
+
+// RevokeLicence is the resolver for the revokeLicence field.
+func (r *mutationResolver) RevokeLicence(ctx context.Context, id string, reason string) (*model.LicencePayload, error) {
+	panic(fmt.Errorf("not implemented: RevokeLicence - revokeLicence"))
+}
+
+// RevokePenalty is the resolver for the revokePenalty field.
+func (r *mutationResolver) RevokePenalty(ctx context.Context, id string, reason string) (*model.PenaltyPayload, error) {
+	panic(fmt.Errorf("not implemented: RevokePenalty - revokePenalty"))
+}
+
+// RegisterSubject is the resolver for the registerSubject field.
+func (r *mutationResolver) RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error) {
+	panic(fmt.Errorf("not implemented: RegisterSubject - registerSubject"))
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -71,6 +99,16 @@ func (r *queryResolver) Subjects(ctx context.Context, filter *model.SubjectFilte
 		return nil, err
 	}
 	return subjectConnection(page, deref(after) != ""), nil
+}
+
+// ApplicantCheck is the resolver for the applicantCheck field.
+func (r *queryResolver) ApplicantCheck(ctx context.Context, code string, matter *string, asOf *credit.Date, purpose string) (*credit.ApplicantCheck, error) {
+	return r.Service.ApplicantCheck(ctx, code, deref(matter), deref(asOf), purpose)
+}
+
+// CreditCheck is the resolver for the creditCheck field.
+func (r *queryResolver) CreditCheck(ctx context.Context, code string, asOf *credit.Date, purpose string) (*credit.CreditCheck, error) {
+	return r.Service.CreditCheck(ctx, code, deref(asOf), purpose)
 }
 
 // LegalRepresentative is the resolver for the legalRepresentative field.
@@ -146,8 +184,8 @@ func (r *subjectResolver) TaxCreditGrade(ctx context.Context, obj *credit.Subjec
 }
 
 // QueryLog is the resolver for the queryLog field.
-func (r *subjectResolver) QueryLog(ctx context.Context, obj *credit.Subject, first *int) ([]model.QueryUse, error) {
-	panic(fmt.Errorf("not implemented: QueryLog - queryLog"))
+func (r *subjectResolver) QueryLog(ctx context.Context, obj *credit.Subject, first *int) ([]credit.QueryUse, error) {
+	return r.Service.QueryLog(ctx, *obj, deref(first))
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -171,6 +209,9 @@ func (r *Resolver) LicenceConnection() LicenceConnectionResolver {
 // ListEntry returns ListEntryResolver implementation.
 func (r *Resolver) ListEntry() ListEntryResolver { return &listEntryResolver{r} }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // PenaltyConnection returns PenaltyConnectionResolver implementation.
 func (r *Resolver) PenaltyConnection() PenaltyConnectionResolver {
 	return &penaltyConnectionResolver{r}
@@ -192,6 +233,7 @@ type (
 	keyPersonResolver           struct{ *Resolver }
 	licenceConnectionResolver   struct{ *Resolver }
 	listEntryResolver           struct{ *Resolver }
+	mutationResolver            struct{ *Resolver }
 	penaltyConnectionResolver   struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	subjectResolver             struct{ *Resolver }

@@ -11,8 +11,12 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
@@ -26,6 +30,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	seedEmpty := fs.Int("seed-if-empty", 0, "seed this many demo subjects if the database has none (0: never)")
 	addr := fs.String("listen", "", "address to listen on (overrides LISTEN_ADDR)")
+	noCache := fs.Bool("no-cache", false, "answer every check from PostgreSQL (for benchmarks of the uncached path)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: credithub serve [flags]\n\nServes GraphQL at /graphql and GraphiQL at /.\n\nFlags:")
 		fs.PrintDefaults()
@@ -78,18 +83,34 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 		persistedOnly = append(persistedOnly, credit.Role(r))
 	}
-	svc := service.New(db)
+	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log})
+	defer func() {
+		closing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := uses.Close(closing); err != nil {
+			log.Error("query-use log", "err", err)
+		}
+	}()
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry))}
+	if !*noCache {
+		opts = append(opts, service.WithCache(redis))
+	}
+	svc := service.New(db, opts...)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
-		Auth:          authn,
-		Log:           log,
-		Introspection: !cfg.Production(),
-		Timeout:       cfg.RequestTimeout,
-		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
-		Cache:         redis,
-		RateLimits:    &rateLimits,
-		PersistedOnly: persistedOnly,
+		Auth:            authn,
+		Log:             log,
+		Introspection:   !cfg.Production(),
+		Timeout:         cfg.RequestTimeout,
+		Limits:          graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
+		Cache:           redis,
+		RateLimits:      &rateLimits,
+		PersistedOnly:   persistedOnly,
+		NoResponseCache: *noCache,
 	}))
+	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 	mux.Handle("/", playground.Handler("credithub", "/graphql"))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.SQL().PingContext(r.Context()); err != nil {

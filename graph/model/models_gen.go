@@ -3,28 +3,149 @@
 package model
 
 import (
-	"time"
-
 	"github.com/credithub/credithub/internal/credit"
 )
 
-type Query struct {
+// A person's role in an organisation.
+type KeyPersonInput struct {
+	// The person's citizen ID number.
+	IDNumber string               `json:"idNumber"`
+	Name     string               `json:"name"`
+	Role     credit.KeyPersonRole `json:"role"`
+	Since    credit.Date          `json:"since"`
+	Until    *credit.Date         `json:"until,omitempty"`
 }
 
-// One read of a subject's records by a bank, an approval window or a department.
-type QueryUse struct {
-	// When it was read.
-	At time.Time `json:"at"`
-	// The key or identity that read it.
-	CallerID string `json:"callerId"`
-	// The institution behind the caller.
-	Institution string `json:"institution"`
-	// The caller's role.
-	Role credit.Role `json:"role"`
-	// The purpose the caller stated.
-	Purpose string `json:"purpose"`
-	// The GraphQL operation that read it.
-	Operation string `json:"operation"`
+// A licence as its authority pushes it (行政许可, 双公示 standard).
+type LicenceInput struct {
+	Party *PartyInput `json:"party"`
+	// XK_XKWS
+	DocumentName string `json:"documentName"`
+	// XK_WSH: unique per authority.
+	DecisionNumber string `json:"decisionNumber"`
+	// XK_XKLB
+	Category string `json:"category"`
+	// XK_XKZS
+	CertificateName *string `json:"certificateName,omitempty"`
+	// XK_XKBH
+	LicenceNumber *string `json:"licenceNumber,omitempty"`
+	// XK_NR
+	Content string `json:"content"`
+	// XK_JDRQ: not in the future.
+	DecidedOn credit.Date `json:"decidedOn"`
+	// XK_YXQZ
+	ValidFrom credit.Date `json:"validFrom"`
+	// XK_YXQZI: not before validFrom; null for no end.
+	ValidUntil *credit.Date `json:"validUntil,omitempty"`
+	// XK_XKJG
+	AuthorityName string `json:"authorityName"`
+	// XK_XKJGDM: the deciding department's code; a DEPARTMENT caller may give only its own.
+	AuthorityCode string `json:"authorityCode"`
+	// XK_LYDW (defaults to the authority).
+	SourceName *string `json:"sourceName,omitempty"`
+	// XK_LYDWDM (defaults to the authority).
+	SourceCode *string `json:"sourceCode,omitempty"`
+	// BZ
+	Remarks *string `json:"remarks,omitempty"`
+	// Who may see it (default PUBLIC).
+	UseScope *credit.UseScope `json:"useScope,omitempty"`
+}
+
+// The outcome of recording a licence.
+type LicencePayload struct {
+	// The licence as stored.
+	Licence *credit.Licence `json:"licence"`
+	// True when a record with this decision number already existed and was updated.
+	Updated bool `json:"updated"`
+	// What was accepted with a warning (e.g. a legacy code failing its checksum).
+	Warnings []string `json:"warnings"`
+}
+
+type Mutation struct {
+}
+
+// The party of a licence or penalty (行政相对人), in the 双公示 standard's fields.
+type PartyInput struct {
+	// XDR_MC: name.
+	Name string `json:"name"`
+	// XDR_LB: category.
+	Category credit.SubjectCategory `json:"category"`
+	// XDR_SHXYM: unified social credit code (organisations and individual businesses that have one).
+	UnifiedSocialCreditCode *string `json:"unifiedSocialCreditCode,omitempty"`
+	// XDR_GSZC: business registration number (legacy).
+	BusinessRegistrationNumber *string `json:"businessRegistrationNumber,omitempty"`
+	// XDR_ZZJG: organisation code (legacy).
+	OrganizationCode *string `json:"organizationCode,omitempty"`
+	// XDR_SWDJ: tax registration number (legacy).
+	TaxRegistrationNumber *string `json:"taxRegistrationNumber,omitempty"`
+	// XDR_SYDW: public institution certificate number (legacy).
+	PublicInstitutionNumber *string `json:"publicInstitutionNumber,omitempty"`
+	// XDR_SHZZ: social organisation registration number (legacy).
+	SocialOrganizationNumber *string `json:"socialOrganizationNumber,omitempty"`
+	// FRDB: legal representative's name.
+	LegalRepresentativeName *string `json:"legalRepresentativeName,omitempty"`
+	// FR_ZJLX: type of the legal representative's identity document, e.g. 身份证.
+	LegalRepresentativeIDType *string `json:"legalRepresentativeIdType,omitempty"`
+	// FR_ZJHM: the legal representative's identity document number.
+	LegalRepresentativeIDNumber *string `json:"legalRepresentativeIdNumber,omitempty"`
+	// XDR_ZJLX: type of a natural person's identity document.
+	IDType *string `json:"idType,omitempty"`
+	// XDR_ZJHM: a natural person's identity document number.
+	IDNumber *string `json:"idNumber,omitempty"`
+}
+
+// A penalty as its authority pushes it (行政处罚, 双公示 standard).
+type PenaltyInput struct {
+	Party *PartyInput `json:"party"`
+	// CF_WSH: unique per authority.
+	DecisionNumber string `json:"decisionNumber"`
+	// CF_WFXW
+	ViolationType string `json:"violationType"`
+	// CF_SY
+	Facts string `json:"facts"`
+	// CF_YJ
+	LegalBasis string `json:"legalBasis"`
+	// CF_CFLB
+	Category string `json:"category"`
+	// CF_NR
+	Content string `json:"content"`
+	// CF_NR_FK in yuan (exact decimal string); not negative.
+	Fine *credit.Fen `json:"fine,omitempty"`
+	// CF_NR_WFFF in yuan; not negative.
+	Confiscated *credit.Fen `json:"confiscated,omitempty"`
+	// CF_NR_ZKDX
+	SuspendedLicence *string `json:"suspendedLicence,omitempty"`
+	// CF_JDRQ: not in the future.
+	DecidedOn credit.Date `json:"decidedOn"`
+	// CF_YXQ: not before decidedOn.
+	ValidUntil *credit.Date `json:"validUntil,omitempty"`
+	// CF_CFJG
+	AuthorityName string `json:"authorityName"`
+	// CF_CFJGDM: a DEPARTMENT caller may give only its own.
+	AuthorityCode string `json:"authorityCode"`
+	// CF_SJLY (defaults to the authority).
+	SourceName *string `json:"sourceName,omitempty"`
+	// CF_SJLYDM (defaults to the authority).
+	SourceCode *string `json:"sourceCode,omitempty"`
+	// BZ
+	Remarks *string `json:"remarks,omitempty"`
+	// How serious; decides publication.
+	Severity credit.Severity `json:"severity"`
+	// Who may see it (default PUBLIC, but SHARED for a minor penalty, which is in principle not published).
+	UseScope *credit.UseScope `json:"useScope,omitempty"`
+}
+
+// The outcome of recording a penalty.
+type PenaltyPayload struct {
+	// The penalty as stored.
+	Penalty *credit.Penalty `json:"penalty"`
+	// True when a record with this decision number already existed and was updated.
+	Updated bool `json:"updated"`
+	// What was accepted with a warning.
+	Warnings []string `json:"warnings"`
+}
+
+type Query struct {
 }
 
 // Narrows a subject search. Fields left out do not filter.
@@ -37,4 +158,25 @@ type SubjectFilter struct {
 	District *string `json:"district,omitempty"`
 	// Only subjects on (or on no) red or black list today.
 	ListStatus *credit.ListStatus `json:"listStatus,omitempty"`
+}
+
+// A subject with its key persons.
+type SubjectInput struct {
+	// USCC or citizen ID number, checked strictly.
+	Code         string                `json:"code"`
+	Kind         credit.SubjectKind    `json:"kind"`
+	Name         string                `json:"name"`
+	Status       *credit.SubjectStatus `json:"status,omitempty"`
+	RegisteredOn *credit.Date          `json:"registeredOn,omitempty"`
+	Address      *string               `json:"address,omitempty"`
+	// The persons holding roles in the organisation.
+	KeyPersons []KeyPersonInput `json:"keyPersons,omitempty"`
+}
+
+// The outcome of registering a subject.
+type SubjectPayload struct {
+	// The subject as stored.
+	Subject *credit.Subject `json:"subject"`
+	// True when the subject existed and was updated.
+	Updated bool `json:"updated"`
 }

@@ -135,3 +135,24 @@ func (d Date) Value() (driver.Value, error) {
 	}
 	return d.t.Format(DateLayout), nil
 }
+
+// MarshalJSON writes the date as "YYYY-MM-DD" (null for the zero Date).
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null; a longer timestamp keeps its date.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		*d = Date{}
+		return nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return fmt.Errorf("credit.Date: %s is not a JSON string", s)
+	}
+	return d.scanString(s[1 : len(s)-1])
+}

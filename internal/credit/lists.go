@@ -42,6 +42,10 @@ type ListEntry struct {
 	EndedOn         *Date           `db:"ended_on"`
 	ExitDecisionNo  *string         `db:"exit_decision_no"`
 	ExitReason      *string         `db:"exit_reason"`
+	// Measures are the joint measures the entry triggered when it was
+	// approved, loaded separately (entry_measures), so the checks can say
+	// which measure applies because of which entry.
+	Measures []Measure `db:"-"`
 }
 
 // InForceOn reports whether the entry applied on day d: approved, started,

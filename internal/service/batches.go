@@ -14,6 +14,7 @@ import (
 // SubjectsByIDs returns the subjects with the given ids (reached through
 // another record), masked for the caller.
 func (s *Service) SubjectsByIDs(ctx context.Context, ids []int64) (map[int64]credit.Subject, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	c, a := s.access(ctx)
 	if !a.ReadSubjects {
 		return nil, forbidden(c.Role, "read subjects")
@@ -35,6 +36,7 @@ func (s *Service) SubjectsByIDs(ctx context.Context, ids []int64) (map[int64]cre
 // KeyPersonsByOrganizations returns each organisation's key persons; the
 // published view shows legal representatives only.
 func (s *Service) KeyPersonsByOrganizations(ctx context.Context, orgIDs []int64) (map[int64][]credit.KeyPerson, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	a, err := s.requireRecords(ctx)
 	if err != nil {
 		return nil, err
@@ -45,6 +47,7 @@ func (s *Service) KeyPersonsByOrganizations(ctx context.Context, orgIDs []int64)
 
 // RolesByPersons returns the roles each person holds or held.
 func (s *Service) RolesByPersons(ctx context.Context, personIDs []int64) (map[int64][]credit.KeyPerson, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	a, err := s.requireRecords(ctx)
 	if err != nil {
 		return nil, err
@@ -72,6 +75,7 @@ func keepRoles(rows []credit.KeyPerson, a credit.Access) []credit.KeyPerson {
 // LicencePages returns one page of visible licences per subject (First+1
 // rows at most, the extra one telling that a next page exists).
 func (s *Service) LicencePages(ctx context.Context, subjectIDs []int64, p credit.RecordPage) (map[int64][]credit.Licence, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	a, err := s.requireRecords(ctx)
 	if err != nil {
 		return nil, err
@@ -85,6 +89,7 @@ func (s *Service) LicencePages(ctx context.Context, subjectIDs []int64, p credit
 
 // PenaltyPages returns one page of visible penalties per subject.
 func (s *Service) PenaltyPages(ctx context.Context, subjectIDs []int64, p credit.RecordPage) (map[int64][]credit.Penalty, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	a, err := s.requireRecords(ctx)
 	if err != nil {
 		return nil, err
@@ -98,6 +103,7 @@ func (s *Service) PenaltyPages(ctx context.Context, subjectIDs []int64, p credit
 
 // LicenceCounts counts each subject's visible licences.
 func (s *Service) LicenceCounts(ctx context.Context, subjectIDs []int64) (map[int64]int, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -107,6 +113,7 @@ func (s *Service) LicenceCounts(ctx context.Context, subjectIDs []int64) (map[in
 
 // PenaltyCounts counts each subject's visible penalties decided on or after since.
 func (s *Service) PenaltyCounts(ctx context.Context, subjectIDs []int64, since credit.Date) (map[int64]int, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -116,6 +123,7 @@ func (s *Service) PenaltyCounts(ctx context.Context, subjectIDs []int64, since c
 
 // ListEntriesBySubjects returns each subject's own visible list entries.
 func (s *Service) ListEntriesBySubjects(ctx context.Context, subjectIDs []int64) (map[int64][]credit.ListEntry, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -126,6 +134,7 @@ func (s *Service) ListEntriesBySubjects(ctx context.Context, subjectIDs []int64)
 // visibleEntries keeps the entries the caller may see: in a visible scope
 // and, for the published view, in force today.
 func (s *Service) visibleEntries(ctx context.Context, rows []credit.ListEntry) []credit.ListEntry {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	c, a := s.access(ctx)
 	today := s.Today()
 	kept := rows[:0:0]
@@ -144,6 +153,7 @@ func (s *Service) visibleEntries(ctx context.Context, rows []credit.ListEntry) [
 // AttributedEntries returns, per person, the organisations' black-list
 // entries recorded against them (credit.Attributable) that the caller may see.
 func (s *Service) AttributedEntries(ctx context.Context, personIDs []int64) (map[int64][]credit.AttributedEntry, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -171,6 +181,7 @@ func (s *Service) AttributedEntries(ctx context.Context, personIDs []int64) (map
 // MeasuresByEntries returns the measures each list entry triggered. The
 // catalogue is public; the entries were filtered before.
 func (s *Service) MeasuresByEntries(ctx context.Context, entryIDs []int64) (map[int64][]credit.Measure, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -190,6 +201,7 @@ func (s *Service) MeasuresByEntries(ctx context.Context, entryIDs []int64) (map[
 // none. Only A grades are published (the tax bureau's annual A-grade list);
 // the published view sees no other grade.
 func (s *Service) LatestTaxGrades(ctx context.Context, subjectIDs []int64) (map[int64]*credit.TaxCreditGrade, error) {
+	markUncachable(ctx) // loaded data has no generation: never cached whole
 	a, err := s.requireRecords(ctx)
 	if err != nil {
 		return nil, err

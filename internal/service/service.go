@@ -4,9 +4,11 @@
 package service
 
 import (
-	"context"
+	"log/slog"
 	"time"
 
+	"github.com/credithub/credithub/internal/audit"
+	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/store"
 )
@@ -16,19 +18,17 @@ const MaxPageSize = 100
 
 // Service is the hub's application layer.
 type Service struct {
-	db   *store.DB
-	now  func() time.Time
-	uses UseLog
+	db      *store.DB
+	now     func() time.Time
+	uses    *audit.QueryLog
+	answers *answers
+	metrics *Metrics
+	log     *slog.Logger
 }
 
-// UseLog records reads of subjects by the roles whose reads are logged (the
-// plan's system for querying and using credit records).
-type UseLog interface {
-	Record(ctx context.Context, c credit.Caller, subjectCode, operation string, at time.Time) error
-}
-
-// WithUseLog makes the service record reads in log.
-func WithUseLog(log UseLog) Option {
+// WithQueryLog makes the service record reads in log: the plan's system
+// for querying and using credit records.
+func WithQueryLog(log *audit.QueryLog) Option {
 	return func(s *Service) { s.uses = log }
 }
 
@@ -40,14 +40,42 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
 }
 
+// WithCache makes the service cache answers in c (nil: no cache).
+func WithCache(c *cache.Cache) Option {
+	return func(s *Service) {
+		if c != nil {
+			s.answers = &answers{c: c}
+		}
+	}
+}
+
+// WithMetrics makes the service count into m.
+func WithMetrics(m *Metrics) Option {
+	return func(s *Service) { s.metrics = m }
+}
+
+// WithLogger sets the service's logger.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Service) { s.log = l }
+}
+
 // New returns a Service over db.
 func New(db *store.DB, opts ...Option) *Service {
-	s := &Service{db: db, now: time.Now}
+	s := &Service{db: db, now: time.Now, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(nil)
+	}
+	if s.answers != nil {
+		s.answers.metrics, s.answers.log = s.metrics, s.log
+	}
 	return s
 }
+
+// Metrics returns the service's counters.
+func (s *Service) Metrics() *Metrics { return s.metrics }
 
 // Today is the current date in the city (Asia/Shanghai).
 func (s *Service) Today() credit.Date { return credit.DateOf(s.now()) }

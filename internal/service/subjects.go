@@ -13,6 +13,7 @@ import (
 // (legacy codes), else rejected. FORBIDDEN for a role that reads no
 // subjects; BAD_USER_INPUT for a role that must state a purpose and did not.
 func (s *Service) Subject(ctx context.Context, code, purpose string) (*credit.Subject, error) {
+	markUncachable(ctx)
 	c, a := s.access(ctx)
 	if !a.ReadSubjects {
 		return nil, forbidden(c.Role, "read subjects")
@@ -52,6 +53,7 @@ type SubjectPage struct {
 // Subjects searches subjects by f, ordered by code. Errors: BAD_USER_INPUT
 // for a page size over MaxPageSize, a foreign cursor or a malformed filter.
 func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit.Page) (SubjectPage, error) {
+	markUncachable(ctx)
 	c, a := s.access(ctx)
 	if !a.ListSubjects {
 		return SubjectPage{}, forbidden(c.Role, "search subjects (look them up by code)")
@@ -86,6 +88,7 @@ func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit
 
 // CountSubjects counts the subjects a (checked) filter matches.
 func (s *Service) CountSubjects(ctx context.Context, f credit.SubjectFilter) (int, error) {
+	markUncachable(ctx)
 	return s.db.CountSubjects(ctx, f)
 }
 

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/credit"
 )
 
@@ -18,8 +19,8 @@ func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) err
 	r.mu.Lock()
 	var fresh []credit.Subject
 	for _, subj := range subjects {
-		if !r.logged[subj.ID] {
-			r.logged[subj.ID] = true
+		if !r.logged[subj.Code] {
+			r.logged[subj.Code] = true
 			fresh = append(fresh, subj)
 		}
 	}
@@ -29,9 +30,24 @@ func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) err
 		c.Purpose = purpose
 	}
 	for _, subj := range fresh {
-		if err := s.uses.Record(ctx, c, subj.Code, op, s.now()); err != nil {
+		if err := s.uses.Record(ctx, audit.Use{Caller: c, SubjectCode: subj.Code, Operation: op, At: s.now()}); err != nil {
 			return credit.Errorf(credit.Unavailable, "the query-use log cannot record this read now; try again")
 		}
 	}
 	return nil
+}
+
+// QueryLog returns who read the subject's records, newest first, at most
+// first rows (at most 500). FORBIDDEN for roles other than CREDIT_OFFICE and
+// AUDITOR. The log is written asynchronously; rows appear within a fraction
+// of a second.
+func (s *Service) QueryLog(ctx context.Context, subject credit.Subject, first int) ([]credit.QueryUse, error) {
+	c, a := s.access(ctx)
+	if !a.ReadQueryLog {
+		return nil, forbidden(c.Role, "read the query-use log")
+	}
+	if first < 0 || first > 500 {
+		return nil, credit.FieldErrorf("first", "must be between 0 and 500, got %d", first)
+	}
+	return s.db.QueryLogForSubject(ctx, subject.Code, first)
 }

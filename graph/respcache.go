@@ -1,0 +1,198 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/service"
+)
+
+// The whole-response cache answers the hot checks without executing
+// GraphQL: a request whose operation consists of creditCheck and
+// applicantCheck fields only is looked up by (operation, variables, role,
+// department, day) in one Redis round trip and, when current, its stored
+// bytes are written back. It is as strict as the check cache: a response is
+// stored with the generations its answers were computed at and served only
+// while they are current (see internal/cache). The reads it serves are
+// logged like the ones it computed.
+
+// cacheableFields are the root fields whose answers the generations cover.
+var cacheableFields = map[string]bool{"creditCheck": true, "applicantCheck": true, "__typename": true}
+
+const maxCachedBody = 1 << 20
+
+type responseCache struct {
+	c    *cache.Cache
+	svc  *service.Service
+	apq  *cache.PersistedQueries
+	log  *slog.Logger
+	next http.Handler
+
+	mu     sync.Mutex
+	shapes map[string]bool // operation hash → only cacheable root fields
+}
+
+type gqlParams struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    struct {
+		PersistedQuery *struct {
+			Sha256Hash string `json:"sha256Hash"`
+		} `json:"persistedQuery"`
+	} `json:"extensions"`
+}
+
+// stored is what the cache keeps for a response.
+type stored struct {
+	Reads     []string `json:"r,omitempty"`
+	Purpose   string   `json:"p,omitempty"`
+	Operation string   `json:"o,omitempty"`
+	Body      []byte   `json:"b"`
+}
+
+func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.ContentLength > maxCachedBody {
+		rc.next.ServeHTTP(w, r)
+		return
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxCachedBody+1))
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	var p gqlParams
+	if err != nil || len(raw) > maxCachedBody || json.Unmarshal(raw, &p) != nil {
+		rc.next.ServeHTTP(w, r)
+		return
+	}
+	hash := p.hash()
+	if !rc.cacheable(r.Context(), hash, p.Query) {
+		rc.next.ServeHTTP(w, r)
+		return
+	}
+	key := rc.key(r.Context(), hash, p)
+	ctx := service.BeginRequest(r.Context(), p.OperationName)
+	if body, _, err := rc.c.Get(ctx, key); err == nil {
+		var s stored
+		if json.Unmarshal(body, &s) == nil {
+			if err := rc.svc.LogReads(ctx, s.Reads, s.Purpose, s.Operation); err != nil {
+				writeRequestError(w, http.StatusServiceUnavailable, err.Error(), credit.CodeOf(err))
+				return
+			}
+			rc.svc.Metrics().ResponseHits.Inc()
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(s.Body)
+			return
+		}
+	} else if !errors.Is(err, cache.ErrMiss) {
+		rc.next.ServeHTTP(w, r.WithContext(ctx)) // Redis down: the check path falls back by itself
+		return
+	}
+	buf := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
+	rc.next.ServeHTTP(buf, r.WithContext(ctx))
+	if deps, ok := service.RequestDeps(ctx); ok && buf.status == http.StatusOK && !bytes.Contains(buf.body.Bytes(), []byte(`"errors"`)) {
+		reads, purpose, op := service.RequestReads(ctx)
+		entry, _ := json.Marshal(stored{Reads: reads, Purpose: purpose, Operation: op, Body: buf.body.Bytes()})
+		if err := rc.c.Put(context.WithoutCancel(ctx), key, deps, entry, untilMidnight(time.Now())); err != nil {
+			rc.log.Warn("response cache: store failed", "err", err)
+		}
+	}
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(buf.status)
+	w.Write(buf.body.Bytes())
+}
+
+func (p gqlParams) hash() string {
+	if p.Query == "" && p.Extensions.PersistedQuery != nil {
+		return p.Extensions.PersistedQuery.Sha256Hash
+	}
+	sum := sha256.Sum256([]byte(p.Query))
+	return hex.EncodeToString(sum[:])
+}
+
+// key names a response by everything it depends on besides the data: the
+// operation, its variables (canonical), who asks (role and department:
+// masking and scopes differ) and the day (answers default to today).
+func (rc *responseCache) key(ctx context.Context, hash string, p gqlParams) string {
+	var vars any
+	_ = json.Unmarshal(p.Variables, &vars)
+	canonical, _ := json.Marshal(vars) // map keys sorted: the same variables give the same key
+	c := credit.CallerFrom(ctx)
+	h := sha256.New()
+	for _, part := range []string{hash, p.OperationName, string(canonical), string(c.Role), c.Department, c.Purpose,
+		rc.svc.Today().String()} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "resp:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// cacheable reports whether the operation's root fields are all cacheable.
+// The answer is remembered per operation hash.
+func (rc *responseCache) cacheable(ctx context.Context, hash, query string) bool {
+	rc.mu.Lock()
+	ok, known := rc.shapes[hash]
+	rc.mu.Unlock()
+	if known {
+		return ok
+	}
+	if query == "" {
+		if rc.apq == nil {
+			return false
+		}
+		if query, known = rc.apq.Get(ctx, hash); !known {
+			return false
+		}
+	}
+	ok = onlyCacheableRoots(query)
+	rc.mu.Lock()
+	if len(rc.shapes) > 10_000 {
+		clear(rc.shapes)
+	}
+	rc.shapes[hash] = ok
+	rc.mu.Unlock()
+	return ok
+}
+
+func onlyCacheableRoots(query string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil || len(doc.Operations) != 1 || doc.Operations[0].Operation != ast.Query {
+		return false
+	}
+	for _, sel := range doc.Operations[0].SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || !cacheableFields[f.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+func untilMidnight(now time.Time) time.Duration {
+	y, m, d := now.In(credit.Shanghai).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, credit.Shanghai).Sub(now)
+}
+
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header         { return b.header }
+func (b *bufferedWriter) WriteHeader(status int)      { b.status = status }
+func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }

@@ -1,0 +1,162 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// answers is the service's use of the Redis cache for computed answers:
+// cache-aside with stampede protection, degrading to PostgreSQL whenever
+// Redis is slow or down, and recovering by itself.
+type answers struct {
+	c       *cache.Cache
+	flight  singleflight.Group
+	metrics *Metrics
+	log     *slog.Logger
+
+	// downUntil skips Redis for a moment after a failure, so that a dead
+	// Redis costs one timeout per second, not one per request.
+	downUntil atomic.Int64
+	// lostInvalidation is set when a write could not invalidate: every
+	// answer cached before may be stale, so the epoch must move once
+	// Redis answers again, before anything is served from it.
+	lostInvalidation atomic.Bool
+	epochMu          sync.Mutex
+}
+
+// cachedAnswer is what is stored: the answer and the subjects it shows, so
+// that a cache hit logs the same reads as a computation.
+type cachedAnswer struct {
+	Reads []string        `json:"r"`
+	Gens  cache.Gens      `json:"g"`
+	Body  json.RawMessage `json:"b"`
+}
+
+const redisPause = time.Second
+
+func (a *answers) usable(ctx context.Context) bool {
+	if a == nil || a.c == nil {
+		return false
+	}
+	if time.Now().UnixNano() < a.downUntil.Load() {
+		return false
+	}
+	if a.lostInvalidation.Load() {
+		return a.recoverEpoch(ctx)
+	}
+	return true
+}
+
+func (a *answers) failed(op string, err error) {
+	a.downUntil.Store(time.Now().Add(redisPause).UnixNano())
+	a.metrics.Fallbacks.WithLabelValues(op).Inc()
+	a.log.Warn("Redis unavailable; answering from PostgreSQL", "op", op, "err", err)
+}
+
+// recoverEpoch moves the epoch after a lost invalidation; until it has,
+// the cache is not used.
+func (a *answers) recoverEpoch(ctx context.Context) bool {
+	a.epochMu.Lock()
+	defer a.epochMu.Unlock()
+	if !a.lostInvalidation.Load() {
+		return true
+	}
+	if err := a.c.InvalidateAll(ctx); err != nil {
+		a.failed("epoch", err)
+		return false
+	}
+	a.lostInvalidation.Store(false)
+	a.metrics.Invalidations.Inc()
+	return true
+}
+
+// cached returns the answer under key, computed by compute when there is no
+// current one. dep is the subject code whose generation the answer depends
+// on. The generation is read before compute reads PostgreSQL (in the same
+// round trip as the cache read), which is what makes a late store harmless.
+func (s *Service) cached(ctx context.Context, key, dep string, ttl time.Duration,
+	compute func() ([]byte, []string, error)) ([]byte, error) {
+	a := s.answers
+	if !a.usable(ctx) {
+		markUncachable(ctx)
+		body, reads, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		return body, s.noteReadCodes(ctx, reads)
+	}
+	raw, gens, err := a.c.Get(ctx, key, dep)
+	switch {
+	case err == nil:
+		var ans cachedAnswer
+		if err := json.Unmarshal(raw, &ans); err == nil {
+			a.metrics.Hits.Inc()
+			addDeps(ctx, ans.Gens)
+			return ans.Body, s.noteReadCodes(ctx, ans.Reads)
+		}
+	case !errors.Is(err, cache.ErrMiss):
+		a.failed("get", err)
+		markUncachable(ctx)
+		body, reads, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		return body, s.noteReadCodes(ctx, reads)
+	}
+	a.metrics.Misses.Inc()
+	addDeps(ctx, gens)
+	v, err, _ := a.flight.Do(key, func() (any, error) {
+		body, reads, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		ans, err := json.Marshal(cachedAnswer{Reads: reads, Gens: gens, Body: body})
+		if err != nil {
+			return nil, err
+		}
+		if err := a.c.Put(context.WithoutCancel(ctx), key, gens, ans, ttl); err != nil {
+			a.failed("put", err)
+		}
+		return cachedAnswer{Reads: reads, Body: body}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ans := v.(cachedAnswer)
+	return ans.Body, s.noteReadCodes(ctx, ans.Reads)
+}
+
+// invalidate makes every cached answer about codes stale, after a write has
+// committed. If Redis cannot be told, the whole cache is dropped (epoch)
+// as soon as it can, and nothing is served from it until then.
+func (s *Service) invalidate(ctx context.Context, codes []string) {
+	a := s.answers
+	if a == nil || a.c == nil || len(codes) == 0 {
+		return
+	}
+	if err := a.c.Invalidate(context.WithoutCancel(ctx), codes...); err != nil {
+		a.lostInvalidation.Store(true)
+		a.failed("invalidate", err)
+		return
+	}
+	a.metrics.Invalidations.Add(float64(len(codes)))
+}
+
+// noteReadCodes logs the reads of subjects known by code.
+func (s *Service) noteReadCodes(ctx context.Context, codes []string) error {
+	subjects := make([]credit.Subject, len(codes))
+	for i, c := range codes {
+		subjects[i] = credit.Subject{Code: c}
+	}
+	return s.noteReads(ctx, subjects...)
+}
