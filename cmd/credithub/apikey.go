@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os/user"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -47,7 +48,7 @@ func (e *environment) apikey(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		if err := db.RevokeAPIKey(ctx, id, nowFunc()); err != nil {
+		if err := auth.RevokeKey(ctx, db, id, cliUser(), nowFunc()); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked key %d (servers stop accepting it within a few seconds)\n", id)
@@ -79,7 +80,7 @@ func (e *environment) apikeyCreate(ctx context.Context, args []string) error {
 	defer db.Close()
 	key, stored, err := auth.CreateKey(ctx, db, auth.KeySpec{
 		Role: credit.Role(*role), Institution: *institution, Department: *department,
-		ExpiresIn: lifetime, CreatedBy: "cli",
+		ExpiresIn: lifetime, CreatedBy: cliUser(),
 	}, nowFunc())
 	if err != nil {
 		return err
@@ -119,4 +120,12 @@ func (e *environment) apikeyList(ctx context.Context) error {
 		fmt.Fprintf(tw, "%d\t%s…\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Role, k.Institution, dept, exp, state)
 	}
 	return tw.Flush()
+}
+
+// cliUser names who ran the command, for the audit log.
+func cliUser() string {
+	if u, err := user.Current(); err == nil {
+		return "cli:" + u.Username
+	}
+	return "cli"
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/store"
 )
@@ -47,11 +48,39 @@ func CreateKey(ctx context.Context, db *store.DB, spec KeySpec, now time.Time) (
 		exp := now.Add(spec.ExpiresIn)
 		stored.ExpiresAt = &exp
 	}
-	stored.ID, err = db.CreateAPIKey(ctx, stored)
+	err = db.InTx(ctx, func(tx *store.DB) error {
+		if stored.ID, err = tx.CreateAPIKey(ctx, stored); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.Event{Actor: actor(spec.CreatedBy), Action: "apikey.created",
+			Target: "apikey:" + strconv.FormatInt(stored.ID, 10),
+			Detail: map[string]any{"prefix": prefix, "role": spec.Role, "institution": stored.Institution,
+				"department": spec.Department, "expires_at": stored.ExpiresAt}})
+	})
 	if credit.CodeOf(err) == credit.BadUserInput {
 		return "", stored, credit.FieldErrorf("department", "no department has the code %q", spec.Department)
 	}
 	return key, stored, err
+}
+
+// RevokeKey revokes key id, with an audit row. NOT_FOUND if there is no
+// such key, CONFLICT if it was revoked before.
+func RevokeKey(ctx context.Context, db *store.DB, id int64, by string, now time.Time) error {
+	return db.InTx(ctx, func(tx *store.DB) error {
+		if err := tx.RevokeAPIKey(ctx, id, now); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.Event{Actor: actor(by), Action: "apikey.revoked",
+			Target: "apikey:" + strconv.FormatInt(id, 10)})
+	})
+}
+
+// actor is who manages keys: the command line runs as an administrator.
+func actor(by string) credit.Caller {
+	if by == "" {
+		by = "cli"
+	}
+	return credit.Caller{ID: by, Role: credit.RoleAdmin, Institution: "credithub command line"}
 }
 
 // ParseExpiry reads a key lifetime such as "90d", "12h" or "0" (never).
