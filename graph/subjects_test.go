@@ -41,7 +41,7 @@ const deepPage = `query($first: Int) { subjects(first: $first, filter: {kind: LE
 
 func TestSubjectsStatementCountDoesNotGrowWithThePageSize(t *testing.T) {
 	// Not parallel: other tests' load would split loader batches.
-	e := newEnvWithWait(t, 50*time.Millisecond)
+	e := newEnvWithWait(t, 100*time.Millisecond)
 	e.seedOrganisations(100)
 	statements := func(first int) int64 {
 		before := e.db.Statements()
@@ -56,11 +56,20 @@ func TestSubjectsStatementCountDoesNotGrowWithThePageSize(t *testing.T) {
 		}
 		return e.db.Statements() - before
 	}
-	// Loader batches are gathered in a time window, so a busy machine may
-	// split one wave in two; a query per subject would add about 100.
-	small, large := statements(2), statements(100)
-	if large > small+2 || large > 20 {
-		t.Fatalf("page of 2 ran %d statements, page of 100 ran %d: want (about) the same, at most 20 (no N+1)", small, large)
+	// Loader batches are gathered in a time window, so a busy machine (the
+	// race detector, other packages' tests) may split a wave in two; the
+	// fewest statements over a few runs is close to the structural count.
+	// A query per subject per field would add hundreds.
+	fewest := func(first int) int64 {
+		n := statements(first)
+		for i := 0; i < 3; i++ {
+			n = min(n, statements(first))
+		}
+		return n
+	}
+	small, large := fewest(2), fewest(100)
+	if large > small+4 || large > 20 {
+		t.Fatalf("page of 2 ran %d statements, page of 100 ran %d: want about the same, at most 20 (no N+1)", small, large)
 	}
 	t.Logf("%d statements for a page of 100 with every nested field", large)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ var checkRoles = map[checkKind][]credit.Role{
 func (s *Service) check(ctx context.Context, kind checkKind, code string, asOf credit.Date, purpose string,
 	out any, evaluate func(credit.CheckRecords, credit.CheckRules) any) error {
 	c, a := s.access(ctx)
-	if !allowed(checkRoles[kind], c.Role) {
+	if !slices.Contains(checkRoles[kind], c.Role) {
 		return forbidden(c.Role, "run a "+string(kind)+" check")
 	}
 	purpose, err := s.checkPurpose(ctx, purpose)
@@ -146,13 +147,4 @@ func readCodes(r credit.CheckRecords) []string {
 		codes = append(codes, k.Person.Code)
 	}
 	return codes
-}
-
-func allowed(roles []credit.Role, r credit.Role) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
