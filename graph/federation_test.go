@@ -28,7 +28,9 @@ func TestFederationEntitiesResolveSubjectsByCodeWithTheCallersAccess(t *testing.
 	if p := out.Entities[1]; p.Code == w.person || !strings.HasSuffix(p.Code, w.person[14:]) || p.Name != "张**" {
 		t.Fatalf("a public router request sees the person masked: got %+v", p)
 	}
-	var sdl struct{ Service struct{ SDL string } `json:"_service"` }
+	var sdl struct {
+		Service struct{ SDL string } `json:"_service"`
+	}
 	e.as(credit.RoleDashboard)
 	e.query(`{ _service { sdl } }`, nil, &sdl)
 	for _, want := range []string{`@link(url: "https://specs.apollo.dev/federation/v2.3"`, `type Subject @key(fields: "code")`} {

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/internal/credit"
@@ -59,27 +58,55 @@ func (r *listEntryResolver) Measures(ctx context.Context, obj *credit.ListEntry)
 
 // RecordLicence is the resolver for the recordLicence field.
 func (r *mutationResolver) RecordLicence(ctx context.Context, input model.LicenceInput) (*model.LicencePayload, error) {
-	panic(fmt.Errorf("not implemented: RecordLicence - recordLicence"))
+	l, updated, err := r.Service.RecordLicence(ctx, licenceInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return licencePayload(l, updated), nil
 }
 
 // RecordPenalty is the resolver for the recordPenalty field.
 func (r *mutationResolver) RecordPenalty(ctx context.Context, input model.PenaltyInput) (*model.PenaltyPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordPenalty - recordPenalty"))
+	p, updated, err := r.Service.RecordPenalty(ctx, penaltyInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return penaltyPayload(p, updated), nil
 }
 
 // RevokeLicence is the resolver for the revokeLicence field.
 func (r *mutationResolver) RevokeLicence(ctx context.Context, id string, reason string) (*model.LicencePayload, error) {
-	panic(fmt.Errorf("not implemented: RevokeLicence - revokeLicence"))
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.Service.RevokeLicence(ctx, n, reason)
+	if err != nil {
+		return nil, err
+	}
+	return licencePayload(l, true), nil
 }
 
 // RevokePenalty is the resolver for the revokePenalty field.
 func (r *mutationResolver) RevokePenalty(ctx context.Context, id string, reason string) (*model.PenaltyPayload, error) {
-	panic(fmt.Errorf("not implemented: RevokePenalty - revokePenalty"))
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Service.RevokePenalty(ctx, n, reason)
+	if err != nil {
+		return nil, err
+	}
+	return penaltyPayload(p, true), nil
 }
 
 // RegisterSubject is the resolver for the registerSubject field.
 func (r *mutationResolver) RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error) {
-	panic(fmt.Errorf("not implemented: RegisterSubject - registerSubject"))
+	subj, updated, err := r.Service.RegisterSubject(ctx, subjectInput(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.SubjectPayload{Subject: &subj, Updated: updated}, nil
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -3,6 +3,7 @@
 package scalar
 
 import (
+	"encoding/json"
 	"io"
 	"strconv"
 	"time"
@@ -71,4 +72,34 @@ func UnmarshalYuan(v any) (credit.Fen, error) {
 		return 0, credit.Errorf(credit.BadUserInput, "%s", err.Error())
 	}
 	return f, nil
+}
+
+// MarshalInt64ID writes a numeric id as the GraphQL ID it is: a string.
+func MarshalInt64ID(id int64) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.Quote(strconv.FormatInt(id, 10)))
+	})
+}
+
+// UnmarshalInt64ID reads a numeric id given as a string (or a number).
+func UnmarshalInt64ID(v any) (int64, error) {
+	switch x := v.(type) {
+	case string:
+		if id, err := strconv.ParseInt(x, 10, 64); err == nil && id > 0 {
+			return id, nil
+		}
+	case json.Number:
+		if id, err := x.Int64(); err == nil && id > 0 {
+			return id, nil
+		}
+	case int64:
+		if x > 0 {
+			return x, nil
+		}
+	case int:
+		if x > 0 {
+			return int64(x), nil
+		}
+	}
+	return 0, credit.Errorf(credit.BadUserInput, "%v is not an id of this hub (a positive whole number)", v)
 }
