@@ -54,6 +54,8 @@ func newEnvFor(f *testing.F) *env {
 
 func validJSON(b []byte) bool { return json.Valid(b) }
 
+func unmarshal(b []byte, out any) error { return json.Unmarshal(b, out) }
+
 // newEnvWith is newEnv with handler options changed by configure.
 func newEnvWith(t testing.TB, configure func(*graph.HandlerOptions)) *env {
 	t.Helper()

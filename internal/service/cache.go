@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -115,7 +116,11 @@ func (s *Service) cached(ctx context.Context, key, dep string, ttl time.Duration
 	}
 	a.metrics.Misses.Inc()
 	addDeps(ctx, gens)
-	v, err, _ := a.flight.Do(key, func() (any, error) {
+	// Readers join one computation only if they saw the same generations:
+	// a reader that began after a write must not receive the answer of a
+	// computation that began before it.
+	flightKey := fmt.Sprintf("%s@%d:%d", key, gens.Epoch, gens.Codes[dep])
+	v, err, _ := a.flight.Do(flightKey, func() (any, error) {
 		body, reads, err := compute()
 		if err != nil {
 			return nil, err

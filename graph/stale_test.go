@@ -1,0 +1,111 @@
+package graph_test
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
+	"github.com/credithub/credithub/internal/service"
+	"github.com/credithub/credithub/internal/testenv"
+)
+
+// Two hub servers on one database and one Redis: what one writes, the
+// other answers at once, and no answer begun after a write was
+// acknowledged ever shows the state before it.
+
+const penaltyCount = `query($c: ID!) { creditCheck(code: $c, purpose: "一致性测试") { penaltiesLast3Years verdict } }`
+
+type countOut struct {
+	CreditCheck struct {
+		PenaltiesLast3Years int
+		Verdict             string
+	}
+}
+
+func twoServers(t *testing.T) (*env, *env) {
+	t.Helper()
+	db := testenv.DB(t)
+	c := testenv.Cache(t)
+	unlimited := ratelimit.Limits{Default: 1 << 30}
+	configure := func(o *graph.HandlerOptions) { o.Cache, o.RateLimits, o.LoaderWait = c, &unlimited, time.Millisecond }
+	a := newEnvOn(t, db, configure, service.WithCache(c))
+	b := newEnvOn(t, db, configure, service.WithCache(c))
+	return a, b
+}
+
+func TestTwoServersShareOneRedisCoherently(t *testing.T) {
+	a, b := twoServers(t)
+	t.Parallel()
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕100号", nil), &intakePenaltyOut{})
+	var before countOut
+	b.query(penaltyCount, map[string]any{"c": intakeOrg}, &before) // cached on B
+	b.query(penaltyCount, map[string]any{"c": intakeOrg}, &before) // served from the cache
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕101号", nil), &intakePenaltyOut{})
+	var after countOut
+	b.query(penaltyCount, map[string]any{"c": intakeOrg}, &after)
+	if before.CreditCheck.PenaltiesLast3Years != 1 || after.CreditCheck.PenaltiesLast3Years != 2 {
+		t.Fatalf("server B saw %d then %d penalties, want 1 then 2 right after server A's write",
+			before.CreditCheck.PenaltiesLast3Years, after.CreditCheck.PenaltiesLast3Years)
+	}
+}
+
+func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
+	a, b := twoServers(t)
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕0号", nil), &intakePenaltyOut{})
+	writeKey, readKeyA, readKeyB := a.key(credit.RoleCreditOffice), a.key(credit.RoleCreditOffice), b.key(credit.RoleCreditOffice)
+
+	var acked atomic.Int64 // writes acknowledged so far
+	acked.Store(1)
+	var reads, stale, failed atomic.Int64
+	deadline := time.Now().Add(4 * time.Second)
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				no := fmt.Sprintf("丹市监罚〔2026〕%d号", 1000+seq.Add(1))
+				if r := a.doAs(writeKey, recordPenaltyMutation, penaltyIn(no, nil)); r.status != 200 || len(r.Errors) > 0 {
+					failed.Add(1)
+					continue
+				}
+				acked.Add(1)
+			}
+		}()
+	}
+	for r := 0; r < 8; r++ {
+		server, key := a, readKeyA
+		if r%2 == 1 {
+			server, key = b, readKeyB
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				floor := acked.Load() // every write acknowledged before the read began must show
+				resp := server.doAs(key, penaltyCount, map[string]any{"c": intakeOrg})
+				var out countOut
+				if resp.status != 200 || len(resp.Errors) > 0 || unmarshal(resp.Data, &out) != nil {
+					failed.Add(1)
+					continue
+				}
+				reads.Add(1)
+				if int64(out.CreditCheck.PenaltiesLast3Years) < floor {
+					stale.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d writes, %d reads, %d stale, %d failed", acked.Load(), reads.Load(), stale.Load(), failed.Load())
+	if stale.Load() != 0 || failed.Load() != 0 || reads.Load() < 50 || acked.Load() < 20 {
+		t.Fatalf("%d stale answers and %d failed requests in %d reads and %d writes; want 0 and 0 (and enough traffic)",
+			stale.Load(), failed.Load(), reads.Load(), acked.Load())
+	}
+}
