@@ -24,6 +24,8 @@ type Service struct {
 	answers *answers
 	metrics *Metrics
 	log     *slog.Logger
+	// deadlines are the working days of the joint workflow (WithDeadlines).
+	deadlines credit.Deadlines
 }
 
 // WithQueryLog makes the service record reads in log: the plan's system
@@ -61,7 +63,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // New returns a Service over db.
 func New(db *store.DB, opts ...Option) *Service {
-	s := &Service{db: db, now: time.Now, log: slog.Default()}
+	s := &Service{db: db, now: time.Now, log: slog.Default(), deadlines: credit.DefaultDeadlines}
 	for _, o := range opts {
 		o(s)
 	}
