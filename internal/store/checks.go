@@ -93,7 +93,7 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		TaxGrade   []byte `db:"tax_grade"`
 		KeyPersons []byte `db:"key_persons"`
 	}
-	if err := db.get(ctx, &row, checkSQL, code, asOf, since, pq.Array(credit.AttributedRoles())); err != nil {
+	if err := db.getPrepared(ctx, &row, checkSQL, code, asOf, since, pq.Array(credit.AttributedRoles())); err != nil {
 		return credit.CheckRecords{}, err
 	}
 	r := credit.CheckRecords{AsOf: asOf}
