@@ -42,3 +42,26 @@ vet:
 
 clean:
 	rm -rf bin
+
+# The benchmark (docs/benchmarks.md): seeds a dedicated database once
+# (BENCH_SUBJECTS, default 200000; kept between runs), starts a normal and a
+# --no-cache server on 127.0.0.1 and drives them with cmd/loadgen at 8, 32
+# and 128 clients, runs the same check through pgbench, prints the table and
+# writes it into docs/benchmarks.md. About 12 minutes; BENCH_SECONDS=5 for a
+# quick look.
+bench:
+	@scripts/bench.sh
+
+# Bulk import throughput (README "Bulk import"): writes a deterministic
+# IMPORT_BENCH_ROWS-row penalty file once (.bench/, kept between runs),
+# imports it into a fresh scratch database (dropped, created, migrated, with
+# the reference departments), then imports it again, which changes nothing.
+# The summary lines give rows/s.
+IMPORT_BENCH_ROWS ?= 1000000
+IMPORT_BENCH_DB   ?= postgres://postgres@127.0.0.1:5432/credithub_bench_import?sslmode=disable
+.PHONY: bench-import
+bench-import: services build
+	$(GO) run ./internal/importer/benchgen file -rows $(IMPORT_BENCH_ROWS) -out .bench/penalties-$(IMPORT_BENCH_ROWS).csv
+	$(GO) run ./internal/importer/benchgen db -url '$(IMPORT_BENCH_DB)'
+	DATABASE_URL='$(IMPORT_BENCH_DB)' $(BIN) import penalties .bench/penalties-$(IMPORT_BENCH_ROWS).csv
+	DATABASE_URL='$(IMPORT_BENCH_DB)' $(BIN) import penalties .bench/penalties-$(IMPORT_BENCH_ROWS).csv

@@ -18,6 +18,7 @@ import (
 	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/graph/scalar"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/service"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -32,16 +33,22 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Assignment() AssignmentResolver
 	AttributedListEntry() AttributedListEntryResolver
 	Entity() EntityResolver
+	JointCase() JointCaseResolver
+	JointCaseConnection() JointCaseConnectionResolver
+	JointCaseStatsRow() JointCaseStatsRowResolver
 	KeyPerson() KeyPersonResolver
 	LicenceConnection() LicenceConnectionResolver
 	ListEntry() ListEntryResolver
+	ListEntryConnection() ListEntryConnectionResolver
 	Mutation() MutationResolver
 	PenaltyConnection() PenaltyConnectionResolver
 	Query() QueryResolver
 	Subject() SubjectResolver
 	SubjectConnection() SubjectConnectionResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -64,6 +71,19 @@ type ComplexityRoot struct {
 		Entry   func(childComplexity int) int
 		Measure func(childComplexity int) int
 		ViaRole func(childComplexity int) int
+	}
+
+	Assignment struct {
+		Case           func(childComplexity int) int
+		ClosedAt       func(childComplexity int) int
+		DepartmentCode func(childComplexity int) int
+		Executions     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Measure        func(childComplexity int) int
+		PushedAt       func(childComplexity int) int
+		RejectReason   func(childComplexity int) int
+		RespondedAt    func(childComplexity int) int
+		Status         func(childComplexity int) int
 	}
 
 	AttributedListEntry struct {
@@ -90,6 +110,68 @@ type ComplexityRoot struct {
 
 	Entity struct {
 		FindSubjectByCode func(childComplexity int, code string) int
+	}
+
+	Execution struct {
+		DocumentNo func(childComplexity int) int
+		ExecutedOn func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Note       func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+	}
+
+	Feedback struct {
+		DepartmentCode func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Period         func(childComplexity int) int
+		SubmittedAt    func(childComplexity int) int
+		Text           func(childComplexity int) int
+	}
+
+	JointCase struct {
+		Assignments          func(childComplexity int) int
+		CloseReason          func(childComplexity int) int
+		ClosedAt             func(childComplexity int) int
+		Entry                func(childComplexity int) int
+		Feedback             func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		InitiatingDepartment func(childComplexity int) int
+		OpenedAt             func(childComplexity int) int
+		Overdue              func(childComplexity int) int
+	}
+
+	JointCaseConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	JointCaseEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	JointCaseStats struct {
+		CasesOpened func(childComplexity int) int
+		From        func(childComplexity int) int
+		Rows        func(childComplexity int) int
+		To          func(childComplexity int) int
+		Total       func(childComplexity int) int
+	}
+
+	JointCaseStatsRow struct {
+		Accepted        func(childComplexity int) int
+		AcceptedPercent func(childComplexity int) int
+		Cases           func(childComplexity int) int
+		DepartmentCode  func(childComplexity int) int
+		DepartmentName  func(childComplexity int) int
+		Executed        func(childComplexity int) int
+		ExecutedPercent func(childComplexity int) int
+		FedBack         func(childComplexity int) int
+		FedBackPercent  func(childComplexity int) int
+		Overdue         func(childComplexity int) int
+		Pushed          func(childComplexity int) int
+		Rejected        func(childComplexity int) int
 	}
 
 	KeyPerson struct {
@@ -178,6 +260,17 @@ type ComplexityRoot struct {
 		Subject         func(childComplexity int) int
 	}
 
+	ListEntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ListEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Measure struct {
 		AppliesTo              func(childComplexity int) int
 		Code                   func(childComplexity int) int
@@ -192,11 +285,28 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		RecordLicence   func(childComplexity int, input model.LicenceInput) int
-		RecordPenalty   func(childComplexity int, input model.PenaltyInput) int
-		RegisterSubject func(childComplexity int, input model.SubjectInput) int
-		RevokeLicence   func(childComplexity int, id string, reason string) int
-		RevokePenalty   func(childComplexity int, id string, reason string) int
+		AcceptAssignment func(childComplexity int, id string) int
+		ApproveListEntry func(childComplexity int, id string) int
+		ExitListEntry    func(childComplexity int, id string, input model.ExitInput) int
+		ProposeListEntry func(childComplexity int, input model.ListEntryInput) int
+		RecordExecution  func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
+		RecordLicence    func(childComplexity int, input model.LicenceInput) int
+		RecordPenalty    func(childComplexity int, input model.PenaltyInput) int
+		RegisterSubject  func(childComplexity int, input model.SubjectInput) int
+		RejectAssignment func(childComplexity int, id string, reason string) int
+		RejectListEntry  func(childComplexity int, id string, reason string) int
+		RevokeLicence    func(childComplexity int, id string, reason string) int
+		RevokePenalty    func(childComplexity int, id string, reason string) int
+		SubmitFeedback   func(childComplexity int, caseArg string, period string, text string) int
+	}
+
+	Overdue struct {
+		AssignmentID func(childComplexity int) int
+		DaysLate     func(childComplexity int) int
+		Department   func(childComplexity int) int
+		DueOn        func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Period       func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -255,12 +365,17 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		ApplicantCheck     func(childComplexity int, code string, matter *string, asOf *credit.Date, purpose string) int
-		CreditCheck        func(childComplexity int, code string, asOf *credit.Date, purpose string) int
-		Subject            func(childComplexity int, code string, purpose *string) int
-		Subjects           func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
-		__resolve__service func(childComplexity int) int
-		__resolve_entities func(childComplexity int, representations []map[string]any) int
+		ApplicantCheck       func(childComplexity int, code string, matter *string, asOf *credit.Date, purpose string) int
+		CreditCheck          func(childComplexity int, code string, asOf *credit.Date, purpose string) int
+		DisclosureTimeliness func(childComplexity int, from credit.Date, to credit.Date, department *string) int
+		JointCaseStats       func(childComplexity int, from credit.Date, to credit.Date) int
+		JointCases           func(childComplexity int, filter *model.JointCaseFilter, first *int, after *string) int
+		ListEntries          func(childComplexity int, filter *model.ListEntryFilter, first *int, after *string) int
+		MyAssignments        func(childComplexity int, status *credit.AssignmentStatus) int
+		Subject              func(childComplexity int, code string, purpose *string) int
+		Subjects             func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
+		__resolve__service   func(childComplexity int) int
+		__resolve_entities   func(childComplexity int, representations []map[string]any) int
 	}
 
 	QueryUse struct {
@@ -333,10 +448,35 @@ type ComplexityRoot struct {
 		Updated func(childComplexity int) int
 	}
 
+	Subscription struct {
+		AssignmentPushed func(childComplexity int, department string) int
+	}
+
 	TaxCreditGrade struct {
 		Grade func(childComplexity int) int
 		Score func(childComplexity int) int
 		Year  func(childComplexity int) int
+	}
+
+	TimelinessReport struct {
+		Department func(childComplexity int) int
+		From       func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		To         func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
+	TimelinessRow struct {
+		DepartmentCode  func(childComplexity int) int
+		DepartmentName  func(childComplexity int) int
+		Late            func(childComplexity int) int
+		Licences        func(childComplexity int) int
+		MissingFields   func(childComplexity int) int
+		OnTime          func(childComplexity int) int
+		OnTimeRate      func(childComplexity int) int
+		Penalties       func(childComplexity int) int
+		Records         func(childComplexity int) int
+		UnknownDeadline func(childComplexity int) int
 	}
 
 	_Service struct {
@@ -348,11 +488,30 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AssignmentResolver interface {
+	Case(ctx context.Context, obj *credit.Assignment) (*credit.JointCase, error)
+	Measure(ctx context.Context, obj *credit.Assignment) (*credit.Measure, error)
+
+	Executions(ctx context.Context, obj *credit.Assignment) ([]credit.Execution, error)
+}
 type AttributedListEntryResolver interface {
 	Organization(ctx context.Context, obj *credit.AttributedEntry) (*credit.Subject, error)
 }
 type EntityResolver interface {
 	FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error)
+}
+type JointCaseResolver interface {
+	Entry(ctx context.Context, obj *credit.JointCase) (*credit.ListEntry, error)
+
+	Assignments(ctx context.Context, obj *credit.JointCase) ([]credit.Assignment, error)
+	Feedback(ctx context.Context, obj *credit.JointCase) ([]credit.Feedback, error)
+	Overdue(ctx context.Context, obj *credit.JointCase) ([]credit.Overdue, error)
+}
+type JointCaseConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.JointCaseConnection) (int, error)
+}
+type JointCaseStatsRowResolver interface {
+	DepartmentCode(ctx context.Context, obj *credit.JointStatsRow) (*string, error)
 }
 type KeyPersonResolver interface {
 	Person(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error)
@@ -369,12 +528,23 @@ type ListEntryResolver interface {
 	InForce(ctx context.Context, obj *credit.ListEntry) (bool, error)
 	Measures(ctx context.Context, obj *credit.ListEntry) ([]credit.Measure, error)
 }
+type ListEntryConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.ListEntryConnection) (int, error)
+}
 type MutationResolver interface {
 	RecordLicence(ctx context.Context, input model.LicenceInput) (*model.LicencePayload, error)
 	RecordPenalty(ctx context.Context, input model.PenaltyInput) (*model.PenaltyPayload, error)
 	RevokeLicence(ctx context.Context, id string, reason string) (*model.LicencePayload, error)
 	RevokePenalty(ctx context.Context, id string, reason string) (*model.PenaltyPayload, error)
 	RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error)
+	ProposeListEntry(ctx context.Context, input model.ListEntryInput) (*credit.ListEntry, error)
+	ApproveListEntry(ctx context.Context, id string) (*credit.ListEntry, error)
+	RejectListEntry(ctx context.Context, id string, reason string) (*credit.ListEntry, error)
+	ExitListEntry(ctx context.Context, id string, input model.ExitInput) (*credit.ListEntry, error)
+	AcceptAssignment(ctx context.Context, id string) (*credit.Assignment, error)
+	RejectAssignment(ctx context.Context, id string, reason string) (*credit.Assignment, error)
+	RecordExecution(ctx context.Context, assignment string, documentNumber string, date credit.Date, note *string) (*credit.Execution, error)
+	SubmitFeedback(ctx context.Context, caseArg string, period string, text string) (*credit.Feedback, error)
 }
 type PenaltyConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error)
@@ -384,6 +554,11 @@ type QueryResolver interface {
 	Subjects(ctx context.Context, filter *model.SubjectFilter, first *int, after *string) (*model.SubjectConnection, error)
 	ApplicantCheck(ctx context.Context, code string, matter *string, asOf *credit.Date, purpose string) (*credit.ApplicantCheck, error)
 	CreditCheck(ctx context.Context, code string, asOf *credit.Date, purpose string) (*credit.CreditCheck, error)
+	DisclosureTimeliness(ctx context.Context, from credit.Date, to credit.Date, department *string) (*service.TimelinessReport, error)
+	ListEntries(ctx context.Context, filter *model.ListEntryFilter, first *int, after *string) (*model.ListEntryConnection, error)
+	MyAssignments(ctx context.Context, status *credit.AssignmentStatus) ([]credit.Assignment, error)
+	JointCases(ctx context.Context, filter *model.JointCaseFilter, first *int, after *string) (*model.JointCaseConnection, error)
+	JointCaseStats(ctx context.Context, from credit.Date, to credit.Date) (*credit.JointStats, error)
 }
 type SubjectResolver interface {
 	LegalRepresentative(ctx context.Context, obj *credit.Subject) (*credit.Subject, error)
@@ -398,6 +573,9 @@ type SubjectResolver interface {
 }
 type SubjectConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.SubjectConnection) (int, error)
+}
+type SubscriptionResolver interface {
+	AssignmentPushed(ctx context.Context, department string) (<-chan *credit.Assignment, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -485,6 +663,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppliedMeasure.ViaRole(childComplexity), true
+
+	case "Assignment.case":
+		if e.ComplexityRoot.Assignment.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Case(childComplexity), true
+	case "Assignment.closedAt":
+		if e.ComplexityRoot.Assignment.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.ClosedAt(childComplexity), true
+	case "Assignment.departmentCode":
+		if e.ComplexityRoot.Assignment.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.DepartmentCode(childComplexity), true
+	case "Assignment.executions":
+		if e.ComplexityRoot.Assignment.Executions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Executions(childComplexity), true
+	case "Assignment.id":
+		if e.ComplexityRoot.Assignment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.ID(childComplexity), true
+	case "Assignment.measure":
+		if e.ComplexityRoot.Assignment.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Measure(childComplexity), true
+	case "Assignment.pushedAt":
+		if e.ComplexityRoot.Assignment.PushedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.PushedAt(childComplexity), true
+	case "Assignment.rejectReason":
+		if e.ComplexityRoot.Assignment.RejectReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.RejectReason(childComplexity), true
+	case "Assignment.respondedAt":
+		if e.ComplexityRoot.Assignment.RespondedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.RespondedAt(childComplexity), true
+	case "Assignment.status":
+		if e.ComplexityRoot.Assignment.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Status(childComplexity), true
 
 	case "AttributedListEntry.entry":
 		if e.ComplexityRoot.AttributedListEntry.Entry == nil {
@@ -595,6 +834,259 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.FindSubjectByCode(childComplexity, args["code"].(string)), true
+
+	case "Execution.documentNumber":
+		if e.ComplexityRoot.Execution.DocumentNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Execution.DocumentNo(childComplexity), true
+	case "Execution.executedOn":
+		if e.ComplexityRoot.Execution.ExecutedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Execution.ExecutedOn(childComplexity), true
+	case "Execution.id":
+		if e.ComplexityRoot.Execution.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Execution.ID(childComplexity), true
+	case "Execution.note":
+		if e.ComplexityRoot.Execution.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Execution.Note(childComplexity), true
+	case "Execution.recordedAt":
+		if e.ComplexityRoot.Execution.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Execution.RecordedAt(childComplexity), true
+
+	case "Feedback.departmentCode":
+		if e.ComplexityRoot.Feedback.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.DepartmentCode(childComplexity), true
+	case "Feedback.id":
+		if e.ComplexityRoot.Feedback.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.ID(childComplexity), true
+	case "Feedback.period":
+		if e.ComplexityRoot.Feedback.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Period(childComplexity), true
+	case "Feedback.submittedAt":
+		if e.ComplexityRoot.Feedback.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.SubmittedAt(childComplexity), true
+	case "Feedback.text":
+		if e.ComplexityRoot.Feedback.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Feedback.Text(childComplexity), true
+
+	case "JointCase.assignments":
+		if e.ComplexityRoot.JointCase.Assignments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.Assignments(childComplexity), true
+	case "JointCase.closeReason":
+		if e.ComplexityRoot.JointCase.CloseReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.CloseReason(childComplexity), true
+	case "JointCase.closedAt":
+		if e.ComplexityRoot.JointCase.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.ClosedAt(childComplexity), true
+	case "JointCase.entry":
+		if e.ComplexityRoot.JointCase.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.Entry(childComplexity), true
+	case "JointCase.feedback":
+		if e.ComplexityRoot.JointCase.Feedback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.Feedback(childComplexity), true
+	case "JointCase.id":
+		if e.ComplexityRoot.JointCase.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.ID(childComplexity), true
+	case "JointCase.initiatingDepartment":
+		if e.ComplexityRoot.JointCase.InitiatingDepartment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.InitiatingDepartment(childComplexity), true
+	case "JointCase.openedAt":
+		if e.ComplexityRoot.JointCase.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.OpenedAt(childComplexity), true
+	case "JointCase.overdue":
+		if e.ComplexityRoot.JointCase.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCase.Overdue(childComplexity), true
+
+	case "JointCaseConnection.edges":
+		if e.ComplexityRoot.JointCaseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseConnection.Edges(childComplexity), true
+	case "JointCaseConnection.pageInfo":
+		if e.ComplexityRoot.JointCaseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseConnection.PageInfo(childComplexity), true
+	case "JointCaseConnection.totalCount":
+		if e.ComplexityRoot.JointCaseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseConnection.TotalCount(childComplexity), true
+
+	case "JointCaseEdge.cursor":
+		if e.ComplexityRoot.JointCaseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseEdge.Cursor(childComplexity), true
+	case "JointCaseEdge.node":
+		if e.ComplexityRoot.JointCaseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseEdge.Node(childComplexity), true
+
+	case "JointCaseStats.casesOpened":
+		if e.ComplexityRoot.JointCaseStats.CasesOpened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStats.CasesOpened(childComplexity), true
+	case "JointCaseStats.from":
+		if e.ComplexityRoot.JointCaseStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStats.From(childComplexity), true
+	case "JointCaseStats.rows":
+		if e.ComplexityRoot.JointCaseStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStats.Rows(childComplexity), true
+	case "JointCaseStats.to":
+		if e.ComplexityRoot.JointCaseStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStats.To(childComplexity), true
+	case "JointCaseStats.total":
+		if e.ComplexityRoot.JointCaseStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStats.Total(childComplexity), true
+
+	case "JointCaseStatsRow.accepted":
+		if e.ComplexityRoot.JointCaseStatsRow.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Accepted(childComplexity), true
+	case "JointCaseStatsRow.acceptedPercent":
+		if e.ComplexityRoot.JointCaseStatsRow.AcceptedPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.AcceptedPercent(childComplexity), true
+	case "JointCaseStatsRow.cases":
+		if e.ComplexityRoot.JointCaseStatsRow.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Cases(childComplexity), true
+	case "JointCaseStatsRow.departmentCode":
+		if e.ComplexityRoot.JointCaseStatsRow.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.DepartmentCode(childComplexity), true
+	case "JointCaseStatsRow.departmentName":
+		if e.ComplexityRoot.JointCaseStatsRow.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.DepartmentName(childComplexity), true
+	case "JointCaseStatsRow.executed":
+		if e.ComplexityRoot.JointCaseStatsRow.Executed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Executed(childComplexity), true
+	case "JointCaseStatsRow.executedPercent":
+		if e.ComplexityRoot.JointCaseStatsRow.ExecutedPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.ExecutedPercent(childComplexity), true
+	case "JointCaseStatsRow.fedBack":
+		if e.ComplexityRoot.JointCaseStatsRow.FedBack == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.FedBack(childComplexity), true
+	case "JointCaseStatsRow.fedBackPercent":
+		if e.ComplexityRoot.JointCaseStatsRow.FedBackPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.FedBackPercent(childComplexity), true
+	case "JointCaseStatsRow.overdue":
+		if e.ComplexityRoot.JointCaseStatsRow.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Overdue(childComplexity), true
+	case "JointCaseStatsRow.pushed":
+		if e.ComplexityRoot.JointCaseStatsRow.Pushed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Pushed(childComplexity), true
+	case "JointCaseStatsRow.rejected":
+		if e.ComplexityRoot.JointCaseStatsRow.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Rejected(childComplexity), true
 
 	case "KeyPerson.organization":
 		if e.ComplexityRoot.KeyPerson.Organization == nil {
@@ -976,6 +1468,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ListEntry.Subject(childComplexity), true
 
+	case "ListEntryConnection.edges":
+		if e.ComplexityRoot.ListEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryConnection.Edges(childComplexity), true
+	case "ListEntryConnection.pageInfo":
+		if e.ComplexityRoot.ListEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryConnection.PageInfo(childComplexity), true
+	case "ListEntryConnection.totalCount":
+		if e.ComplexityRoot.ListEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryConnection.TotalCount(childComplexity), true
+
+	case "ListEntryEdge.cursor":
+		if e.ComplexityRoot.ListEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryEdge.Cursor(childComplexity), true
+	case "ListEntryEdge.node":
+		if e.ComplexityRoot.ListEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryEdge.Node(childComplexity), true
+
 	case "Measure.appliesTo":
 		if e.ComplexityRoot.Measure.AppliesTo == nil {
 			break
@@ -1037,6 +1561,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Measure.Version(childComplexity), true
 
+	case "Mutation.acceptAssignment":
+		if e.ComplexityRoot.Mutation.AcceptAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptAssignment(childComplexity, args["id"].(string)), true
+	case "Mutation.approveListEntry":
+		if e.ComplexityRoot.Mutation.ApproveListEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveListEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveListEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.exitListEntry":
+		if e.ComplexityRoot.Mutation.ExitListEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_exitListEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExitListEntry(childComplexity, args["id"].(string), args["input"].(model.ExitInput)), true
+	case "Mutation.proposeListEntry":
+		if e.ComplexityRoot.Mutation.ProposeListEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeListEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeListEntry(childComplexity, args["input"].(model.ListEntryInput)), true
+	case "Mutation.recordExecution":
+		if e.ComplexityRoot.Mutation.RecordExecution == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordExecution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordExecution(childComplexity, args["assignment"].(string), args["documentNumber"].(string), args["date"].(credit.Date), args["note"].(*string)), true
 	case "Mutation.recordLicence":
 		if e.ComplexityRoot.Mutation.RecordLicence == nil {
 			break
@@ -1070,6 +1649,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterSubject(childComplexity, args["input"].(model.SubjectInput)), true
+	case "Mutation.rejectAssignment":
+		if e.ComplexityRoot.Mutation.RejectAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectAssignment(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.rejectListEntry":
+		if e.ComplexityRoot.Mutation.RejectListEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectListEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectListEntry(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.revokeLicence":
 		if e.ComplexityRoot.Mutation.RevokeLicence == nil {
 			break
@@ -1092,6 +1693,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokePenalty(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.submitFeedback":
+		if e.ComplexityRoot.Mutation.SubmitFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitFeedback(childComplexity, args["case"].(string), args["period"].(string), args["text"].(string)), true
+
+	case "Overdue.assignmentId":
+		if e.ComplexityRoot.Overdue.AssignmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overdue.AssignmentID(childComplexity), true
+	case "Overdue.daysLate":
+		if e.ComplexityRoot.Overdue.DaysLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overdue.DaysLate(childComplexity), true
+	case "Overdue.departmentCode":
+		if e.ComplexityRoot.Overdue.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overdue.Department(childComplexity), true
+	case "Overdue.dueOn":
+		if e.ComplexityRoot.Overdue.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overdue.DueOn(childComplexity), true
+	case "Overdue.kind":
+		if e.ComplexityRoot.Overdue.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overdue.Kind(childComplexity), true
+	case "Overdue.period":
+		if e.ComplexityRoot.Overdue.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Overdue.Period(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1360,7 +2009,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CreditCheck(childComplexity, args["code"].(string), args["asOf"].(*credit.Date), args["purpose"].(string)), true
+	case "Query.disclosureTimeliness":
+		if e.ComplexityRoot.Query.DisclosureTimeliness == nil {
+			break
+		}
 
+		args, err := ec.field_Query_disclosureTimeliness_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DisclosureTimeliness(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["department"].(*string)), true
+
+	case "Query.jointCaseStats":
+		if e.ComplexityRoot.Query.JointCaseStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_jointCaseStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.JointCaseStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date)), true
+	case "Query.jointCases":
+		if e.ComplexityRoot.Query.JointCases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_jointCases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.JointCases(childComplexity, args["filter"].(*model.JointCaseFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.listEntries":
+		if e.ComplexityRoot.Query.ListEntries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_listEntries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ListEntries(childComplexity, args["filter"].(*model.ListEntryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.myAssignments":
+		if e.ComplexityRoot.Query.MyAssignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myAssignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyAssignments(childComplexity, args["status"].(*credit.AssignmentStatus)), true
 	case "Query.subject":
 		if e.ComplexityRoot.Query.Subject == nil {
 			break
@@ -1710,6 +2414,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubjectPayload.Updated(childComplexity), true
 
+	case "Subscription.assignmentPushed":
+		if e.ComplexityRoot.Subscription.AssignmentPushed == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_assignmentPushed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AssignmentPushed(childComplexity, args["department"].(string)), true
+
 	case "TaxCreditGrade.grade":
 		if e.ComplexityRoot.TaxCreditGrade.Grade == nil {
 			break
@@ -1729,6 +2445,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaxCreditGrade.Year(childComplexity), true
 
+	case "TimelinessReport.department":
+		if e.ComplexityRoot.TimelinessReport.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessReport.Department(childComplexity), true
+	case "TimelinessReport.from":
+		if e.ComplexityRoot.TimelinessReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessReport.From(childComplexity), true
+	case "TimelinessReport.rows":
+		if e.ComplexityRoot.TimelinessReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessReport.Rows(childComplexity), true
+	case "TimelinessReport.to":
+		if e.ComplexityRoot.TimelinessReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessReport.To(childComplexity), true
+	case "TimelinessReport.total":
+		if e.ComplexityRoot.TimelinessReport.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessReport.Total(childComplexity), true
+
+	case "TimelinessRow.departmentCode":
+		if e.ComplexityRoot.TimelinessRow.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.DepartmentCode(childComplexity), true
+	case "TimelinessRow.departmentName":
+		if e.ComplexityRoot.TimelinessRow.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.DepartmentName(childComplexity), true
+	case "TimelinessRow.late":
+		if e.ComplexityRoot.TimelinessRow.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.Late(childComplexity), true
+	case "TimelinessRow.licences":
+		if e.ComplexityRoot.TimelinessRow.Licences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.Licences(childComplexity), true
+	case "TimelinessRow.missingFields":
+		if e.ComplexityRoot.TimelinessRow.MissingFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.MissingFields(childComplexity), true
+	case "TimelinessRow.onTime":
+		if e.ComplexityRoot.TimelinessRow.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.OnTime(childComplexity), true
+	case "TimelinessRow.onTimeRate":
+		if e.ComplexityRoot.TimelinessRow.OnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.OnTimeRate(childComplexity), true
+	case "TimelinessRow.penalties":
+		if e.ComplexityRoot.TimelinessRow.Penalties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.Penalties(childComplexity), true
+	case "TimelinessRow.records":
+		if e.ComplexityRoot.TimelinessRow.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.Records(childComplexity), true
+	case "TimelinessRow.unknownDeadline":
+		if e.ComplexityRoot.TimelinessRow.UnknownDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessRow.UnknownDeadline(childComplexity), true
+
 	case "_Service.sdl":
 		if e.ComplexityRoot._Service.SDL == nil {
 			break
@@ -1745,8 +2553,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ExitInput", ec.unmarshalInputExitInput),
+			graphql.NewInputUnmarshaler("JointCaseFilter", ec.unmarshalInputJointCaseFilter),
 			graphql.NewInputUnmarshaler("KeyPersonInput", ec.unmarshalInputKeyPersonInput),
 			graphql.NewInputUnmarshaler("LicenceInput", ec.unmarshalInputLicenceInput),
+			graphql.NewInputUnmarshaler("ListEntryFilter", ec.unmarshalInputListEntryFilter),
+			graphql.NewInputUnmarshaler("ListEntryInput", ec.unmarshalInputListEntryInput),
 			graphql.NewInputUnmarshaler("PartyInput", ec.unmarshalInputPartyInput),
 			graphql.NewInputUnmarshaler("PenaltyInput", ec.unmarshalInputPenaltyInput),
 			graphql.NewInputUnmarshaler("SubjectFilter", ec.unmarshalInputSubjectFilter),
@@ -1795,6 +2607,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1940,6 +2769,23 @@ type Query {
     "Why the check is made (e.g. 贷前审查); written to the query-use log."
     purpose: String!
   ): CreditCheck! @allow(roles: [BANK, CREDIT_OFFICE])
+
+  """
+  How punctually licences and penalties decided from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (inclusive, at most 366 days) reached the
+  platform, per deciding department and in total: a record is on time when the day it was received, in
+  Asia/Shanghai, is not after its publication deadline (7 working days after the decision, official calendar).
+  Revoked penalties are left out. DASHBOARD and CREDIT_OFFICE see every department or the one named; a
+  DEPARTMENT caller sees only its own (FORBIDDEN for another). BAD_USER_INPUT naming ` + "`" + `to` + "`" + ` when it is before
+  ` + "`" + `from` + "`" + ` or the range is too long, naming ` + "`" + `department` + "`" + ` for an unknown department.
+  """
+  disclosureTimeliness(
+    "The first decision date counted."
+    from: Date!
+    "The last decision date counted."
+    to: Date!
+    "Only this department (its code); a DEPARTMENT caller's own by default."
+    department: ID
+  ): TimelinessReport! @allow(roles: [DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
 }
 
 """
@@ -2859,6 +3705,356 @@ type SubjectPayload {
   "True when the subject existed and was updated."
   updated: Boolean!
 }
+
+"""
+How punctually departments' licences and penalties reached the platform over a range of decision dates.
+"""
+type TimelinessReport {
+  "The first decision date counted."
+  from: Date!
+  "The last decision date counted."
+  to: Date!
+  "The department the report is limited to, if one was asked for (or the DEPARTMENT caller's own)."
+  department: ID
+  "One row per department with records decided in the range, ordered by department code."
+  rows: [TimelinessRow!]!
+  "The sum of the rows, computed by the database; no department."
+  total: TimelinessRow!
+}
+
+"""
+One department's disclosure counts, or the total's. records = onTime + late + unknownDeadline.
+"""
+type TimelinessRow {
+  "The deciding department's code (XK_XKJGDM / CF_CFJGDM); null in the total."
+  departmentCode: ID
+  "The department's name; null in the total."
+  departmentName: String
+  "Licences decided in the range."
+  licences: Int!
+  "Penalties decided in the range, revoked ones left out."
+  penalties: Int!
+  "Licences and penalties together."
+  records: Int!
+  "Records received by their publication deadline (the whole deadline day counts, in Asia/Shanghai)."
+  onTime: Int!
+  "Records received after their publication deadline."
+  late: Int!
+  "Records whose deadline is unknown: stored empty because the official calendar had no data for the days it needed."
+  unknownDeadline: Int!
+  """
+  Records lacking a field the 双公示 standard requires: the party's name; for organisations and individual
+  businesses the unified social credit code (or a legacy identifier); for organisations the legal representative;
+  for natural persons the identity document's type and number; and the record's own required fields (decision
+  number, category, content, authority and source with their codes; for licences the document name; for penalties
+  the violation, facts and legal basis). Counted independently of onTime, late and unknownDeadline.
+  """
+  missingFields: Int!
+  "onTime / (onTime + late); null when no record has a known deadline."
+  onTimeRate: Float
+}
+
+extend type Query {
+  """
+  List entries for the credit office and dashboards, newest decision first. A DEPARTMENT sees its own
+  department's entries and shared and public ones; PUBLIC and DASHBOARD see public entries. ` + "`" + `first` + "`" + ` is at most 100.
+  """
+  listEntries(filter: ListEntryFilter, first: Int = 20, after: String): ListEntryConnection!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  "The calling department's assignments, optionally in one status."
+  myAssignments(status: AssignmentStatus): [Assignment!]! @allow(roles: [DEPARTMENT])
+  "Joint cases for the credit office and dashboards, newest first. ` + "`" + `first` + "`" + ` is at most 100."
+  jointCases(filter: JointCaseFilter, first: Int = 20, after: String): JointCaseConnection!
+    @allow(roles: [DASHBOARD, CREDIT_OFFICE])
+  "What the joint workflow did with the cases opened between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + `, per implementing department."
+  jointCaseStats(from: Date!, to: Date!): JointCaseStats! @allow(roles: [DASHBOARD, CREDIT_OFFICE])
+}
+
+extend type Mutation {
+  "A department proposes a list entry; the credit office approves or rejects it (never the proposer)."
+  proposeListEntry(input: ListEntryInput!): ListEntry! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  The credit office approves a proposed entry (dual control: never the identity that proposed it). The entry
+  becomes ACTIVE and a joint case opens: each measure for its kind and domain is pushed to its implementing
+  department.
+  """
+  approveListEntry(id: ID!): ListEntry! @allow(roles: [CREDIT_OFFICE])
+  "The credit office rejects a proposed entry, with the reason."
+  rejectListEntry(id: ID!, reason: String!): ListEntry! @allow(roles: [CREDIT_OFFICE])
+  "An entry leaves its list by a decision; its open assignments close."
+  exitListEntry(id: ID!, input: ExitInput!): ListEntry! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "The implementing department accepts an assignment pushed to it."
+  acceptAssignment(id: ID!): Assignment! @allow(roles: [DEPARTMENT])
+  "The implementing department refuses an assignment, with the reason the credit office reviews."
+  rejectAssignment(id: ID!, reason: String!): Assignment! @allow(roles: [DEPARTMENT])
+  "The implementing department records an execution of an accepted assignment."
+  recordExecution(assignment: ID!, documentNumber: String!, date: Date!, note: String): Execution!
+    @allow(roles: [DEPARTMENT])
+  "The implementing department's periodic feedback on a case, once per period (e.g. 2026Q4)."
+  submitFeedback(case: ID!, period: String!, text: String!): Feedback! @allow(roles: [DEPARTMENT])
+}
+
+type Subscription {
+  """
+  Assignments pushed to a department, live, over graphql-transport-ws. A DEPARTMENT may subscribe to its own
+  department only. Pushes made while not subscribed are read with myAssignments.
+  """
+  assignmentPushed(department: ID!): Assignment! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+}
+
+"""
+A proposal to put a subject on a red or black list.
+"""
+input ListEntryInput {
+  "The subject's code."
+  subjectCode: ID!
+  kind: ListKind!
+  "The domain code, e.g. WAGE_ARREARS; its dated period rule sets the end."
+  domain: String!
+  decisionNumber: String!
+  "Not in the future."
+  decidedOn: Date!
+  "The main facts."
+  facts: String!
+  decisionContent: String
+  "Defaults to the decision date."
+  startsOn: Date
+  "Defaults to the domain's period; only extensions the domain allows are accepted."
+  endsOn: Date
+  "Defaults to PUBLIC."
+  useScope: UseScope
+}
+
+"""
+Why an entry leaves its list.
+"""
+enum ExitReason {
+  "信用修复: ends as REPAIRED."
+  REPAIR
+  "履行义务: ends as EXITED."
+  OBLIGATIONS_FULFILLED
+  "法院删除: ends as EXITED."
+  COURT_DELETION
+  "认定错误: ends as REVOKED."
+  ERROR
+}
+
+"""
+The decision by which an entry leaves its list.
+"""
+input ExitInput {
+  decisionNumber: String!
+  "The day the exit takes effect; not in the future."
+  decidedOn: Date!
+  reason: ExitReason!
+  note: String
+}
+
+"""
+Narrows a search of list entries.
+"""
+input ListEntryFilter {
+  kind: ListKind
+  domain: String
+  "An ACTIVE entry past its end date counts as EXPIRED."
+  status: ListEntryStatus
+  department: ID
+  decidedFrom: Date
+  decidedTo: Date
+}
+
+"""
+A page of list entries.
+"""
+type ListEntryConnection {
+  edges: [ListEntryEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+A list entry and its cursor.
+"""
+type ListEntryEdge {
+  cursor: String!
+  node: ListEntry!
+}
+
+"""
+Where an assignment stands.
+"""
+enum AssignmentStatus {
+  "Pushed, not answered yet."
+  PUSHED
+  "Accepted by the implementing department."
+  ACCEPTED
+  "Refused by the implementing department."
+  REJECTED
+  "At least one execution recorded."
+  EXECUTED
+  "Suspended while the record it rests on is under objection."
+  SUSPENDED
+  "Closed: the entry left the list; no further execution."
+  CLOSED
+}
+
+"""
+One measure pushed to one implementing department.
+"""
+type Assignment {
+  id: ID!
+  "The joint case."
+  case: JointCase!
+  "The measure to implement."
+  measure: Measure!
+  "The implementing department's code."
+  departmentCode: String!
+  status: AssignmentStatus!
+  pushedAt: DateTime!
+  respondedAt: DateTime
+  rejectReason: String
+  closedAt: DateTime
+  "Executions recorded so far."
+  executions: [Execution!]!
+}
+
+"""
+An execution of an assignment.
+"""
+type Execution {
+  id: ID!
+  "The implementing department's decision document number."
+  documentNumber: String!
+  executedOn: Date!
+  note: String!
+  recordedAt: DateTime!
+}
+
+"""
+A department's periodic feedback on a case.
+"""
+type Feedback {
+  id: ID!
+  departmentCode: String!
+  "The period, e.g. 2026Q4."
+  period: String!
+  text: String!
+  submittedAt: DateTime!
+}
+
+"""
+The joint case an approved list entry opened.
+"""
+type JointCase {
+  id: ID!
+  "The list entry."
+  entry: ListEntry!
+  "The department that decided the entry."
+  initiatingDepartment: String!
+  openedAt: DateTime!
+  closedAt: DateTime
+  closeReason: String
+  "The assignments pushed."
+  assignments: [Assignment!]!
+  "The feedback received."
+  feedback: [Feedback!]!
+  "Responses and feedback past their deadline (working days)."
+  overdue: [Overdue!]!
+}
+
+"""
+What is late in a case.
+"""
+enum OverdueKind {
+  "An assignment not answered in time."
+  RESPONSE
+  "A period's feedback not submitted in time."
+  FEEDBACK
+}
+
+"""
+A response or feedback past its deadline.
+"""
+type Overdue {
+  kind: OverdueKind!
+  departmentCode: String!
+  "The late assignment (for feedback: the department's first accepted or executed one in the case)."
+  assignmentId: ID!
+  "The quarter, for late feedback."
+  period: String
+  dueOn: Date!
+  "Working days past the due date."
+  daysLate: Int!
+}
+
+"""
+Narrows a search of joint cases.
+"""
+input JointCaseFilter {
+  "Only open (true) or closed (false) cases."
+  open: Boolean
+  "Only cases with an assignment for this implementing department."
+  department: ID
+  domain: String
+  openedFrom: Date
+  openedTo: Date
+}
+
+"""
+A page of joint cases.
+"""
+type JointCaseConnection {
+  edges: [JointCaseEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+A joint case and its cursor.
+"""
+type JointCaseEdge {
+  cursor: String!
+  node: JointCase!
+}
+
+"""
+The joint workflow's figures for a period.
+"""
+type JointCaseStats {
+  from: Date!
+  to: Date!
+  "Cases opened in the period, each counted once."
+  casesOpened: Int!
+  "One row per implementing department."
+  rows: [JointCaseStatsRow!]!
+  "The sum of the rows."
+  total: JointCaseStatsRow!
+}
+
+"""
+One implementing department's figures (or the total).
+"""
+type JointCaseStatsRow {
+  "The department's code; null on the total row."
+  departmentCode: String
+  "The department's name; empty on the total row."
+  departmentName: String!
+  "Cases in which the department holds an assignment (on the total row: case-department pairs)."
+  cases: Int!
+  pushed: Int!
+  accepted: Int!
+  rejected: Int!
+  executed: Int!
+  fedBack: Int!
+  "Responses and feedback late today."
+  overdue: Int!
+  "Accepted as a percentage of pushed; null when nothing was pushed."
+  acceptedPercent: Float
+  "Executed as a percentage of pushed; null when nothing was pushed."
+  executedPercent: Float
+  "Fed back as a percentage of pushed; null when nothing was pushed."
+  fedBackPercent: Float
+}
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
@@ -2971,6 +4167,32 @@ func (ec *executionContext) childFields_AppliedMeasure(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AppliedMeasure", field.Name)
 }
 
+func (ec *executionContext) childFields_Assignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Assignment_id(ctx, field)
+	case "case":
+		return ec.fieldContext_Assignment_case(ctx, field)
+	case "measure":
+		return ec.fieldContext_Assignment_measure(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_Assignment_departmentCode(ctx, field)
+	case "status":
+		return ec.fieldContext_Assignment_status(ctx, field)
+	case "pushedAt":
+		return ec.fieldContext_Assignment_pushedAt(ctx, field)
+	case "respondedAt":
+		return ec.fieldContext_Assignment_respondedAt(ctx, field)
+	case "rejectReason":
+		return ec.fieldContext_Assignment_rejectReason(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Assignment_closedAt(ctx, field)
+	case "executions":
+		return ec.fieldContext_Assignment_executions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+}
+
 func (ec *executionContext) childFields_AttributedListEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entry":
@@ -3013,6 +4235,130 @@ func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field g
 		return ec.fieldContext_CreditCheck_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreditCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_Execution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Execution_id(ctx, field)
+	case "documentNumber":
+		return ec.fieldContext_Execution_documentNumber(ctx, field)
+	case "executedOn":
+		return ec.fieldContext_Execution_executedOn(ctx, field)
+	case "note":
+		return ec.fieldContext_Execution_note(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Execution_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Execution", field.Name)
+}
+
+func (ec *executionContext) childFields_Feedback(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Feedback_id(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_Feedback_departmentCode(ctx, field)
+	case "period":
+		return ec.fieldContext_Feedback_period(ctx, field)
+	case "text":
+		return ec.fieldContext_Feedback_text(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_Feedback_submittedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Feedback", field.Name)
+}
+
+func (ec *executionContext) childFields_JointCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_JointCase_id(ctx, field)
+	case "entry":
+		return ec.fieldContext_JointCase_entry(ctx, field)
+	case "initiatingDepartment":
+		return ec.fieldContext_JointCase_initiatingDepartment(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_JointCase_openedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_JointCase_closedAt(ctx, field)
+	case "closeReason":
+		return ec.fieldContext_JointCase_closeReason(ctx, field)
+	case "assignments":
+		return ec.fieldContext_JointCase_assignments(ctx, field)
+	case "feedback":
+		return ec.fieldContext_JointCase_feedback(ctx, field)
+	case "overdue":
+		return ec.fieldContext_JointCase_overdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointCase", field.Name)
+}
+
+func (ec *executionContext) childFields_JointCaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_JointCaseConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_JointCaseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_JointCaseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointCaseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_JointCaseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_JointCaseEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_JointCaseEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointCaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_JointCaseStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_JointCaseStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_JointCaseStats_to(ctx, field)
+	case "casesOpened":
+		return ec.fieldContext_JointCaseStats_casesOpened(ctx, field)
+	case "rows":
+		return ec.fieldContext_JointCaseStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_JointCaseStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointCaseStats", field.Name)
+}
+
+func (ec *executionContext) childFields_JointCaseStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentCode":
+		return ec.fieldContext_JointCaseStatsRow_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_JointCaseStatsRow_departmentName(ctx, field)
+	case "cases":
+		return ec.fieldContext_JointCaseStatsRow_cases(ctx, field)
+	case "pushed":
+		return ec.fieldContext_JointCaseStatsRow_pushed(ctx, field)
+	case "accepted":
+		return ec.fieldContext_JointCaseStatsRow_accepted(ctx, field)
+	case "rejected":
+		return ec.fieldContext_JointCaseStatsRow_rejected(ctx, field)
+	case "executed":
+		return ec.fieldContext_JointCaseStatsRow_executed(ctx, field)
+	case "fedBack":
+		return ec.fieldContext_JointCaseStatsRow_fedBack(ctx, field)
+	case "overdue":
+		return ec.fieldContext_JointCaseStatsRow_overdue(ctx, field)
+	case "acceptedPercent":
+		return ec.fieldContext_JointCaseStatsRow_acceptedPercent(ctx, field)
+	case "executedPercent":
+		return ec.fieldContext_JointCaseStatsRow_executedPercent(ctx, field)
+	case "fedBackPercent":
+		return ec.fieldContext_JointCaseStatsRow_fedBackPercent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JointCaseStatsRow", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3187,6 +4533,28 @@ func (ec *executionContext) childFields_ListEntry(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ListEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_ListEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ListEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ListEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ListEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ListEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ListEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ListEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3211,6 +4579,24 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_contexts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
+}
+
+func (ec *executionContext) childFields_Overdue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Overdue_kind(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_Overdue_departmentCode(ctx, field)
+	case "assignmentId":
+		return ec.fieldContext_Overdue_assignmentId(ctx, field)
+	case "period":
+		return ec.fieldContext_Overdue_period(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Overdue_dueOn(ctx, field)
+	case "daysLate":
+		return ec.fieldContext_Overdue_daysLate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Overdue", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3475,6 +4861,48 @@ func (ec *executionContext) childFields_TaxCreditGrade(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type TaxCreditGrade", field.Name)
 }
 
+func (ec *executionContext) childFields_TimelinessReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_TimelinessReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TimelinessReport_to(ctx, field)
+	case "department":
+		return ec.fieldContext_TimelinessReport_department(ctx, field)
+	case "rows":
+		return ec.fieldContext_TimelinessReport_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_TimelinessReport_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelinessReport", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelinessRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentCode":
+		return ec.fieldContext_TimelinessRow_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_TimelinessRow_departmentName(ctx, field)
+	case "licences":
+		return ec.fieldContext_TimelinessRow_licences(ctx, field)
+	case "penalties":
+		return ec.fieldContext_TimelinessRow_penalties(ctx, field)
+	case "records":
+		return ec.fieldContext_TimelinessRow_records(ctx, field)
+	case "onTime":
+		return ec.fieldContext_TimelinessRow_onTime(ctx, field)
+	case "late":
+		return ec.fieldContext_TimelinessRow_late(ctx, field)
+	case "unknownDeadline":
+		return ec.fieldContext_TimelinessRow_unknownDeadline(ctx, field)
+	case "missingFields":
+		return ec.fieldContext_TimelinessRow_missingFields(ctx, field)
+	case "onTimeRate":
+		return ec.fieldContext_TimelinessRow_onTimeRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelinessRow", field.Name)
+}
+
 func (ec *executionContext) childFields__Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "sdl":
@@ -3627,6 +5055,108 @@ func (ec *executionContext) field_Entity_findSubjectByCode_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_exitListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ExitInput, error) {
+			return ec.unmarshalNExitInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐExitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ListEntryInput, error) {
+			return ec.unmarshalNListEntryInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordExecution_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "assignment",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignment"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "documentNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["documentNumber"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_recordLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3666,6 +5196,50 @@ func (ec *executionContext) field_Mutation_registerSubject_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -3710,6 +5284,36 @@ func (ec *executionContext) field_Mutation_revokePenalty_args(ctx context.Contex
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "case",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["case"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg2
 	return args, nil
 }
 
@@ -3806,6 +5410,132 @@ func (ec *executionContext) field_Query_creditCheck_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["purpose"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_disclosureTimeliness_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "department",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["department"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_jointCaseStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_jointCases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.JointCaseFilter, error) {
+			return ec.unmarshalOJointCaseFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_listEntries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ListEntryFilter, error) {
+			return ec.unmarshalOListEntryFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myAssignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*credit.AssignmentStatus, error) {
+			return ec.unmarshalOAssignmentStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
 	return args, nil
 }
 
@@ -3960,6 +5690,20 @@ func (ec *executionContext) field_Subject_queryLog_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_assignmentPushed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "department",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["department"] = arg0
 	return args, nil
 }
 
@@ -4342,6 +6086,263 @@ func (ec *executionContext) _AppliedMeasure_viaRole(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_AppliedMeasure_viaRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppliedMeasure", field, true, false, "KeyPersonRole")
+}
+
+func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Assignment_case(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_case(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Case(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.JointCase) graphql.Marshaler {
+			return ec.marshalNJointCase2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_case(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_measure(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Measure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Measure) graphql.Marshaler {
+			return ec.marshalNMeasure2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_status(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.AssignmentStatus) graphql.Marshaler {
+			return ec.marshalNAssignmentStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "AssignmentStatus")
+}
+
+func (ec *executionContext) _Assignment_pushedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_pushedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PushedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_pushedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Assignment_respondedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_respondedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_respondedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Assignment_rejectReason(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_rejectReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RejectReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_rejectReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_closedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Assignment_executions(ctx context.Context, field graphql.CollectedField, obj *credit.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_executions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Executions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Execution) graphql.Marshaler {
+			return ec.marshalNExecution2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecutionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_executions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Execution(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttributedListEntry_entry(ctx context.Context, field graphql.CollectedField, obj *credit.AttributedEntry) (ret graphql.Marshaler) {
@@ -4826,6 +6827,1030 @@ func (ec *executionContext) fieldContext_Entity_findSubjectByCode(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Execution_id(ctx context.Context, field graphql.CollectedField, obj *credit.Execution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Execution_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Execution_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Execution", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Execution_documentNumber(ctx context.Context, field graphql.CollectedField, obj *credit.Execution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Execution_documentNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Execution_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Execution", field, false, false, "String")
+}
+
+func (ec *executionContext) _Execution_executedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Execution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Execution_executedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExecutedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Execution_executedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Execution", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Execution_note(ctx context.Context, field graphql.CollectedField, obj *credit.Execution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Execution_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Execution_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Execution", field, false, false, "String")
+}
+
+func (ec *executionContext) _Execution_recordedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Execution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Execution_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Execution_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Execution", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Feedback_id(ctx context.Context, field graphql.CollectedField, obj *credit.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Feedback_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feedback_period(ctx context.Context, field graphql.CollectedField, obj *credit.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feedback_text(ctx context.Context, field graphql.CollectedField, obj *credit.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "String")
+}
+
+func (ec *executionContext) _Feedback_submittedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Feedback) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Feedback_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Feedback_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Feedback", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _JointCase_id(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCase", field, false, false, "ID")
+}
+
+func (ec *executionContext) _JointCase_entry(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.JointCase().Entry(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCase_initiatingDepartment(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_initiatingDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitiatingDepartment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_initiatingDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointCase_openedAt(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_openedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCase", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _JointCase_closedAt(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCase", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _JointCase_closeReason(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_closeReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloseReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_closeReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointCase_assignments(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_assignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.JointCase().Assignments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_assignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCase_feedback(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.JointCase().Feedback(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFeedbackᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_feedback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCase_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.JointCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCase_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.JointCase().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Overdue) graphql.Marshaler {
+			return ec.marshalNOverdue2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCase_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCase",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Overdue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.JointCaseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.JointCaseEdge) graphql.Marshaler {
+			return ec.marshalNJointCaseEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCaseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCaseEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.JointCaseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCaseConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.JointCaseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.JointCaseConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _JointCaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.JointCaseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointCaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.JointCaseEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.JointCase) graphql.Marshaler {
+			return ec.marshalNJointCase2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCaseEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseStats_from(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _JointCaseStats_to(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _JointCaseStats_casesOpened(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStats_casesOpened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CasesOpened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStats_casesOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStats_rows(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.JointStatsRow) graphql.Marshaler {
+			return ec.marshalNJointCaseStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCaseStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCaseStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseStats_total(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.JointStatsRow) graphql.Marshaler {
+			return ec.marshalNJointCaseStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCaseStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCaseStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseStatsRow_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.JointCaseStatsRow().DepartmentCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, true, true, "String")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_departmentName(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_cases(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_cases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_pushed(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_pushed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pushed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_pushed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_accepted(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_rejected(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_executed(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_executed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Executed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_executed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_fedBack(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_fedBack(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FedBack, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_fedBack(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_acceptedPercent(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_acceptedPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptedPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_acceptedPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, true, false, "Float")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_executedPercent(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_executedPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExecutedPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_executedPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, true, false, "Float")
+}
+
+func (ec *executionContext) _JointCaseStatsRow_fedBackPercent(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_fedBackPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FedBackPercent(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_fedBackPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, true, false, "Float")
 }
 
 func (ec *executionContext) _KeyPerson_role(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPerson) (ret graphql.Marshaler) {
@@ -6362,6 +9387,148 @@ func (ec *executionContext) fieldContext_ListEntry_measures(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _ListEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ListEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ListEntryEdge) graphql.Marshaler {
+			return ec.marshalNListEntryEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ListEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ListEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ListEntryConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ListEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ListEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ListEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Measure_id(ctx context.Context, field graphql.CollectedField, obj *credit.Measure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6900,6 +10067,640 @@ func (ec *executionContext) fieldContext_Mutation_registerSubject(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proposeListEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeListEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeListEntry(ctx, fc.Args["input"].(model.ListEntryInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeListEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeListEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveListEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveListEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveListEntry(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveListEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveListEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectListEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectListEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectListEntry(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectListEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectListEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_exitListEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_exitListEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExitListEntry(ctx, fc.Args["id"].(string), fc.Args["input"].(model.ExitInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ListEntry
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ListEntry) graphql.Marshaler {
+			return ec.marshalNListEntry2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_exitListEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_exitListEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptAssignment(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT"})
+				if err != nil {
+					var zeroVal *credit.Assignment
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Assignment
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectAssignment(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT"})
+				if err != nil {
+					var zeroVal *credit.Assignment
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Assignment
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordExecution(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordExecution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordExecution(ctx, fc.Args["assignment"].(string), fc.Args["documentNumber"].(string), fc.Args["date"].(credit.Date), fc.Args["note"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT"})
+				if err != nil {
+					var zeroVal *credit.Execution
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Execution
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Execution) graphql.Marshaler {
+			return ec.marshalNExecution2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordExecution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Execution(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordExecution_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitFeedback(ctx, fc.Args["case"].(string), fc.Args["period"].(string), fc.Args["text"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT"})
+				if err != nil {
+					var zeroVal *credit.Feedback
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Feedback
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Feedback) graphql.Marshaler {
+			return ec.marshalNFeedback2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFeedback(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Feedback(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Overdue_kind(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overdue_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.OverdueKind) graphql.Marshaler {
+			return ec.marshalNOverdueKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdueKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overdue_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overdue", field, false, false, "OverdueKind")
+}
+
+func (ec *executionContext) _Overdue_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overdue_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Department, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overdue_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overdue", field, false, false, "String")
+}
+
+func (ec *executionContext) _Overdue_assignmentId(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overdue_assignmentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overdue_assignmentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overdue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Overdue_period(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overdue_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Overdue_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overdue", field, false, false, "String")
+}
+
+func (ec *executionContext) _Overdue_dueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overdue_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overdue_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overdue", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Overdue_daysLate(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Overdue_daysLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Overdue_daysLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Overdue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -8109,6 +11910,316 @@ func (ec *executionContext) fieldContext_Query_creditCheck(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_creditCheck_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_disclosureTimeliness(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_disclosureTimeliness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DisclosureTimeliness(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["department"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *service.TimelinessReport
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.TimelinessReport
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.TimelinessReport) graphql.Marshaler {
+			return ec.marshalNTimelinessReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_disclosureTimeliness(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinessReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_disclosureTimeliness_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_listEntries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_listEntries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ListEntries(ctx, fc.Args["filter"].(*model.ListEntryFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.ListEntryConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.ListEntryConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ListEntryConnection) graphql.Marshaler {
+			return ec.marshalNListEntryConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_listEntries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_listEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myAssignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myAssignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyAssignments(ctx, fc.Args["status"].(*credit.AssignmentStatus))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT"})
+				if err != nil {
+					var zeroVal []credit.Assignment
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Assignment
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myAssignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myAssignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_jointCases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_jointCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().JointCases(ctx, fc.Args["filter"].(*model.JointCaseFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.JointCaseConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.JointCaseConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.JointCaseConnection) graphql.Marshaler {
+			return ec.marshalNJointCaseConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_jointCases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCaseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_jointCases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_jointCaseStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_jointCaseStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().JointCaseStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.JointStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.JointStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.JointStats) graphql.Marshaler {
+			return ec.marshalNJointCaseStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_jointCaseStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JointCaseStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_jointCaseStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9682,6 +13793,68 @@ func (ec *executionContext) fieldContext_SubjectPayload_updated(_ context.Contex
 	return graphql.NewScalarFieldContext("SubjectPayload", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Subscription_assignmentPushed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_assignmentPushed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AssignmentPushed(ctx, fc.Args["department"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Assignment
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Assignment
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_assignmentPushed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_assignmentPushed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TaxCreditGrade_year(ctx context.Context, field graphql.CollectedField, obj *credit.TaxCreditGrade) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9749,6 +13922,369 @@ func (ec *executionContext) _TaxCreditGrade_score(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_TaxCreditGrade_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TaxCreditGrade", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TimelinessReport_from(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimelinessReport_to(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessReport_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimelinessReport_department(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessReport_department(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Department, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessReport_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TimelinessReport_rows(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []service.TimelinessRow) graphql.Marshaler {
+			return ec.marshalNTimelinessRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelinessReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinessRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelinessReport_total(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessReport_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v service.TimelinessRow) graphql.Marshaler {
+			return ec.marshalNTimelinessRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessReport_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelinessReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinessRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelinessRow_departmentCode(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TimelinessRow_departmentName(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _TimelinessRow_licences(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_licences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_licences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_penalties(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_penalties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_records(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_onTime(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_late(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_unknownDeadline(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_unknownDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_unknownDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_missingFields(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_missingFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_missingFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessRow_onTimeRate(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessRow_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessRow_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessRow", field, true, false, "Float")
 }
 
 func (ec *executionContext) __Service_sdl(ctx context.Context, field graphql.CollectedField, obj *fedruntime.Service) (ret graphql.Marshaler) {
@@ -10847,6 +15383,139 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputExitInput(ctx context.Context, obj any) (model.ExitInput, error) {
+	var it model.ExitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"decisionNumber", "decidedOn", "reason", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNExitReason2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExitReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExitInput unmarshals raw into the ExitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExitInput(ctx context.Context, raw any) (model.ExitInput, error) {
+	var out model.ExitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExitInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputJointCaseFilter(ctx context.Context, obj any) (model.JointCaseFilter, error) {
+	var it model.JointCaseFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"open", "department", "domain", "openedFrom", "openedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "openedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenedFrom = data
+		case "openedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalJointCaseFilter unmarshals raw into the JointCaseFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalJointCaseFilter(ctx context.Context, raw any) (model.JointCaseFilter, error) {
+	var out model.JointCaseFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "JointCaseFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputKeyPersonInput(ctx context.Context, obj any) (model.KeyPersonInput, error) {
 	var it model.KeyPersonInput
 	if obj == nil {
@@ -11061,6 +15730,188 @@ func (ec *executionContext) unmarshalInputLicenceInput(ctx context.Context, obj 
 func UnmarshalLicenceInput(ctx context.Context, raw any) (model.LicenceInput, error) {
 	var out model.LicenceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LicenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputListEntryFilter(ctx context.Context, obj any) (model.ListEntryFilter, error) {
+	var it model.ListEntryFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "domain", "status", "department", "decidedFrom", "decidedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOListKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOListEntryStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "decidedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedFrom = data
+		case "decidedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalListEntryFilter unmarshals raw into the ListEntryFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalListEntryFilter(ctx context.Context, raw any) (model.ListEntryFilter, error) {
+	var out model.ListEntryFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ListEntryFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputListEntryInput(ctx context.Context, obj any) (model.ListEntryInput, error) {
+	var it model.ListEntryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subjectCode", "kind", "domain", "decisionNumber", "decidedOn", "facts", "decisionContent", "startsOn", "endsOn", "useScope"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subjectCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectCode = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNListKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "decidedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedOn"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedOn = data
+		case "facts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facts"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Facts = data
+		case "decisionContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionContent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionContent = data
+		case "startsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsOn = data
+		case "endsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsOn"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsOn = data
+		case "useScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useScope"))
+			data, err := ec.unmarshalOUseScope2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐUseScope(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseScope = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalListEntryInput unmarshals raw into the ListEntryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalListEntryInput(ctx context.Context, raw any) (model.ListEntryInput, error) {
+	var out model.ListEntryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ListEntryInput", raw, &out)
 	return out, err
 }
 
@@ -11644,6 +16495,87 @@ func (ec *executionContext) _AppliedMeasure(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var assignmentImplementors = []string{"Assignment"}
+
+func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSet, obj *credit.Assignment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assignment")
+		case "id":
+			out.Values[i] = ec._Assignment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "case":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_case(ctx, field, obj)
+				})
+		case "measure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_measure(ctx, field, obj)
+				})
+		case "departmentCode":
+			out.Values[i] = ec._Assignment_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Assignment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pushedAt":
+			out.Values[i] = ec._Assignment_pushedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "respondedAt":
+			out.Values[i] = ec._Assignment_respondedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejectReason":
+			out.Values[i] = ec._Assignment_rejectReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._Assignment_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "executions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_executions(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var attributedListEntryImplementors = []string{"AttributedListEntry"}
 
 func (ec *executionContext) _AttributedListEntry(ctx context.Context, sel ast.SelectionSet, obj *credit.AttributedEntry) graphql.Marshaler {
@@ -11806,6 +16738,413 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) g
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_findSubjectByCode(ctx, field)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var executionImplementors = []string{"Execution"}
+
+func (ec *executionContext) _Execution(ctx context.Context, sel ast.SelectionSet, obj *credit.Execution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, executionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Execution")
+		case "id":
+			out.Values[i] = ec._Execution_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentNumber":
+			out.Values[i] = ec._Execution_documentNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "executedOn":
+			out.Values[i] = ec._Execution_executedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Execution_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Execution_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackImplementors = []string{"Feedback"}
+
+func (ec *executionContext) _Feedback(ctx context.Context, sel ast.SelectionSet, obj *credit.Feedback) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Feedback")
+		case "id":
+			out.Values[i] = ec._Feedback_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentCode":
+			out.Values[i] = ec._Feedback_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._Feedback_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Feedback_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submittedAt":
+			out.Values[i] = ec._Feedback_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointCaseImplementors = []string{"JointCase"}
+
+func (ec *executionContext) _JointCase(ctx context.Context, sel ast.SelectionSet, obj *credit.JointCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointCaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointCase")
+		case "id":
+			out.Values[i] = ec._JointCase_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entry":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointCase_entry(ctx, field, obj)
+				})
+		case "initiatingDepartment":
+			out.Values[i] = ec._JointCase_initiatingDepartment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openedAt":
+			out.Values[i] = ec._JointCase_openedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._JointCase_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closeReason":
+			out.Values[i] = ec._JointCase_closeReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointCase_assignments(ctx, field, obj)
+				})
+		case "feedback":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointCase_feedback(ctx, field, obj)
+				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointCase_overdue(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointCaseConnectionImplementors = []string{"JointCaseConnection"}
+
+func (ec *executionContext) _JointCaseConnection(ctx context.Context, sel ast.SelectionSet, obj *model.JointCaseConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointCaseConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointCaseConnection")
+		case "edges":
+			out.Values[i] = ec._JointCaseConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._JointCaseConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointCaseConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointCaseEdgeImplementors = []string{"JointCaseEdge"}
+
+func (ec *executionContext) _JointCaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model.JointCaseEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointCaseEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointCaseEdge")
+		case "cursor":
+			out.Values[i] = ec._JointCaseEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._JointCaseEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointCaseStatsImplementors = []string{"JointCaseStats"}
+
+func (ec *executionContext) _JointCaseStats(ctx context.Context, sel ast.SelectionSet, obj *credit.JointStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointCaseStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointCaseStats")
+		case "from":
+			out.Values[i] = ec._JointCaseStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._JointCaseStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "casesOpened":
+			out.Values[i] = ec._JointCaseStats_casesOpened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._JointCaseStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._JointCaseStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var jointCaseStatsRowImplementors = []string{"JointCaseStatsRow"}
+
+func (ec *executionContext) _JointCaseStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.JointStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, jointCaseStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JointCaseStatsRow")
+		case "departmentCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._JointCaseStatsRow_departmentCode(ctx, field, obj)
+				})
+		case "departmentName":
+			out.Values[i] = ec._JointCaseStatsRow_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cases":
+			out.Values[i] = ec._JointCaseStatsRow_cases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pushed":
+			out.Values[i] = ec._JointCaseStatsRow_pushed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accepted":
+			out.Values[i] = ec._JointCaseStatsRow_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejected":
+			out.Values[i] = ec._JointCaseStatsRow_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "executed":
+			out.Values[i] = ec._JointCaseStatsRow_executed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fedBack":
+			out.Values[i] = ec._JointCaseStatsRow_fedBack(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._JointCaseStatsRow_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptedPercent":
+			out.Values[i] = ec._JointCaseStatsRow_acceptedPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "executedPercent":
+			out.Values[i] = ec._JointCaseStatsRow_executedPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fedBackPercent":
+			out.Values[i] = ec._JointCaseStatsRow_fedBackPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12364,6 +17703,88 @@ func (ec *executionContext) _ListEntry(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var listEntryConnectionImplementors = []string{"ListEntryConnection"}
+
+func (ec *executionContext) _ListEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ListEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListEntryConnection")
+		case "edges":
+			out.Values[i] = ec._ListEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ListEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListEntryConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listEntryEdgeImplementors = []string{"ListEntryEdge"}
+
+func (ec *executionContext) _ListEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ListEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListEntryEdge")
+		case "cursor":
+			out.Values[i] = ec._ListEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ListEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var measureImplementors = []string{"Measure"}
 
 func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *credit.Measure) graphql.Marshaler {
@@ -12493,6 +17914,120 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_registerSubject(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeListEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeListEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveListEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveListEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectListEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectListEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exitListEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_exitListEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordExecution":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordExecution(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var overdueImplementors = []string{"Overdue"}
+
+func (ec *executionContext) _Overdue(ctx context.Context, sel ast.SelectionSet, obj *credit.Overdue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, overdueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Overdue")
+		case "kind":
+			out.Values[i] = ec._Overdue_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departmentCode":
+			out.Values[i] = ec._Overdue_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignmentId":
+			out.Values[i] = ec._Overdue_assignmentId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._Overdue_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dueOn":
+			out.Values[i] = ec._Overdue_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysLate":
+			out.Values[i] = ec._Overdue_daysLate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12896,6 +18431,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_creditCheck(ctx, field)
+				})
+		case "disclosureTimeliness":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_disclosureTimeliness(ctx, field)
+				})
+		case "listEntries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_listEntries(ctx, field)
+				})
+		case "myAssignments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myAssignments(ctx, field)
+				})
+		case "jointCases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_jointCases(ctx, field)
+				})
+		case "jointCaseStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_jointCaseStats(ctx, field)
 				})
 		case "_entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13404,6 +18969,26 @@ func (ec *executionContext) _SubjectPayload(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "assignmentPushed":
+		return ec._Subscription_assignmentPushed(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var taxCreditGradeImplementors = []string{"TaxCreditGrade"}
 
 func (ec *executionContext) _TaxCreditGrade(ctx context.Context, sel ast.SelectionSet, obj *credit.TaxCreditGrade) graphql.Marshaler {
@@ -13427,6 +19012,137 @@ func (ec *executionContext) _TaxCreditGrade(ctx context.Context, sel ast.Selecti
 			}
 		case "score":
 			out.Values[i] = ec._TaxCreditGrade_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelinessReportImplementors = []string{"TimelinessReport"}
+
+func (ec *executionContext) _TimelinessReport(ctx context.Context, sel ast.SelectionSet, obj *service.TimelinessReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelinessReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelinessReport")
+		case "from":
+			out.Values[i] = ec._TimelinessReport_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._TimelinessReport_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "department":
+			out.Values[i] = ec._TimelinessReport_department(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._TimelinessReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._TimelinessReport_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelinessRowImplementors = []string{"TimelinessRow"}
+
+func (ec *executionContext) _TimelinessRow(ctx context.Context, sel ast.SelectionSet, obj *service.TimelinessRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelinessRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelinessRow")
+		case "departmentCode":
+			out.Values[i] = ec._TimelinessRow_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._TimelinessRow_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "licences":
+			out.Values[i] = ec._TimelinessRow_licences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penalties":
+			out.Values[i] = ec._TimelinessRow_penalties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._TimelinessRow_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTime":
+			out.Values[i] = ec._TimelinessRow_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._TimelinessRow_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownDeadline":
+			out.Values[i] = ec._TimelinessRow_unknownDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingFields":
+			out.Values[i] = ec._TimelinessRow_missingFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTimeRate":
+			out.Values[i] = ec._TimelinessRow_onTimeRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -13870,6 +19586,49 @@ func (ec *executionContext) marshalNAppliedMeasure2ᚕgithubᚗcomᚋcredithub�
 	return ret
 }
 
+func (ec *executionContext) marshalNAssignment2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignment(ctx context.Context, sel ast.SelectionSet, v credit.Assignment) graphql.Marshaler {
+	return ec._Assignment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAssignment2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Assignment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignment2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssignment2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *credit.Assignment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assignment!")
+		return graphql.Null
+	}
+	return ec._Assignment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignmentStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentStatus(ctx context.Context, v any) (credit.AssignmentStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.AssignmentStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentStatus(ctx context.Context, sel ast.SelectionSet, v credit.AssignmentStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AssignmentStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNAttributedListEntry2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAttributedEntry(ctx context.Context, sel ast.SelectionSet, v credit.AttributedEntry) graphql.Marshaler {
 	return ec._AttributedListEntry(ctx, sel, &v)
 }
@@ -13955,6 +19714,82 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalNExecution2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecution(ctx context.Context, sel ast.SelectionSet, v credit.Execution) graphql.Marshaler {
+	return ec._Execution(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExecution2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Execution) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExecution2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecution(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExecution2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecution(ctx context.Context, sel ast.SelectionSet, v *credit.Execution) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Execution!")
+		return graphql.Null
+	}
+	return ec._Execution(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExitInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐExitInput(ctx context.Context, v any) (model.ExitInput, error) {
+	res, err := ec.unmarshalInputExitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExitReason2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExitReason(ctx context.Context, v any) (credit.ExitReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ExitReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExitReason2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExitReason(ctx context.Context, sel ast.SelectionSet, v credit.ExitReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExitReason!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNFeedback2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFeedback(ctx context.Context, sel ast.SelectionSet, v credit.Feedback) graphql.Marshaler {
+	return ec._Feedback(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFeedback2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFeedbackᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Feedback) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedback2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFeedback(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedback2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFeedback(ctx context.Context, sel ast.SelectionSet, v *credit.Feedback) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Feedback!")
+		return graphql.Null
+	}
+	return ec._Feedback(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14009,6 +19844,74 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNJointCase2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointCase(ctx context.Context, sel ast.SelectionSet, v credit.JointCase) graphql.Marshaler {
+	return ec._JointCase(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNJointCase2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointCase(ctx context.Context, sel ast.SelectionSet, v *credit.JointCase) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointCase!")
+		return graphql.Null
+	}
+	return ec._JointCase(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJointCaseConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseConnection(ctx context.Context, sel ast.SelectionSet, v *model.JointCaseConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointCaseConnection!")
+		return graphql.Null
+	}
+	return ec._JointCaseConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJointCaseEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseEdge(ctx context.Context, sel ast.SelectionSet, v model.JointCaseEdge) graphql.Marshaler {
+	return ec._JointCaseEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNJointCaseEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.JointCaseEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNJointCaseEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNJointCaseStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStats(ctx context.Context, sel ast.SelectionSet, v *credit.JointStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JointCaseStats!")
+		return graphql.Null
+	}
+	return ec._JointCaseStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJointCaseStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.JointStatsRow) graphql.Marshaler {
+	return ec._JointCaseStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNJointCaseStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.JointStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNJointCaseStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐJointStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNKeyPerson2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPerson(ctx context.Context, sel ast.SelectionSet, v credit.KeyPerson) graphql.Marshaler {
@@ -14148,6 +20051,47 @@ func (ec *executionContext) marshalNListEntry2ᚕgithubᚗcomᚋcredithubᚋcred
 	return ret
 }
 
+func (ec *executionContext) marshalNListEntry2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntry(ctx context.Context, sel ast.SelectionSet, v *credit.ListEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListEntry!")
+		return graphql.Null
+	}
+	return ec._ListEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNListEntryConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.ListEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListEntryConnection!")
+		return graphql.Null
+	}
+	return ec._ListEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNListEntryEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryEdge(ctx context.Context, sel ast.SelectionSet, v model.ListEntryEdge) graphql.Marshaler {
+	return ec._ListEntryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNListEntryEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ListEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListEntryEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNListEntryInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryInput(ctx context.Context, v any) (model.ListEntryInput, error) {
+	res, err := ec.unmarshalInputListEntryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNListEntryStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatus(ctx context.Context, v any) (credit.ListEntryStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := credit.ListEntryStatus(tmp)
@@ -14196,6 +20140,14 @@ func (ec *executionContext) marshalNMeasure2ᚕgithubᚗcomᚋcredithubᚋcredit
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMeasure2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasure(ctx context.Context, sel ast.SelectionSet, v *credit.Measure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Measure!")
+		return graphql.Null
+	}
+	return ec._Measure(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMeasureContext2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureContext(ctx context.Context, v any) (credit.MeasureContext, error) {
@@ -14301,6 +20253,41 @@ func (ec *executionContext) marshalNMeasureTarget2ᚕgithubᚗcomᚋcredithubᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOverdue2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdue(ctx context.Context, sel ast.SelectionSet, v credit.Overdue) graphql.Marshaler {
+	return ec._Overdue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOverdue2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdueᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Overdue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOverdue2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOverdueKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdueKind(ctx context.Context, v any) (credit.OverdueKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.OverdueKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOverdueKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdueKind(ctx context.Context, sel ast.SelectionSet, v credit.OverdueKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OverdueKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
@@ -14658,6 +20645,34 @@ func (ec *executionContext) marshalNTaxGrade2githubᚗcomᚋcredithubᚋcredithu
 		graphql.AddInvalidNullFromMarshaler(ctx, "TaxGrade!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTimelinessReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessReport(ctx context.Context, sel ast.SelectionSet, v *service.TimelinessReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelinessReport!")
+		return graphql.Null
+	}
+	return ec._TimelinessReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelinessRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessRow(ctx context.Context, sel ast.SelectionSet, v service.TimelinessRow) graphql.Marshaler {
+	return ec._TimelinessRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTimelinessRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessRowᚄ(ctx context.Context, sel ast.SelectionSet, v []service.TimelinessRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelinessRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNUseScope2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐUseScope(ctx context.Context, v any) (credit.UseScope, error) {
@@ -15036,6 +21051,25 @@ func (ec *executionContext) marshalNfederation__Scope2ᚕᚕstringᚄ(ctx contex
 	return ret
 }
 
+func (ec *executionContext) unmarshalOAssignmentStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentStatus(ctx context.Context, v any) (*credit.AssignmentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.AssignmentStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAssignmentStatus(ctx context.Context, sel ast.SelectionSet, v *credit.AssignmentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15084,6 +21118,24 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithub
 	return res
 }
 
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDateTime(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -15099,6 +21151,24 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -15117,6 +21187,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOJointCaseFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐJointCaseFilter(ctx context.Context, v any) (*model.JointCaseFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputJointCaseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOKeyPersonInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐKeyPersonInputᚄ(ctx context.Context, v any) ([]model.KeyPersonInput, error) {
@@ -15146,6 +21224,33 @@ func (ec *executionContext) unmarshalOKeyPersonRole2ᚖgithubᚗcomᚋcredithub�
 }
 
 func (ec *executionContext) marshalOKeyPersonRole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx context.Context, sel ast.SelectionSet, v *credit.KeyPersonRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOListEntryFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐListEntryFilter(ctx context.Context, v any) (*model.ListEntryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputListEntryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOListEntryStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatus(ctx context.Context, v any) (*credit.ListEntryStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ListEntryStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOListEntryStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatus(ctx context.Context, sel ast.SelectionSet, v *credit.ListEntryStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
 )
@@ -44,6 +45,8 @@ type HandlerOptions struct {
 	// NoResponseCache turns the whole-response cache off (benchmarks of
 	// the uncached path).
 	NoResponseCache bool
+	// Push delivers assignments to assignmentPushed subscriptions.
+	Push *push.Hub
 }
 
 // Limits bound the size of one operation.
@@ -74,7 +77,7 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 		opts.Log = slog.Default()
 	}
 	limits := opts.Limits.withDefaults()
-	cfg := Config{Resolvers: &Resolver{Service: svc}}
+	cfg := Config{Resolvers: &Resolver{Service: svc, Push: opts.Push}}
 	cfg.Directives.Allow = allow
 	cfg.Complexity.Query.Subjects = func(child int, _ *model.SubjectFilter, first *int, _ *string) int {
 		return connectionComplexity(child, first)
@@ -87,6 +90,21 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 10 * time.Second,
+		// Browsers cannot set headers on a websocket: a token may come in
+		// connection_init's payload instead of the upgrade request.
+		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			if h := init.Authorization(); h != "" {
+				caller, err := opts.Auth.Authenticate(ctx, h)
+				if err != nil {
+					return ctx, nil, err
+				}
+				ctx = credit.WithCaller(ctx, caller)
+			}
+			return ctx, nil, nil
+		},
+	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.Use(introspectionByRole{Everyone: opts.Introspection})
@@ -126,6 +144,10 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 
 func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocket(r) { // a subscription lasts as long as its client wants
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -139,6 +161,10 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 // through unbuffered.
 func graphQLOverHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocket(r) { // the upgrade needs the connection itself
+			next.ServeHTTP(w, r)
+			return
+		}
 		legacy := !strings.Contains(r.Header.Get("Accept"), "application/graphql-response+json")
 		rw := &requestErrorWriter{ResponseWriter: w, legacyJSON: legacy}
 		next.ServeHTTP(rw, r)
@@ -183,4 +209,8 @@ func (w *requestErrorWriter) finish() {
 	}
 	w.ResponseWriter.WriteHeader(status)
 	w.ResponseWriter.Write(body)
+}
+
+func isWebsocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }

@@ -44,6 +44,13 @@ type Loaders struct {
 	Attributed   *dataloadgen.Loader[int64, []credit.AttributedEntry]
 	Measures     *dataloadgen.Loader[int64, []credit.Measure]
 	TaxGrade     *dataloadgen.Loader[int64, *credit.TaxCreditGrade]
+	Case         *dataloadgen.Loader[int64, *credit.JointCase]
+	Entry        *dataloadgen.Loader[int64, *credit.ListEntry]
+	Measure      *dataloadgen.Loader[int64, *credit.Measure]
+	Assignments  *dataloadgen.Loader[int64, []credit.Assignment]
+	Executions   *dataloadgen.Loader[int64, []credit.Execution]
+	Feedback     *dataloadgen.Loader[int64, []credit.Feedback]
+	Overdue      *dataloadgen.Loader[int64, []credit.Overdue]
 }
 
 // NewLoaders builds a fresh set of loaders over svc for one request.
@@ -63,6 +70,13 @@ func NewLoaders(svc *service.Service, wait time.Duration) *Loaders {
 		Attributed:  dataloadgen.NewMappedLoader(svc.AttributedEntries, opt),
 		Measures:    dataloadgen.NewMappedLoader(svc.MeasuresByEntries, opt),
 		TaxGrade:    dataloadgen.NewMappedLoader(svc.LatestTaxGrades, opt),
+		Case:        dataloadgen.NewMappedLoader(svc.CasesByIDs, opt),
+		Entry:       dataloadgen.NewMappedLoader(svc.EntriesByIDs, opt),
+		Measure:     dataloadgen.NewMappedLoader(svc.MeasuresByIDs, opt),
+		Assignments: dataloadgen.NewMappedLoader(svc.AssignmentsByCases, opt),
+		Executions:  dataloadgen.NewMappedLoader(svc.ExecutionsByAssignments, opt),
+		Feedback:    dataloadgen.NewMappedLoader(svc.FeedbackByCases, opt),
+		Overdue:     dataloadgen.NewMappedLoader(svc.Overdue, opt),
 	}
 }
 

@@ -13,9 +13,57 @@ import (
 	"github.com/credithub/credithub/internal/service"
 )
 
+// Case is the resolver for the case field.
+func (r *assignmentResolver) Case(ctx context.Context, obj *credit.Assignment) (*credit.JointCase, error) {
+	return loadOne(ctx, loadersFrom(ctx).Case, obj.CaseID, "joint case")
+}
+
+// Measure is the resolver for the measure field.
+func (r *assignmentResolver) Measure(ctx context.Context, obj *credit.Assignment) (*credit.Measure, error) {
+	return loadOne(ctx, loadersFrom(ctx).Measure, obj.MeasureID, "measure")
+}
+
+// Executions is the resolver for the executions field.
+func (r *assignmentResolver) Executions(ctx context.Context, obj *credit.Assignment) ([]credit.Execution, error) {
+	return loadersFrom(ctx).Executions.Load(ctx, obj.ID)
+}
+
 // Organization is the resolver for the organization field.
 func (r *attributedListEntryResolver) Organization(ctx context.Context, obj *credit.AttributedEntry) (*credit.Subject, error) {
 	return r.subjectByID(ctx, obj.Via.OrganizationID)
+}
+
+// Entry is the resolver for the entry field.
+func (r *jointCaseResolver) Entry(ctx context.Context, obj *credit.JointCase) (*credit.ListEntry, error) {
+	return loadOne(ctx, loadersFrom(ctx).Entry, obj.EntryID, "list entry")
+}
+
+// Assignments is the resolver for the assignments field.
+func (r *jointCaseResolver) Assignments(ctx context.Context, obj *credit.JointCase) ([]credit.Assignment, error) {
+	return loadersFrom(ctx).Assignments.Load(ctx, obj.ID)
+}
+
+// Feedback is the resolver for the feedback field.
+func (r *jointCaseResolver) Feedback(ctx context.Context, obj *credit.JointCase) ([]credit.Feedback, error) {
+	return loadersFrom(ctx).Feedback.Load(ctx, obj.ID)
+}
+
+// Overdue is the resolver for the overdue field.
+func (r *jointCaseResolver) Overdue(ctx context.Context, obj *credit.JointCase) ([]credit.Overdue, error) {
+	return loadersFrom(ctx).Overdue.Load(ctx, obj.ID)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *jointCaseConnectionResolver) TotalCount(ctx context.Context, obj *model.JointCaseConnection) (int, error) {
+	return r.Service.CountJointCases(ctx, obj.Filter)
+}
+
+// DepartmentCode is the resolver for the departmentCode field.
+func (r *jointCaseStatsRowResolver) DepartmentCode(ctx context.Context, obj *credit.JointStatsRow) (*string, error) {
+	if obj.Department == "" {
+		return nil, nil
+	}
+	return &obj.Department, nil
 }
 
 // Person is the resolver for the person field.
@@ -54,6 +102,11 @@ func (r *listEntryResolver) Measures(ctx context.Context, obj *credit.ListEntry)
 		return obj.Measures, nil
 	}
 	return loadersFrom(ctx).Measures.Load(ctx, obj.ID)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *listEntryConnectionResolver) TotalCount(ctx context.Context, obj *model.ListEntryConnection) (int, error) {
+	return r.Service.CountListEntries(ctx, obj.Filter)
 }
 
 // RecordLicence is the resolver for the recordLicence field.
@@ -109,6 +162,82 @@ func (r *mutationResolver) RegisterSubject(ctx context.Context, input model.Subj
 	return &model.SubjectPayload{Subject: &subj, Updated: updated}, nil
 }
 
+// ProposeListEntry is the resolver for the proposeListEntry field.
+func (r *mutationResolver) ProposeListEntry(ctx context.Context, input model.ListEntryInput) (*credit.ListEntry, error) {
+	e, err := r.Service.ProposeListEntry(ctx, listEntryInput(input))
+	return &e, err
+}
+
+// ApproveListEntry is the resolver for the approveListEntry field.
+func (r *mutationResolver) ApproveListEntry(ctx context.Context, id string) (*credit.ListEntry, error) {
+	entryID, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	e, _, err := r.Service.ApproveListEntry(ctx, entryID)
+	return &e, err
+}
+
+// RejectListEntry is the resolver for the rejectListEntry field.
+func (r *mutationResolver) RejectListEntry(ctx context.Context, id string, reason string) (*credit.ListEntry, error) {
+	entryID, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.Service.RejectListEntry(ctx, entryID, reason)
+	return &e, err
+}
+
+// ExitListEntry is the resolver for the exitListEntry field.
+func (r *mutationResolver) ExitListEntry(ctx context.Context, id string, input model.ExitInput) (*credit.ListEntry, error) {
+	entryID, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.Service.ExitListEntry(ctx, entryID, exitInput(input))
+	return &e, err
+}
+
+// AcceptAssignment is the resolver for the acceptAssignment field.
+func (r *mutationResolver) AcceptAssignment(ctx context.Context, id string) (*credit.Assignment, error) {
+	assignmentID, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Service.AcceptAssignment(ctx, assignmentID)
+	return &a, err
+}
+
+// RejectAssignment is the resolver for the rejectAssignment field.
+func (r *mutationResolver) RejectAssignment(ctx context.Context, id string, reason string) (*credit.Assignment, error) {
+	assignmentID, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Service.RejectAssignment(ctx, assignmentID, reason)
+	return &a, err
+}
+
+// RecordExecution is the resolver for the recordExecution field.
+func (r *mutationResolver) RecordExecution(ctx context.Context, assignment string, documentNumber string, date credit.Date, note *string) (*credit.Execution, error) {
+	assignmentID, err := recordID("assignment", assignment)
+	if err != nil {
+		return nil, err
+	}
+	x, err := r.Service.RecordExecution(ctx, assignmentID, documentNumber, date, deref(note))
+	return &x, err
+}
+
+// SubmitFeedback is the resolver for the submitFeedback field.
+func (r *mutationResolver) SubmitFeedback(ctx context.Context, caseArg string, period string, text string) (*credit.Feedback, error) {
+	caseID, err := recordID("case", caseArg)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.Service.SubmitFeedback(ctx, caseID, period, text)
+	return &f, err
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *penaltyConnectionResolver) TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error) {
 	return loadersFrom(ctx).PenaltyCount.Load(ctx, countKey{SubjectID: obj.SubjectID, Since: obj.Since})
@@ -136,6 +265,44 @@ func (r *queryResolver) ApplicantCheck(ctx context.Context, code string, matter 
 // CreditCheck is the resolver for the creditCheck field.
 func (r *queryResolver) CreditCheck(ctx context.Context, code string, asOf *credit.Date, purpose string) (*credit.CreditCheck, error) {
 	return r.Service.CreditCheck(ctx, code, deref(asOf), purpose)
+}
+
+// DisclosureTimeliness is the resolver for the disclosureTimeliness field.
+func (r *queryResolver) DisclosureTimeliness(ctx context.Context, from credit.Date, to credit.Date, department *string) (*service.TimelinessReport, error) {
+	rep, err := r.Service.DisclosureTimeliness(ctx, from, to, deref(department))
+	if err != nil {
+		return nil, err
+	}
+	return &rep, nil
+}
+
+// ListEntries is the resolver for the listEntries field.
+func (r *queryResolver) ListEntries(ctx context.Context, filter *model.ListEntryFilter, first *int, after *string) (*model.ListEntryConnection, error) {
+	page, err := r.Service.ListEntries(ctx, listEntryFilter(filter), credit.Page{First: deref(first), After: deref(after)})
+	if err != nil {
+		return nil, err
+	}
+	return listEntryConnection(page, deref(after) != ""), nil
+}
+
+// MyAssignments is the resolver for the myAssignments field.
+func (r *queryResolver) MyAssignments(ctx context.Context, status *credit.AssignmentStatus) ([]credit.Assignment, error) {
+	return r.Service.MyAssignments(ctx, deref(status))
+}
+
+// JointCases is the resolver for the jointCases field.
+func (r *queryResolver) JointCases(ctx context.Context, filter *model.JointCaseFilter, first *int, after *string) (*model.JointCaseConnection, error) {
+	page, err := r.Service.JointCases(ctx, jointCaseFilter(filter), credit.Page{First: deref(first), After: deref(after)})
+	if err != nil {
+		return nil, err
+	}
+	return jointCaseConnection(page, deref(after) != ""), nil
+}
+
+// JointCaseStats is the resolver for the jointCaseStats field.
+func (r *queryResolver) JointCaseStats(ctx context.Context, from credit.Date, to credit.Date) (*credit.JointStats, error) {
+	st, err := r.Service.JointCaseStats(ctx, from, to)
+	return &st, err
 }
 
 // LegalRepresentative is the resolver for the legalRepresentative field.
@@ -220,9 +387,45 @@ func (r *subjectConnectionResolver) TotalCount(ctx context.Context, obj *model.S
 	return r.Service.CountSubjects(ctx, obj.Filter)
 }
 
+// AssignmentPushed is the resolver for the assignmentPushed field.
+func (r *subscriptionResolver) AssignmentPushed(ctx context.Context, department string) (<-chan *credit.Assignment, error) {
+	pushed, err := r.Service.AssignmentPushed(ctx, r.Push, department)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *credit.Assignment, 1)
+	go func() {
+		defer close(out)
+		for a := range pushed {
+			select {
+			case out <- &a:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Assignment returns AssignmentResolver implementation.
+func (r *Resolver) Assignment() AssignmentResolver { return &assignmentResolver{r} }
+
 // AttributedListEntry returns AttributedListEntryResolver implementation.
 func (r *Resolver) AttributedListEntry() AttributedListEntryResolver {
 	return &attributedListEntryResolver{r}
+}
+
+// JointCase returns JointCaseResolver implementation.
+func (r *Resolver) JointCase() JointCaseResolver { return &jointCaseResolver{r} }
+
+// JointCaseConnection returns JointCaseConnectionResolver implementation.
+func (r *Resolver) JointCaseConnection() JointCaseConnectionResolver {
+	return &jointCaseConnectionResolver{r}
+}
+
+// JointCaseStatsRow returns JointCaseStatsRowResolver implementation.
+func (r *Resolver) JointCaseStatsRow() JointCaseStatsRowResolver {
+	return &jointCaseStatsRowResolver{r}
 }
 
 // KeyPerson returns KeyPersonResolver implementation.
@@ -235,6 +438,11 @@ func (r *Resolver) LicenceConnection() LicenceConnectionResolver {
 
 // ListEntry returns ListEntryResolver implementation.
 func (r *Resolver) ListEntry() ListEntryResolver { return &listEntryResolver{r} }
+
+// ListEntryConnection returns ListEntryConnectionResolver implementation.
+func (r *Resolver) ListEntryConnection() ListEntryConnectionResolver {
+	return &listEntryConnectionResolver{r}
+}
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -255,14 +463,23 @@ func (r *Resolver) SubjectConnection() SubjectConnectionResolver {
 	return &subjectConnectionResolver{r}
 }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
+	assignmentResolver          struct{ *Resolver }
 	attributedListEntryResolver struct{ *Resolver }
+	jointCaseResolver           struct{ *Resolver }
+	jointCaseConnectionResolver struct{ *Resolver }
+	jointCaseStatsRowResolver   struct{ *Resolver }
 	keyPersonResolver           struct{ *Resolver }
 	licenceConnectionResolver   struct{ *Resolver }
 	listEntryResolver           struct{ *Resolver }
+	listEntryConnectionResolver struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }
 	penaltyConnectionResolver   struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	subjectResolver             struct{ *Resolver }
 	subjectConnectionResolver   struct{ *Resolver }
+	subscriptionResolver        struct{ *Resolver }
 )

@@ -35,6 +35,10 @@ Usage:
   credithub apikey create|list|revoke
                                      manage API keys for institutions
   credithub audit verify             check the audit log's hash chain
+  credithub export --since TIME [--format 双公示-csv|jsonl] [--kind K] [--out FILE|-] [--dry-run]
+                                     write changed records for the provincial platform and mark them
+  credithub import licences|penalties|subjects|tax-grades FILE.csv
+                                     import a department's CSV file (see README "Bulk import")
   credithub version                  print the version
 
 Configuration comes from the environment:
@@ -67,6 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.audit(ctx, args[1:])
 	case "apikey":
 		return env.apikey(ctx, args[1:])
+	case "export":
+		return env.export(ctx, args[1:])
+	case "import":
+		return env.importCmd(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(stdout, "credithub", version)
 		return nil

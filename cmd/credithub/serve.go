@@ -20,6 +20,7 @@ import (
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
 )
@@ -98,6 +99,12 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		opts = append(opts, service.WithCache(redis))
 	}
 	svc := service.New(db, opts...)
+	hub, err := push.Listen(ctx, cfg.DatabaseURL, db, push.WithLogger(log))
+	if err != nil {
+		return fmt.Errorf("listen for pushed assignments: %w", err)
+	}
+	defer hub.Close()
+	go expireEntries(ctx, svc, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
 		Auth:            authn,
@@ -109,6 +116,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		RateLimits:      &rateLimits,
 		PersistedOnly:   persistedOnly,
 		NoResponseCache: *noCache,
+		Push:            hub,
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 	mux.Handle("/", playground.Handler("credithub", "/graphql"))
@@ -140,4 +148,25 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// expireEntries records list entries past their end as EXPIRED at start-up
+// and every hour. Reads never show them as active meanwhile (they judge by
+// date); this records the transition, closes their assignments and drops
+// the cached checks that still counted them.
+func expireEntries(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := svc.ExpireListEntries(ctx); err != nil {
+			log.Error("expiring list entries", "err", err)
+		} else if n > 0 {
+			log.Info("list entries expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -53,3 +53,29 @@ type PageInfo struct {
 	StartCursor     *string
 	EndCursor       *string
 }
+
+// ListEntryConnection is a page of list entries.
+type ListEntryConnection struct {
+	Edges    []ListEntryEdge
+	PageInfo PageInfo
+	Filter   credit.ListEntryFilter
+}
+
+// ListEntryEdge is a list entry and its cursor.
+type ListEntryEdge struct {
+	Cursor string
+	Node   credit.ListEntry
+}
+
+// JointCaseConnection is a page of joint cases.
+type JointCaseConnection struct {
+	Edges    []JointCaseEdge
+	PageInfo PageInfo
+	Filter   credit.JointCaseFilter
+}
+
+// JointCaseEdge is a joint case and its cursor.
+type JointCaseEdge struct {
+	Cursor string
+	Node   credit.JointCase
+}

@@ -6,6 +6,26 @@ import (
 	"github.com/credithub/credithub/internal/credit"
 )
 
+// The decision by which an entry leaves its list.
+type ExitInput struct {
+	DecisionNumber string `json:"decisionNumber"`
+	// The day the exit takes effect; not in the future.
+	DecidedOn credit.Date       `json:"decidedOn"`
+	Reason    credit.ExitReason `json:"reason"`
+	Note      *string           `json:"note,omitempty"`
+}
+
+// Narrows a search of joint cases.
+type JointCaseFilter struct {
+	// Only open (true) or closed (false) cases.
+	Open *bool `json:"open,omitempty"`
+	// Only cases with an assignment for this implementing department.
+	Department *string      `json:"department,omitempty"`
+	Domain     *string      `json:"domain,omitempty"`
+	OpenedFrom *credit.Date `json:"openedFrom,omitempty"`
+	OpenedTo   *credit.Date `json:"openedTo,omitempty"`
+}
+
 // A person's role in an organisation.
 type KeyPersonInput struct {
 	// The person's citizen ID number.
@@ -59,6 +79,38 @@ type LicencePayload struct {
 	Updated bool `json:"updated"`
 	// What was accepted with a warning (e.g. a legacy code failing its checksum).
 	Warnings []string `json:"warnings"`
+}
+
+// Narrows a search of list entries.
+type ListEntryFilter struct {
+	Kind   *credit.ListKind `json:"kind,omitempty"`
+	Domain *string          `json:"domain,omitempty"`
+	// An ACTIVE entry past its end date counts as EXPIRED.
+	Status      *credit.ListEntryStatus `json:"status,omitempty"`
+	Department  *string                 `json:"department,omitempty"`
+	DecidedFrom *credit.Date            `json:"decidedFrom,omitempty"`
+	DecidedTo   *credit.Date            `json:"decidedTo,omitempty"`
+}
+
+// A proposal to put a subject on a red or black list.
+type ListEntryInput struct {
+	// The subject's code.
+	SubjectCode string          `json:"subjectCode"`
+	Kind        credit.ListKind `json:"kind"`
+	// The domain code, e.g. WAGE_ARREARS; its dated period rule sets the end.
+	Domain         string `json:"domain"`
+	DecisionNumber string `json:"decisionNumber"`
+	// Not in the future.
+	DecidedOn credit.Date `json:"decidedOn"`
+	// The main facts.
+	Facts           string  `json:"facts"`
+	DecisionContent *string `json:"decisionContent,omitempty"`
+	// Defaults to the decision date.
+	StartsOn *credit.Date `json:"startsOn,omitempty"`
+	// Defaults to the domain's period; only extensions the domain allows are accepted.
+	EndsOn *credit.Date `json:"endsOn,omitempty"`
+	// Defaults to PUBLIC.
+	UseScope *credit.UseScope `json:"useScope,omitempty"`
 }
 
 type Mutation struct {
@@ -179,4 +231,7 @@ type SubjectPayload struct {
 	Subject *credit.Subject `json:"subject"`
 	// True when the subject existed and was updated.
 	Updated bool `json:"updated"`
+}
+
+type Subscription struct {
 }

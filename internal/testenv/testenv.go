@@ -40,6 +40,19 @@ var (
 	templateErr  error
 )
 
+// DBWithURL is DB that also returns the database's URL (for tools that
+// open their own connection, such as a LISTEN hub).
+func DBWithURL(t testing.TB) (*store.DB, string) {
+	t.Helper()
+	url := NewDatabase(t)
+	db, err := store.Open(context.Background(), url, 4)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, url
+}
+
 // DB returns a connection to a fresh database created for t from a migrated
 // template, dropped when t ends.
 func DB(t testing.TB) *store.DB {

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// partyIDs are the subject and legal representative ids of a chunk's
+// rows; a rejected row has subject 0, a row naming no representative rep 0.
+type partyIDs struct{ subject, rep []int64 }
+
+// registered is a subject as a chunk finds it: its id and kind.
+type registered struct {
+	ID   int64              `db:"id"`
+	Code string             `db:"code"`
+	Kind credit.SubjectKind `db:"kind"`
+}
+
+// categoryNames are the 双公示 names of the record categories, for rejects.
+var categoryNames = map[credit.SubjectCategory]string{credit.CategoryOrganization: "法人及非法人组织",
+	credit.CategoryNaturalPerson: "自然人", credit.CategoryIndividualBusiness: "个体工商户"}
+
+// resolveParties finds or registers whom each of n rows is about (steps 1
+// and 2 of importRecords) and appends the rows it rejects to res.Rejects.
+func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, party func(int) StagedParty,
+	res *ImportResult) (partyIDs, error) {
+	ids := partyIDs{subject: make([]int64, n), rep: make([]int64, n)}
+	var codes []string
+	seen := map[string]bool{}
+	for i := range n {
+		p := party(i)
+		for _, s := range []*credit.Subject{&p.Subject, p.LegalRep} {
+			if s != nil && !seen[s.Code] {
+				seen[s.Code] = true
+				codes = append(codes, s.Code)
+			}
+		}
+	}
+	known, err := tx.subjectsByCode(ctx, codes)
+	if err != nil {
+		return ids, err
+	}
+	rejected := make([]bool, n)
+	check := func(i int) {
+		if rej := partyConflict(prefix, party(i), known); rej != nil && !rejected[i] {
+			rejected[i] = true
+			res.Rejects = append(res.Rejects, *rej)
+		}
+	}
+	// What to register: each missing code as the first row that names it
+	// and is not rejected describes it.
+	var missing []credit.Subject
+	for i := range n {
+		if check(i); rejected[i] {
+			continue
+		}
+		p := party(i)
+		for _, s := range []*credit.Subject{&p.Subject, p.LegalRep} {
+			if s == nil {
+				continue
+			}
+			if _, ok := known[s.Code]; !ok {
+				known[s.Code] = registered{}
+				missing = append(missing, *s)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		created, err := tx.registerSubjects(ctx, missing)
+		if err != nil {
+			return ids, err
+		}
+		var raced []string
+		for _, s := range created {
+			known[s.Code] = s
+			res.changed = append(res.changed, s.ID)
+		}
+		res.Registered = len(created)
+		for _, s := range missing {
+			if known[s.Code].ID == 0 {
+				raced = append(raced, s.Code)
+			}
+		}
+		// Registered meanwhile by someone else, perhaps with another kind.
+		if len(raced) > 0 {
+			again, err := tx.subjectsByCode(ctx, raced)
+			if err != nil {
+				return ids, err
+			}
+			for c, s := range again {
+				known[c] = s
+			}
+			for i := range n {
+				check(i)
+			}
+		}
+	}
+	for i := range n {
+		if rejected[i] {
+			continue
+		}
+		p := party(i)
+		ids.subject[i] = known[p.Subject.Code].ID
+		if p.LegalRep != nil {
+			ids.rep[i] = known[p.LegalRep.Code].ID
+		}
+	}
+	sort.Slice(res.Rejects, func(a, b int) bool { return res.Rejects[a].Line < res.Rejects[b].Line })
+	return ids, nil
+}
+
+// partyConflict returns the reject of a row whose subject or legal
+// representative is registered with a kind the row contradicts, with the
+// reasons of single pushes (intakeSubject), or nil.
+func partyConflict(prefix string, p StagedParty, known map[string]registered) *ImportReject {
+	if s, ok := known[p.Subject.Code]; ok && s.ID != 0 && s.Kind.IsPerson() != p.Subject.Kind.IsPerson() {
+		cat := credit.CategoryOrganization
+		if p.Subject.Kind.IsPerson() {
+			cat = credit.CategoryNaturalPerson
+		} else if p.Subject.Kind == credit.IndividualBusiness {
+			cat = credit.CategoryIndividualBusiness
+		}
+		return &ImportReject{Line: p.Line, Column: prefix + "XDR_LB", Value: categoryNames[cat], Reason: fmt.Sprintf(
+			"%s does not fit the subject %s, registered as %s: a natural person and an organisation are never the same subject",
+			cat, s.Code, s.Kind)}
+	}
+	if p.LegalRep != nil {
+		if s, ok := known[p.LegalRep.Code]; ok && s.ID != 0 && !s.Kind.IsPerson() {
+			return &ImportReject{Line: p.Line, Column: prefix + "FR_ZJHM", Value: s.Code,
+				Reason: fmt.Sprintf("%s is registered as a %s, not a natural person", s.Code, s.Kind)}
+		}
+	}
+	return nil
+}
+
+// subjectsByCode returns the registered subjects among codes, by code, in
+// one indexed statement.
+func (tx *ImportTx) subjectsByCode(ctx context.Context, codes []string) (map[string]registered, error) {
+	var rows []registered
+	err := tx.sel(ctx, &rows, `SELECT id, code, kind FROM subjects WHERE code = ANY($1)`, pq.Array(codes))
+	out := make(map[string]registered, len(rows))
+	for _, r := range rows {
+		out[r.Code] = r
+	}
+	return out, err
+}
+
+// registerSubjects registers subjects (code, kind, name, legacy
+// identifiers, identifier warnings) as EnsureSubject does, in code order so
+// that concurrent imports take the unique index's locks in the same order,
+// and returns those it created; a code registered meanwhile is skipped.
+func (tx *ImportTx) registerSubjects(ctx context.Context, subjects []credit.Subject) ([]registered, error) {
+	sort.Slice(subjects, func(a, b int) bool { return subjects[a].Code < subjects[b].Code })
+	cols := make([][]string, 9)
+	for _, s := range subjects {
+		for j, v := range []string{s.Code, string(s.Kind), s.Name, s.BusinessRegNo, s.OrganizationCode, s.TaxRegNo,
+			s.PublicInstitutionNo, s.SocialOrgNo, strings.Join(s.IdentifierWarningList, "\x1f")} {
+			cols[j] = append(cols[j], v)
+		}
+	}
+	args := make([]any, len(cols))
+	for j := range cols {
+		args[j] = pq.Array(cols[j])
+	}
+	var out []registered
+	err := tx.sel(ctx, &out, `INSERT INTO subjects (code, kind, name, business_reg_no, organization_code, tax_reg_no,
+			public_institution_no, social_org_no, identifier_warnings)
+		SELECT c, CAST(k AS subject_kind), n, b, o, t, p, s, COALESCE(string_to_array(NULLIF(w, ''), E'\x1f'), '{}')
+		FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS text[]),
+			CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS text[])) AS u(c, k, n, b, o, t, p, s, w)
+		ORDER BY c
+		ON CONFLICT (code) DO NOTHING
+		RETURNING id, code, kind`, args...)
+	return out, err
+}

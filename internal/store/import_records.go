@@ -1,0 +1,270 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// StagedParty is whom an imported licence or penalty is about, as
+// credit.Intake derived it from the record: the subject of record (Code,
+// Kind, Name, legacy identifiers, identifier warnings), registered when it
+// is new, and the legal representative the record names (Code, Name) or nil.
+type StagedParty struct {
+	Line     int
+	Subject  credit.Subject
+	LegalRep *credit.Subject
+}
+
+// LineNo is the line of the file the row is on.
+func (p StagedParty) LineNo() int { return p.Line }
+
+// StagedPenalty is a penalty to import. Its SubjectID is ignored: the
+// subject is found (or registered) by StagedParty.Subject.Code.
+type StagedPenalty struct {
+	StagedParty
+	credit.Penalty
+}
+
+// StagedLicence is a licence to import; Status is VALID or REVOKED (XK_ZT).
+type StagedLicence struct {
+	StagedParty
+	credit.Licence
+}
+
+// recordKind is what differs between importing licences and penalties.
+type recordKind struct {
+	table, staging, constraint, prefix string
+	// columns are the record's columns after the party's, with their
+	// types, in the order write encodes them.
+	columns []string
+	types   map[string]string
+	// set overrides "c = EXCLUDED.c" for a column on update; changed adds
+	// to the condition under which an existing row is updated.
+	set     map[string]string
+	changed string
+}
+
+// The staged columns every record has: its line and subject, then the party
+// columns as pushed.
+var (
+	stagedRecordColumns = []string{"line", "subject_id"}
+	recordPartyColumns  = strings.Fields(`xdr_name xdr_category xdr_uscc xdr_business_reg_no xdr_organization_code
+		xdr_tax_reg_no xdr_public_institution_no xdr_social_org_no legal_rep_name legal_rep_id_type legal_rep_id_no
+		xdr_id_type xdr_id_no`)
+	stagedTypes = map[string]string{"line": "int", "subject_id": "bigint",
+		"xdr_category": "subject_category", "fine_fen": "bigint", "confiscated_fen": "bigint", "decided_on": "date",
+		"valid_from": "date", "valid_until": "date", "public_until": "date", "repairable_from": "date",
+		"publication_deadline": "date", "severity": "severity", "use_scope": "use_scope", "received_at": "timestamptz",
+		"warnings": "text[]", "status": "licence_status"}
+)
+
+var penaltyImport = recordKind{table: "penalties", staging: "import_penalties", constraint: "penalties_decision_key",
+	prefix: "CF_", types: stagedTypes,
+	columns: strings.Fields(`decision_no violation_type facts legal_basis penalty_category content fine_fen
+		confiscated_fen suspended_licence decided_on valid_until public_until authority_name authority_code source_name
+		source_code remarks severity repairable_from use_scope publication_deadline received_at warnings`)}
+
+// A licence's status is the hub's, changed by revocation; a file can revoke
+// a licence (XK_ZT 2, 无效) but never bring a revoked one back.
+var licenceImport = recordKind{table: "licences", staging: "import_licences", constraint: "licences_decision_key",
+	prefix: "XK_", types: stagedTypes,
+	columns: strings.Fields(`document_name decision_no licence_category certificate_name licence_no content
+		decided_on valid_from valid_until authority_name authority_code status source_name source_code remarks
+		use_scope publication_deadline received_at warnings revoked_reason`),
+	set: map[string]string{
+		"status":         "CASE WHEN EXCLUDED.status = 'REVOKED' THEN 'REVOKED' ELSE r.status END",
+		"revoked_reason": "CASE WHEN EXCLUDED.status = 'REVOKED' AND r.status <> 'REVOKED' THEN EXCLUDED.revoked_reason ELSE r.revoked_reason END",
+	},
+	changed: "EXCLUDED.status = 'REVOKED' AND r.status <> 'REVOKED'"}
+
+// licenceRevokedReason is the revocation reason of a licence a file marks 无效.
+const licenceRevokedReason = "双公示 XK_ZT: 2 (无效)"
+
+// ImportPenalties writes a chunk of penalties (see importRecords).
+func (tx *ImportTx) ImportPenalties(ctx context.Context, rows []StagedPenalty) (ImportResult, error) {
+	return tx.importRecords(ctx, penaltyImport, len(rows), func(i int) StagedParty { return rows[i].StagedParty },
+		func(i int) (string, string, credit.Date) {
+			return rows[i].AuthorityCode, rows[i].DecisionNo, rows[i].Penalty.DecidedOn
+		},
+		func(i int, l *copyLine) {
+			p := &rows[i].Penalty
+			writeRecordParty(l, &p.RecordParty)
+			l.str(p.DecisionNo)
+			l.str(p.ViolationType)
+			l.str(p.Facts)
+			l.str(p.LegalBasis)
+			l.str(p.Category)
+			l.str(p.Content)
+			l.int(int64(p.Fine))
+			l.int(int64(p.Confiscated))
+			l.str(p.SuspendedLicence)
+			l.date(p.DecidedOn)
+			l.optDate(p.ValidUntil)
+			l.optDate(p.PublicUntil)
+			l.str(p.AuthorityName)
+			l.str(p.AuthorityCode)
+			l.str(p.SourceName)
+			l.str(p.SourceCode)
+			l.str(p.Remarks)
+			l.str(string(p.Severity))
+			l.optDate(p.RepairableFrom)
+			l.str(string(p.UseScope))
+			l.optDate(p.PublicationDeadline)
+			l.time(p.ReceivedAt)
+			l.textArray(p.WarningList)
+		})
+}
+
+// ImportLicences writes a chunk of licences (see importRecords).
+func (tx *ImportTx) ImportLicences(ctx context.Context, rows []StagedLicence) (ImportResult, error) {
+	return tx.importRecords(ctx, licenceImport, len(rows), func(i int) StagedParty { return rows[i].StagedParty },
+		func(i int) (string, string, credit.Date) {
+			return rows[i].AuthorityCode, rows[i].DecisionNo, rows[i].Licence.DecidedOn
+		},
+		func(i int, l *copyLine) {
+			r := &rows[i].Licence
+			writeRecordParty(l, &r.RecordParty)
+			l.str(r.DocumentName)
+			l.str(r.DecisionNo)
+			l.str(r.Category)
+			l.str(r.CertificateName)
+			l.str(r.LicenceNo)
+			l.str(r.Content)
+			l.date(r.DecidedOn)
+			l.date(r.ValidFrom)
+			l.optDate(r.ValidUntil)
+			l.str(r.AuthorityName)
+			l.str(r.AuthorityCode)
+			l.str(r.Status)
+			l.str(r.SourceName)
+			l.str(r.SourceCode)
+			l.str(r.Remarks)
+			l.str(string(r.UseScope))
+			l.optDate(r.PublicationDeadline)
+			l.time(r.ReceivedAt)
+			l.textArray(r.WarningList)
+			if r.Status == "REVOKED" {
+				l.str(licenceRevokedReason)
+			} else {
+				l.str("")
+			}
+		})
+}
+
+// importRecords writes a chunk of n records, in this order (the order single
+// pushes take their locks in, so that both queue rather than deadlock):
+//
+//  1. the subjects and legal representatives are looked up by code (one
+//     indexed statement); a row whose subject or representative is
+//     registered with a kind that contradicts the record (a natural person
+//     is never an organisation) is rejected, with the reason single pushes
+//     give; the importer has already rejected rows that contradict an
+//     earlier line of the file;
+//  2. codes not registered yet are registered from the first row naming
+//     them, as EnsureSubject registers them, in code order;
+//  3. the records are copied, sorted by authority and decision number, into
+//     the staging table with their subject ids;
+//  4. legal representatives are linked by the rule of single pushes
+//     (LinkLegalRepresentative): an organisation with no legal
+//     representative whose role lasts to a record's decision date gets the
+//     record's representative from that date, and where several rows of the
+//     chunk could link one, the first line's does, as it would if the rows
+//     were pushed one by one;
+//  5. the records are upserted by decision number; an existing record is
+//     updated only where a written column differs, so that importing a file
+//     again changes nothing.
+//
+// key returns a row's authority, decision number and decision date; write
+// encodes a row's record columns. Errors: BAD_USER_INPUT when a constraint
+// refuses a value.
+func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, party func(int) StagedParty,
+	key func(int) (string, string, credit.Date), write func(int, *copyLine)) (ImportResult, error) {
+	var res ImportResult
+	ids, err := tx.resolveParties(ctx, k.prefix, n, party, &res)
+	if err != nil {
+		return res, err
+	}
+	order := make([]int, 0, n)
+	for i := range n {
+		if ids.subject[i] != 0 {
+			order = append(order, i)
+		}
+	}
+	// Sorted by the unique key: the index is filled in order, and two
+	// imports writing the same decisions lock them in the same order.
+	slices.SortFunc(order, func(a, b int) int {
+		aa, ad, _ := key(a)
+		ba, bd, _ := key(b)
+		return cmp.Or(strings.Compare(aa, ba), strings.Compare(ad, bd))
+	})
+	cols := append(append(append([]string{}, stagedRecordColumns...), recordPartyColumns...), k.columns...)
+	if err := tx.createStaging(ctx, k.staging, cols, k.types); err != nil {
+		return res, err
+	}
+	err = tx.copyRows(ctx, k.staging, cols, len(order), func(j int, l *copyLine) {
+		i := order[j]
+		l.int(int64(party(i).Line))
+		l.int(ids.subject[i])
+		write(i, l)
+	})
+	if err != nil {
+		return res, err
+	}
+	var c linkCandidates
+	for _, i := range order {
+		if ids.rep[i] != 0 {
+			_, _, decided := key(i)
+			c.add(ids.subject[i], ids.rep[i], decided, party(i).Line)
+		}
+	}
+	if err := tx.linkLegalReps(ctx, c, &res); err != nil {
+		return res, err
+	}
+	var prev []int64
+	if tx.affected {
+		if err := tx.sel(ctx, &prev, strings.NewReplacer("{table}", k.table, "{staging}", k.staging).Replace(movedSQL)); err != nil {
+			return res, err
+		}
+	}
+	var up struct {
+		New     int           `db:"new"`
+		Updated int           `db:"updated"`
+		IDs     pq.Int64Array `db:"ids"`
+	}
+	if err := tx.get(ctx, &up, upsertRecordsSQL(k), tx.affected); err != nil {
+		return res, err
+	}
+	res.New, res.Updated = up.New, up.Updated
+	return res, tx.affectedCodes(ctx, &res, up.IDs, prev)
+}
+
+// writeRecordParty writes the party columns of a record, as pushed, in the
+// order of recordPartyColumns.
+func writeRecordParty(l *copyLine, p *credit.RecordParty) {
+	for _, v := range [...]string{p.Name, string(p.Category), p.USCC, p.BusinessRegNo, p.OrganizationCode, p.TaxRegNo,
+		p.PublicInstitutionNo, p.SocialOrgNo, p.LegalRepName, p.LegalRepIDType, p.LegalRepIDNo, p.IDType, p.IDNo} {
+		l.str(v)
+	}
+}
+
+// createStaging creates the session's staging table unless it exists. Its
+// rows go at every commit, and the table itself with a rolled-back chunk
+// that created it.
+func (tx *ImportTx) createStaging(ctx context.Context, name string, cols []string, types map[string]string) error {
+	defs := make([]string, len(cols))
+	for i, c := range cols {
+		t := types[c]
+		if t == "" {
+			t = "text"
+		}
+		defs[i] = c + " " + t
+	}
+	_, err := tx.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+name+` (`+strings.Join(defs, ", ")+`) ON COMMIT DELETE ROWS`)
+	return err
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/lib/pq"
+)
+
+// upsertRecordsSQL inserts the staged records, or updates the stored
+// record with the same authority and decision number where a written
+// column differs (received_at is written on insert only, as by single
+// pushes). It reads the staging table in the order it was copied (sorted
+// by the unique key) and returns how many records were inserted and
+// updated, and, when $1 is true, the subjects of those records. Insert or
+// update is told by xmax, as upsertSQL explains.
+func upsertRecordsSQL(k recordKind) string {
+	cols := append(append([]string{"subject_id"}, recordPartyColumns...), k.columns...)
+	var sets, was, now []string
+	for _, c := range cols {
+		if c == "decision_no" || c == "authority_code" || c == "received_at" {
+			continue
+		}
+		if e, ok := k.set[c]; ok {
+			sets = append(sets, c+" = "+e)
+			continue
+		}
+		sets = append(sets, c+" = EXCLUDED."+c)
+		was, now = append(was, "r."+c), append(now, "EXCLUDED."+c)
+	}
+	changed := "(" + strings.Join(was, ", ") + ") IS DISTINCT FROM (" + strings.Join(now, ", ") + ")"
+	if k.changed != "" {
+		changed += " OR " + k.changed
+	}
+	return `WITH up AS (
+			INSERT INTO ` + k.table + ` AS r (` + strings.Join(cols, ", ") + `)
+			SELECT ` + strings.Join(cols, ", ") + ` FROM ` + k.staging + `
+			ON CONFLICT ON CONSTRAINT ` + k.constraint + ` DO UPDATE SET ` + strings.Join(sets, ", ") + `, updated_at = now()
+			WHERE ` + changed + `
+			RETURNING r.subject_id, (r.xmax = 0) AS inserted)
+		SELECT count(*) FILTER (WHERE inserted) AS new, count(*) FILTER (WHERE NOT inserted) AS updated,
+			COALESCE(array_agg(DISTINCT subject_id) FILTER (WHERE CAST($1 AS boolean)), '{}') AS ids
+		FROM up`
+}
+
+// movedSQL returns the subjects that staged records will move away from:
+// the stored record with the same decision is about another subject. The
+// LIMIT keeps the subquery from being flattened into a hash join over the
+// whole target table: it is one index probe per staged row however large
+// the table grows.
+const movedSQL = `SELECT DISTINCT r.subject_id FROM {staging} s
+	CROSS JOIN LATERAL (SELECT subject_id FROM {table} r
+		WHERE r.authority_code = s.authority_code AND r.decision_no = s.decision_no LIMIT 1) r
+	WHERE r.subject_id <> s.subject_id`
+
+// linkCandidates are the rows of a chunk that name a legal representative,
+// as parallel arrays for unnest.
+type linkCandidates struct {
+	org, person []int64
+	since       []string
+	line        []int64
+}
+
+func (c *linkCandidates) add(org, person int64, since interface{ String() string }, line int) {
+	c.org = append(c.org, org)
+	c.person = append(c.person, person)
+	c.since = append(c.since, since.String())
+	c.line = append(c.line, int64(line))
+}
+
+// linkLegalReps links legal representatives by the rule of
+// LinkLegalRepresentative, for the whole chunk in one statement. It holds
+// key_persons in SHARE ROW EXCLUSIVE mode until the chunk commits: that
+// mode conflicts with every other writer of key persons, so the
+// statement's snapshot, taken after the lock, sees every link committed
+// before, and none is made meanwhile. (The per-organisation advisory locks
+// of single pushes would take one lock slot each, and tens of thousands
+// would exhaust PostgreSQL's lock table.)
+func (tx *ImportTx) linkLegalReps(ctx context.Context, c linkCandidates, res *ImportResult) error {
+	if len(c.org) == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `LOCK TABLE key_persons IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return err
+	}
+	var linked []struct {
+		Org    int64 `db:"organization_id"`
+		Person int64 `db:"person_id"`
+	}
+	err := tx.sel(ctx, &linked, `INSERT INTO key_persons (organization_id, person_id, role, since)
+		SELECT DISTINCT ON (c.org) c.org, c.person, 'LEGAL_REPRESENTATIVE', c.since
+		FROM unnest(CAST($1 AS bigint[]), CAST($2 AS bigint[]), CAST($3 AS date[]), CAST($4 AS bigint[]))
+			AS c(org, person, since, line)
+		WHERE NOT EXISTS (SELECT 1 FROM key_persons k WHERE k.organization_id = c.org
+			AND k.role = 'LEGAL_REPRESENTATIVE' AND (k.until IS NULL OR k.until >= c.since))
+		ORDER BY c.org, c.line
+		ON CONFLICT ON CONSTRAINT key_persons_unique_key DO NOTHING
+		RETURNING organization_id, person_id`,
+		pq.Array(c.org), pq.Array(c.person), pq.Array(c.since), pq.Array(c.line))
+	res.Linked = len(linked)
+	for _, l := range linked {
+		res.changed = append(res.changed, l.Org, l.Person)
+	}
+	return err
+}
+
+// affectedCodes fills res.Codes, when the session works them out, with
+// the codes whose cached answers the chunk changed: those of the subjects
+// in ids and moved, and of those it registered or linked, followed along
+// key-person links (AffectedCodes).
+func (tx *ImportTx) affectedCodes(ctx context.Context, res *ImportResult, ids, moved []int64) error {
+	if !tx.affected {
+		return nil
+	}
+	all := append(append(append([]int64{}, res.changed...), ids...), moved...)
+	if len(all) == 0 {
+		return nil
+	}
+	var err error
+	res.Codes, err = tx.AffectedCodes(ctx, all)
+	return err
+}

@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/credithub/credithub/internal/credit"
+)
+
+// Bulk imports (credithub import): rows are copied into a temporary
+// staging table and written to the real tables by a few set-based
+// statements per chunk, each chunk in a transaction of its own. The
+// statements are plain INSERT … ON CONFLICT and UPDATE, so triggers on the
+// target tables see the rows as they see single pushes.
+
+// ImportSession is one connection held for the whole of a bulk import: its
+// staging tables are temporary tables of that connection, and the
+// connection gets a larger temporary buffer pool before it first uses one
+// (the 8 MB default would spill every chunk to disk).
+type ImportSession struct {
+	db   *DB
+	conn *sqlx.Conn
+	// Affected makes each chunk work out the codes whose cached answers it
+	// changed (ImportResult.Codes); without a cache that work is skipped.
+	Affected bool
+}
+
+// importTempBuffers is the session's temp_buffers: room for a chunk of
+// 50,000 penalties (about 40 MB) with its indexes to spare.
+const importTempBuffers = "256MB"
+
+// ImportSession takes a connection from the pool for a bulk import; Close
+// gives it back.
+func (db *DB) ImportSession(ctx context.Context) (*ImportSession, error) {
+	conn, err := db.pool.Connx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: import connection: %w", err)
+	}
+	// Only possible before the connection's first temporary table; a
+	// pooled connection that already had one keeps its setting, which
+	// costs speed, not correctness.
+	if _, err := conn.ExecContext(ctx, `SET temp_buffers = '`+importTempBuffers+`'`); err != nil &&
+		!strings.Contains(err.Error(), "temp_buffers") {
+		conn.Close()
+		return nil, fmt.Errorf("store: import connection: %w", err)
+	}
+	return &ImportSession{db: db, conn: conn}, nil
+}
+
+// Close returns the connection to the pool.
+func (s *ImportSession) Close() error { return s.conn.Close() }
+
+// ImportTx is one chunk's transaction: the DB methods, and COPY into the
+// session's staging tables.
+type ImportTx struct {
+	*DB
+	conn     *sqlx.Conn
+	affected bool
+}
+
+// importWorkMem is the chunk transactions' work_mem: the sorts and hashes
+// of a 50,000-row chunk stay in memory instead of spilling to disk.
+const importWorkMem = "128MB"
+
+// InTx runs fn in one transaction on the session's connection: committed
+// if fn returns nil, rolled back otherwise (and when ctx is cancelled).
+func (s *ImportSession) InTx(ctx context.Context, fn func(*ImportTx) error) error {
+	tx, err := s.conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", translate(err))
+	}
+	itx := &ImportTx{DB: &DB{pool: s.db.pool, ext: tx, stats: s.db.stats}, conn: s.conn, affected: s.Affected}
+	if _, err := itx.exec(ctx, `SET LOCAL work_mem = '`+importWorkMem+`'`); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := fn(itx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
+
+// copyData is what lib/pq's COPY statement offers for raw rows.
+type copyData interface {
+	CopyData(ctx context.Context, line string) (driver.Result, error)
+}
+
+// copyFlushSize is how much encoded text goes to the driver at a time.
+const copyFlushSize = 256 << 10
+
+// copyRows streams rows into table's columns with COPY FROM STDIN in text
+// format. write encodes row i into the line it is given; rows are handed
+// to lib/pq in large pieces of text rather than one Exec per row, which
+// saves the per-row argument conversion of database/sql (a third of the
+// Go time of an import).
+func (tx *ImportTx) copyRows(ctx context.Context, table string, columns []string, n int, write func(i int, l *copyLine)) error {
+	return tx.conn.Raw(func(dc any) error {
+		prep, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("store: copy %s: the driver cannot prepare with a context", table)
+		}
+		stmt, err := prep.PrepareContext(ctx, "COPY "+table+" ("+strings.Join(columns, ", ")+") FROM STDIN")
+		if err != nil {
+			return fmt.Errorf("store: copy %s: %w", table, translate(err))
+		}
+		defer stmt.Close()
+		cd, ok := stmt.(copyData)
+		if !ok {
+			return fmt.Errorf("store: copy %s: the driver has no CopyData", table)
+		}
+		l := &copyLine{b: make([]byte, 0, copyFlushSize+64<<10)}
+		flush := func() error {
+			if len(l.b) == 0 {
+				return nil
+			}
+			// CopyData appends a newline: the last row's is left off.
+			_, err := cd.CopyData(ctx, string(l.b[:len(l.b)-1]))
+			l.b = l.b[:0]
+			return err
+		}
+		for i := range n {
+			write(i, l)
+			l.end()
+			if len(l.b) >= copyFlushSize {
+				if err := flush(); err != nil {
+					return fmt.Errorf("store: copy %s: %w", table, translate(err))
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return fmt.Errorf("store: copy %s: %w", table, translate(err))
+		}
+		// Exec without arguments ends the COPY and reports what
+		// PostgreSQL found wrong in the data.
+		if _, err := stmt.Exec(nil); err != nil {
+			return fmt.Errorf("store: copy %s: %w", table, translate(err))
+		}
+		return nil
+	})
+}
+
+// copyLine encodes one row in COPY's text format: tab-separated values,
+// \N for NULL, backslash escapes for backslash, tab, newline and carriage
+// return.
+type copyLine struct {
+	b     []byte
+	inRow bool
+}
+
+func (l *copyLine) sep() {
+	if l.inRow {
+		l.b = append(l.b, '\t')
+	}
+	l.inRow = true
+}
+
+func (l *copyLine) end() {
+	l.b = append(l.b, '\n')
+	l.inRow = false
+}
+
+func (l *copyLine) null() {
+	l.sep()
+	l.b = append(l.b, '\\', 'N')
+}
+
+func (l *copyLine) str(s string) {
+	l.sep()
+	l.b = appendEscaped(l.b, s)
+}
+
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// optStr writes s, or NULL for nil.
+func (l *copyLine) optStr(s *string) {
+	if s == nil {
+		l.null()
+		return
+	}
+	l.str(*s)
+}
+
+func (l *copyLine) int(n int64) {
+	l.sep()
+	l.b = strconv.AppendInt(l.b, n, 10)
+}
+
+// date writes d, or NULL for the zero date.
+func (l *copyLine) date(d credit.Date) {
+	if d.IsZero() {
+		l.null()
+		return
+	}
+	l.sep()
+	l.b = d.Time().AppendFormat(l.b, credit.DateLayout)
+}
+
+func (l *copyLine) optDate(d *credit.Date) {
+	if d == nil {
+		l.null()
+		return
+	}
+	l.date(*d)
+}
+
+func (l *copyLine) time(t time.Time) {
+	l.sep()
+	l.b = t.UTC().AppendFormat(l.b, "2006-01-02 15:04:05.999999Z07:00")
+}
+
+// textArray writes xs as a text[] literal: every element quoted, with
+// backslash and quote escaped for the array syntax, then the whole escaped
+// again for COPY.
+func (l *copyLine) textArray(xs []string) {
+	l.sep()
+	var a strings.Builder
+	a.WriteByte('{')
+	for i, x := range xs {
+		if i > 0 {
+			a.WriteByte(',')
+		}
+		a.WriteByte('"')
+		a.WriteString(arrayEscaper.Replace(x))
+		a.WriteByte('"')
+	}
+	a.WriteByte('}')
+	l.b = appendEscaped(l.b, a.String())
+}
+
+var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// PublicationRules returns every publication rule, by severity and date,
+// for an import to pick the rule in force on each decision date in Go.
+func (db *DB) PublicationRules(ctx context.Context) ([]credit.PublicationRule, error) {
+	var out []credit.PublicationRule
+	err := db.sel(ctx, &out, `SELECT severity, effective_from, min_months, max_months, published_by_default, legal_basis
+		FROM publication_rules ORDER BY severity, effective_from`)
+	return out, err
+}
+
+// ImportReject is a staged row the database side of an import refused:
+// its line, the CSV column the reason is about, that column's value, and
+// why.
+type ImportReject struct {
+	Line   int    `db:"line"`
+	Column string `db:"col"`
+	Value  string `db:"value"`
+	Reason string `db:"reason"`
+}
+
+// ImportResult is what one chunk of an import wrote.
+type ImportResult struct {
+	// New and Updated count the staged rows that inserted or changed
+	// something; the others were identical to what is stored.
+	New, Updated int
+	// Registered counts the subjects (and persons) the chunk registered;
+	// Linked the legal representatives it linked.
+	Registered, Linked int
+	// Rejects are the rows refused by what only the database knows
+	// (the kind a code is registered with, whether a subject exists).
+	Rejects []ImportReject
+	// Codes are the subjects whose cached answers the chunk changed, to
+	// invalidate after the commit (only when ImportSession.Affected).
+	Codes []string
+	// changed are ids of subjects the chunk registered or linked.
+	changed []int64
+}
