@@ -33,6 +33,9 @@ import (
 // cacheableFields are the root fields whose answers the generations cover.
 var cacheableFields = map[string]bool{"creditCheck": true, "applicantCheck": true, "__typename": true}
 
+// cachedFields are the fields that make an operation worth a lookup.
+var cachedFields = map[string]bool{"creditCheck": true, "applicantCheck": true}
+
 const maxCachedBody = 1 << 20
 
 type responseCache struct {
@@ -57,12 +60,13 @@ type gqlParams struct {
 	} `json:"extensions"`
 }
 
-// stored is what the cache keeps for a response.
-type stored struct {
+// storedReads is what the cache keeps with a response to log its reads
+// again; the stored value is this as JSON, a newline, then the response
+// bytes as they are (no re-encoding on the hot path).
+type storedReads struct {
 	Reads     []string `json:"r,omitempty"`
 	Purpose   string   `json:"p,omitempty"`
 	Operation string   `json:"o,omitempty"`
-	Body      []byte   `json:"b"`
 }
 
 func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -84,16 +88,19 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	key := rc.key(r.Context(), hash, p)
 	ctx := service.BeginRequest(r.Context(), p.OperationName)
-	if body, _, err := rc.c.Get(ctx, key); err == nil {
-		var s stored
-		if json.Unmarshal(body, &s) == nil {
-			if err := rc.svc.LogReads(ctx, s.Reads, s.Purpose, s.Operation); err != nil {
-				writeRequestError(w, http.StatusServiceUnavailable, err.Error(), credit.CodeOf(err))
-				return
+	if value, _, err := rc.c.Get(ctx, key); err == nil {
+		meta, body, ok := bytes.Cut(value, []byte{'\n'})
+		var s storedReads
+		if ok && json.Unmarshal(meta, &s) == nil {
+			if len(s.Reads) > 0 {
+				if err := rc.svc.LogReads(ctx, s.Reads, s.Purpose, s.Operation); err != nil {
+					writeRequestError(w, http.StatusServiceUnavailable, err.Error(), credit.CodeOf(err))
+					return
+				}
 			}
 			rc.svc.Metrics().ResponseHits.Inc()
 			w.Header().Set("Content-Type", "application/json")
-			w.Write(s.Body)
+			w.Write(body)
 			return
 		}
 	} else if !errors.Is(err, cache.ErrMiss) {
@@ -104,7 +111,8 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.next.ServeHTTP(buf, r.WithContext(ctx))
 	if deps, ok := service.RequestDeps(ctx); ok && buf.status == http.StatusOK && !bytes.Contains(buf.body.Bytes(), []byte(`"errors"`)) {
 		reads, purpose, op := service.RequestReads(ctx)
-		entry, _ := json.Marshal(stored{Reads: reads, Purpose: purpose, Operation: op, Body: buf.body.Bytes()})
+		meta, _ := json.Marshal(storedReads{Reads: reads, Purpose: purpose, Operation: op})
+		entry := append(append(meta, '\n'), buf.body.Bytes()...)
 		if err := rc.c.Put(context.WithoutCancel(ctx), key, deps, entry, untilMidnight(time.Now())); err != nil {
 			rc.log.Warn("response cache: store failed", "err", err)
 		}
@@ -173,13 +181,15 @@ func onlyCacheableRoots(query string) bool {
 	if err != nil || len(doc.Operations) != 1 || doc.Operations[0].Operation != ast.Query {
 		return false
 	}
+	worth := false
 	for _, sel := range doc.Operations[0].SelectionSet {
 		f, ok := sel.(*ast.Field)
 		if !ok || !cacheableFields[f.Name] {
 			return false
 		}
+		worth = worth || cachedFields[f.Name]
 	}
-	return true
+	return worth
 }
 
 func untilMidnight(now time.Time) time.Duration {

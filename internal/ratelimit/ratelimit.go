@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -56,15 +57,52 @@ func ParseLimits(s string) (Limits, error) {
 }
 
 // Limiter checks callers against their limits.
+//
+// A busy key does not cost a Redis round trip per request: the limiter
+// takes a lease of several requests at once from the shared budget in Redis
+// (at most a tenth of a second's worth) and spends it in memory. Every
+// server draws from the same budget, so the limit holds across servers; a
+// lease unused within a second is simply left to expire, which errs on the
+// side of the caller being limited a little early, never late.
 type Limiter struct {
 	c      *cache.Cache
 	rl     *redis_rate.Limiter
 	limits Limits
+
+	mu     sync.Mutex
+	leases map[string]*lease
 }
+
+type lease struct {
+	left  int
+	until time.Time
+}
+
+const leaseLife = time.Second
 
 // New returns a limiter keeping its counters in c.
 func New(c *cache.Cache, limits Limits) *Limiter {
-	return &Limiter{c: c, rl: redis_rate.NewLimiter(c.Client()), limits: limits}
+	return &Limiter{c: c, rl: redis_rate.NewLimiter(c.Client()), limits: limits, leases: map[string]*lease{}}
+}
+
+// take spends one request of a lease held in memory, if there is one.
+func (l *Limiter) take(who string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if le, ok := l.leases[who]; ok && le.left > 0 && now.Before(le.until) {
+		le.left--
+		return true
+	}
+	return false
+}
+
+func (l *Limiter) keep(who string, left int, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.leases) > 100_000 {
+		clear(l.leases) // bounded memory; a cleared lease only costs a round trip
+	}
+	l.leases[who] = &lease{left: left, until: now.Add(leaseLife)}
 }
 
 // Decision is the outcome of one check.
@@ -84,9 +122,22 @@ func (l *Limiter) Allow(ctx context.Context, role credit.Role, who string) Decis
 	if !ok {
 		per = l.limits.Default
 	}
-	res, err := l.rl.Allow(ctx, l.c.Key("rate", who), redis_rate.PerMinute(per))
+	now := time.Now()
+	if l.take(who, now) {
+		return Decision{Allowed: true}
+	}
+	limit := redis_rate.PerMinute(per)
+	chunk := max(1, per/600) // a tenth of a second's worth
+	res, err := l.rl.AllowN(ctx, l.c.Key("rate", who), limit, chunk)
+	if err == nil && res.Allowed == 0 && chunk > 1 {
+		res, err = l.rl.AllowN(ctx, l.c.Key("rate", who), limit, 1)
+		chunk = 1
+	}
 	if err != nil {
 		return Decision{Allowed: true, Degraded: true}
+	}
+	if res.Allowed > 0 && chunk > 1 {
+		l.keep(who, chunk-1, now)
 	}
 	return Decision{Allowed: res.Allowed > 0, RetryAfter: res.RetryAfter}
 }
