@@ -73,6 +73,10 @@ for tool in psql pgbench redis-cli; do
   command -v "$tool" >/dev/null || die "$tool is missing (Debian: postgresql-client, redis-tools)"
 done
 say "building bin/credithub and bin/loadgen"
+# What is measured is the working tree as built now.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty_files=$(git status --porcelain --untracked-files=no 2>/dev/null | awk '{print "`" $2 "`"}' | head -12 | paste -sd, - | sed 's/,/, /g')
+dirty=${dirty_files:+ with uncommitted changes to $dirty_files}
 $GO build -o bin/credithub ./cmd/credithub
 $GO build -o bin/loadgen ./cmd/loadgen
 $GO build -o "$OUT/checksql" ./cmd/loadgen/checksql
@@ -219,12 +223,18 @@ run_pgbench() { # mode, clients
     -f scripts/bench/check.sql)
   if [ "$BENCH_WARMUP" -gt 0 ]; then pgbench "${args[@]}" -T "$BENCH_WARMUP" "$BENCH_DB" >/dev/null 2>&1 || true; fi
   rm -f "$OUT"/pgbench_log.*
+  # CPU during the middle of the run, while pgbench's backends are alive.
+  local window=$((BENCH_SECONDS > 4 ? BENCH_SECONDS - 2 : BENCH_SECONDS))
+  bin/loadgen watch -delay 1s -for "${window}s" -procs "pgbench=pgbench,postgres=postgres/$BENCH_DB,redis=redis-server" \
+    >"$OUT/pgbench_cpu.json" &
+  local watcher=$!
   out=$(pgbench "${args[@]}" -T "$BENCH_SECONDS" --log --log-prefix="$OUT/pgbench_log" "$BENCH_DB" 2>&1) ||
     { printf '%s\n' "$out" >&2; die "pgbench failed"; }
+  wait "$watcher" || true
   tps=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
   failed=$(printf '%s\n' "$out" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p')
   bin/loadgen pgbench-log -mode "$mode" -clients "$2" -tps "${tps:-0}" -failed "${failed:-0}" \
-    -duration "${BENCH_SECONDS}s" -note "$note" "$OUT"/pgbench_log.*
+    -duration "${BENCH_SECONDS}s" -note "$note" -cpu "$OUT/pgbench_cpu.json" "$OUT"/pgbench_log.*
   rm -f "$OUT"/pgbench_log.*
 }
 
@@ -264,8 +274,6 @@ cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 pg_version=$(psqlq -c 'SHOW server_version')
 redis_version=$(redis-cli INFO server | sed -n 's/^redis_version:\(.*\)\r*$/\1/p' | tr -d '\r')
 go_version=$($GO env GOVERSION)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git status --porcelain 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
 elapsed=$(( $(date +%s) - t0 ))
 
 section=$OUT/section.md
@@ -286,13 +294,16 @@ section=$OUT/section.md
   printf '%s\n' "$table"
   if [ -n "$sqlcount" ]; then
     echo
-    echo "SQL statements per uncached check, from PostgreSQL's transaction counter (\`loadgen sqlcount\`):"
+    echo "SQL statements per uncached check, counted by PostgreSQL (\`loadgen sqlcount\`: growth of"
+    echo "\`pg_stat_database.xact_commit\` while the \`--no-cache\` server answers, one Sync of the protocol each):"
     echo
     printf '%s\n' "$sqlcount" | sed -e 's/^/- /'
     echo
-    echo "(graph/checks_test.go's TestUncachedCheckIsOneStatementWhateverTheRecordCount proves the same with the"
-    echo "server's own statement counter: 1 statement with few records and 1 with 60 more penalties. A count a little"
-    echo "above 1 here is other work in the database during the window: autovacuum, the API key's re-check every 5 s.)"
+    echo "Every statement costs at least one transaction, so about one per check is exactly one (prepared) statement, for"
+    echo "few records as for many; two per check would be one unprepared statement or two prepared ones. Other work in the"
+    echo "database during a window (autovacuum, the API key's re-check every 5 s) adds a few hundredths."
+    echo "\`TestUncachedCheckIsOneStatementWhateverTheRecordCount\` (graph/checks_test.go) proves the same with the server's"
+    echo "own statement counter (1 with few records, 1 with 60 more penalties)."
   fi
 } >"$section"
 

@@ -42,7 +42,7 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	rejectsPath := fs.String("rejects", "", "the reject file (default FILE.rejects.csv next to FILE.csv)")
 	encoding := fs.String("encoding", "auto", "the file's encoding: auto, utf-8 or gb18030 (gbk)")
 	chunk := fs.Int("chunk", service.DefaultImportChunk, "rows per transaction")
-	writers := fs.Int("writers", 0, "chunks written at once, each on its own connection (default 2 for licences and penalties, 1 otherwise)")
+	writers := fs.Int("writers", 1, "licence or penalty chunks written at once, each on its own connection")
 	noCache := fs.Bool("no-cache", false, "do not invalidate cached answers in Redis (only when no server uses it)")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, importUsage); fs.PrintDefaults() }
 	// Flags may come before and after the kind and the file.
@@ -77,6 +77,10 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	if *rejectsPath == "" {
 		*rejectsPath = strings.TrimSuffix(path, filepath.Ext(path)) + ".rejects.csv"
 	}
+	if filepath.Clean(*rejectsPath) == filepath.Clean(path) {
+		return fmt.Errorf("--rejects %s is the file to import", *rejectsPath)
+	}
+	start := nowFunc() // the rate counts the whole command: hashing, connecting, importing
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -111,7 +115,6 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	rw := importer.NewRejectWriter(rejects)
 	src := &countingReader{r: f}
 	prog := e.newImportProgress(string(kind), size, src)
-	start := nowFunc()
 	ctx = credit.WithCaller(ctx, credit.Caller{ID: cliUser(), Role: credit.RoleCreditOffice, Institution: "credithub import"})
 	res, err := svc.Import(ctx, src, service.ImportOptions{Kind: kind, Name: filepath.Base(path), SHA256: sum,
 		Encoding: enc, Department: *department, ChunkSize: *chunk, Writers: *writers,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -225,4 +226,54 @@ func waitIdle(args []string, stdout io.Writer) error {
 			return nil
 		}
 	}
+}
+
+// watched is what watch prints: the CPU used during a window, in
+// microseconds in all (not per request), for pgbench-log to divide.
+type watched struct {
+	Seconds float64 `json:"seconds"`
+	CPU     cpuUse  `json:"cpu"`
+}
+
+// watch measures the CPU of a run it does not drive (pgbench): it waits
+// -delay, then reports what the processes used during the next -for.
+func watch(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
+	delay := fs.Duration("delay", time.Second, "wait this long first (connections being made)")
+	window := fs.Duration("for", 10*time.Second, "measure this long")
+	procs := fs.String("procs", "", "as for a run: NAME=PID or NAME=COMMAND[/ARGUMENT], comma-separated")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sets, err := parseProcs(*procs)
+	if err != nil {
+		return err
+	}
+	time.Sleep(*delay)
+	a := takeCPU(sets)
+	time.Sleep(*window)
+	b := takeCPU(sets)
+	w := watched{Seconds: b.at.Sub(a.at).Seconds(), CPU: cpuBetween(sets, a, b, 1)}
+	w.CPU.Generator = 0 // the watcher only sleeps
+	out, _ := json.Marshal(w)
+	fmt.Fprintln(stdout, string(out))
+	return nil
+}
+
+// scaled divides a watched window's CPU by the requests made in it.
+func (w watched) perRequest(requests float64) *cpuUse {
+	if requests <= 0 {
+		return nil
+	}
+	u := w.CPU
+	u.Machine /= requests
+	u.SoftIRQ /= requests
+	u.Others /= requests
+	u.TopOthers = ""
+	procs := map[string]float64{}
+	for k, v := range u.Procs {
+		procs[k] = v / requests
+	}
+	u.Procs = procs
+	return &u
 }

@@ -21,6 +21,8 @@
 //	                    SQL statements per uncached check, from PostgreSQL's counters
 //	loadgen report -in results.jsonl [-ratio …] [-p99 …]
 //	                    prints the table of results and the ratios
+//	loadgen watch -delay 1s -for 18s -procs …
+//	                    the CPU processes use during a window (around pgbench)
 //	loadgen idle [-below 20] [-max 30s]
 //	                    waits for other work on the machine to calm down
 package main
@@ -82,6 +84,16 @@ type result struct {
 	CPU       *cpuUse `json:"cpu,omitempty"`
 }
 
+// adjustedRPS estimates the rate had no other process used the CPU: the
+// run was CPU-bound, so the others' share would have gone to it. Without
+// CPU figures, or when the machine was not saturated, it is the rate.
+func (r result) adjustedRPS() float64 {
+	if r.CPU == nil || r.CPU.Busy < 90 || r.CPU.Machine <= 0 || r.CPU.Others >= r.CPU.Machine {
+		return r.RPS
+	}
+	return r.RPS * r.CPU.Machine / (r.CPU.Machine - r.CPU.Others)
+}
+
 func (r result) line() string {
 	s := fmt.Sprintf("%-18s clients=%-4d %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   errors %d/%d",
 		r.Mode, r.Clients, r.RPS, r.P50ms, r.P99ms, r.Errors, r.Requests)
@@ -107,6 +119,8 @@ func main() {
 		err = pgbenchLog(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "sqlcount":
 		err = sqlCount(os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "watch":
+		err = watch(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "idle":
 		err = waitIdle(os.Args[2:], os.Stderr)
 	default:

@@ -25,6 +25,7 @@ func pgbenchLog(args []string, stdout io.Writer) error {
 	failed := fs.Int64("failed", 0, "failed transactions pgbench reported")
 	duration := fs.Duration("duration", 0, "the run's -T")
 	note := fs.String("note", "", "a remark on the run")
+	cpuFile := fs.String("cpu", "", "output of loadgen watch over the run, to report CPU per transaction")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +59,12 @@ func pgbenchLog(args []string, stdout io.Writer) error {
 		Errors: max(*failed, failedLogged), Note: *note}
 	if res.RPS == 0 && *duration > 0 {
 		res.RPS = float64(h.n) / duration.Seconds()
+	}
+	if *cpuFile != "" {
+		var w watched
+		if b, err := os.ReadFile(*cpuFile); err == nil && json.Unmarshal(b, &w) == nil {
+			res.CPU = w.perRequest(res.RPS * w.Seconds)
+		}
 	}
 	b, _ := json.Marshal(res)
 	fmt.Fprintln(stdout, string(b))
@@ -117,8 +124,8 @@ func report(args []string, stdout io.Writer) error {
 		return result{}, false
 	}
 
-	fmt.Fprintln(stdout, "| mode | clients | requests/s | p50 ms | p99 ms | errors | CPU µs per request: server · Redis · PostgreSQL · loadgen · softirq · others = machine (busy) |")
-	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(stdout, "| mode | clients | requests/s | without others¹ | p50 ms | p99 ms | errors | CPU µs per request = machine (busy) |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|---:|---|")
 	disturbed := 0
 	for _, r := range results {
 		errs := fmt.Sprintf("%d", r.Errors)
@@ -129,9 +136,12 @@ func report(args []string, stdout io.Writer) error {
 		if r.CPU != nil {
 			var parts []string
 			for _, k := range sortedKeys(r.CPU.Procs) {
-				parts = append(parts, fmt.Sprintf("%.0f", r.CPU.Procs[k]))
+				parts = append(parts, fmt.Sprintf("%s %.0f", k, r.CPU.Procs[k]))
 			}
-			parts = append(parts, fmt.Sprintf("%.0f", r.CPU.Generator), fmt.Sprintf("%.0f", r.CPU.SoftIRQ), fmt.Sprintf("%.0f", r.CPU.Others))
+			if r.CPU.Generator > 0 {
+				parts = append(parts, fmt.Sprintf("loadgen %.0f", r.CPU.Generator))
+			}
+			parts = append(parts, fmt.Sprintf("softirq %.0f", r.CPU.SoftIRQ), fmt.Sprintf("others %.0f", r.CPU.Others))
 			cpu = fmt.Sprintf("%s = %.0f (%.0f %%)", strings.Join(parts, " · "), r.CPU.Machine, r.CPU.Busy)
 			if r.CPU.Machine > 0 && r.CPU.Others > 0.15*r.CPU.Machine {
 				cpu += " ⚠ others"
@@ -141,8 +151,10 @@ func report(args []string, stdout io.Writer) error {
 		if r.Note != "" {
 			cpu = strings.TrimSpace(cpu + " " + r.Note)
 		}
-		fmt.Fprintf(stdout, "| %s | %d | %.0f | %.2f | %.2f | %s | %s |\n", r.Mode, r.Clients, r.RPS, r.P50ms, r.P99ms, errs, cpu)
+		fmt.Fprintf(stdout, "| %s | %d | %.0f | %.0f | %.2f | %.2f | %s | %s |\n", r.Mode, r.Clients, r.RPS, r.adjustedRPS(), r.P50ms, r.P99ms, errs, cpu)
 	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, "¹ requests/s × machine CPU / (machine CPU − others' CPU): the rate had nothing else run; an estimate, valid when the machine was saturated.")
 	fmt.Fprintln(stdout)
 	if disturbed > 0 {
 		fmt.Fprintf(stdout, "⚠ others: in %d runs, processes outside the benchmark used more than 15 %% of the CPU; their figures are low.\n\n", disturbed)
@@ -160,14 +172,15 @@ func report(args []string, stdout io.Writer) error {
 			continue
 		}
 		got := num.RPS / den.RPS
+		adj := fmt.Sprintf("; without others %.0f / %.0f = %.2f", num.adjustedRPS(), den.adjustedRPS(), num.adjustedRPS()/den.adjustedRPS())
 		if m[4] == "" {
-			fmt.Fprintf(stdout, "- %s / %s at %d clients: %.0f / %.0f = %.2f (for information)\n",
-				m[1], m[2], clients, num.RPS, den.RPS, got)
+			fmt.Fprintf(stdout, "- %s / %s at %d clients: %.0f / %.0f = %.2f%s (for information)\n",
+				m[1], m[2], clients, num.RPS, den.RPS, got, adj)
 			continue
 		}
 		want, _ := strconv.ParseFloat(m[4], 64)
-		fmt.Fprintf(stdout, "- %s / %s at %d clients: %.0f / %.0f = **%.2f** (target ≥ %.2f): %s\n",
-			m[1], m[2], clients, num.RPS, den.RPS, got, want, verdict(got >= want))
+		fmt.Fprintf(stdout, "- %s / %s at %d clients: %.0f / %.0f = **%.2f** (target ≥ %.2f): %s%s\n",
+			m[1], m[2], clients, num.RPS, den.RPS, got, want, verdict(got >= want), adj)
 	}
 	for _, t := range p99s {
 		m := p99Re.FindStringSubmatch(t)

@@ -17,11 +17,13 @@ import (
 
 // sqlCount measures, from PostgreSQL's own counters, how many SQL
 // statements the server runs per uncached check, for subjects with few
-// records and for subjects with many: pg_stat_database.xact_commit of the
-// benchmark database grows by a fixed number of protocol transactions per
-// statement the server's driver sends (lib/pq sends a statement with
-// arguments as Parse+Describe+Sync, then Bind+Execute+Sync: two), which is
-// calibrated first with a one-statement query through the same driver.
+// records and for subjects with many. pg_stat_database.xact_commit of the
+// benchmark database counts one transaction per Sync of the extended query
+// protocol: through lib/pq a prepared statement's execution is one
+// (Bind+Execute+Sync), an unprepared statement with arguments two
+// (Parse+Describe+Sync, then Bind+Execute+Sync). Both are calibrated
+// first, through the same driver. Every statement costs at least one, so
+// about one transaction per check is exactly one prepared statement.
 //
 // PostgreSQL publishes a backend's counters up to ten seconds after it
 // goes idle, so each phase is followed by -settle before reading. Nothing
@@ -49,33 +51,37 @@ func sqlCount(args []string, stdout io.Writer) error {
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	ctx := context.Background()
-	// Read without arguments: the simple protocol, one transaction.
+	// Read without arguments: the simple protocol, one transaction, which
+	// the next reading counts.
 	read := func() (int64, error) {
 		var n int64
 		err := db.QueryRowContext(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&n)
 		return n, err
 	}
+	time.Sleep(*settle)
+	last, err := read()
+	if err != nil {
+		return err
+	}
+	// phase runs run, which makes n of something, and returns the
+	// transactions counted per one.
 	phase := func(run func() (int, error)) (float64, error) {
-		time.Sleep(*settle)
-		before, err := read()
-		if err != nil {
-			return 0, err
-		}
 		n, err := run()
 		if err != nil {
 			return 0, err
 		}
 		time.Sleep(*settle)
-		after, err := read()
+		now, err := read()
 		if err != nil {
 			return 0, err
 		}
-		// The first read is itself one transaction, counted after it ran.
-		return float64(after-before-1) / float64(n), nil
+		d := now - last - 1
+		last = now
+		return float64(d) / float64(n), nil
 	}
 
 	const calibrations = 200
-	perStatement, err := phase(func() (int, error) {
+	unprepared, err := phase(func() (int, error) {
 		for i := range calibrations {
 			var x int
 			if err := db.QueryRowContext(ctx, `SELECT $1::int`, i).Scan(&x); err != nil {
@@ -87,23 +93,41 @@ func sqlCount(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("calibrating: %w", err)
 	}
-	if perStatement < 0.5 {
-		return fmt.Errorf("calibrating: %.2f transactions per statement; is something else using the database?", perStatement)
+	var stmt *sql.Stmt
+	prepared, err := phase(func() (int, error) {
+		if stmt, err = db.PrepareContext(ctx, `SELECT $1::int + 1`); err != nil {
+			return 0, err
+		}
+		for i := range calibrations {
+			var x int
+			if err := stmt.QueryRowContext(ctx, i).Scan(&x); err != nil {
+				return 0, err
+			}
+		}
+		return calibrations, nil
+	})
+	if err != nil {
+		return fmt.Errorf("calibrating: %w", err)
+	}
+	stmt.Close()
+	if prepared < 0.5 || unprepared < prepared {
+		return fmt.Errorf("calibrating: %.2f transactions per prepared statement, %.2f per unprepared one; is something else using the database?", prepared, unprepared)
 	}
 	type setResult struct {
-		Name       string  `json:"name"`
-		Checks     int     `json:"checks"`
-		Statements float64 `json:"statements_per_check"`
+		Name         string  `json:"name"`
+		Checks       int     `json:"checks"`
+		Transactions float64 `json:"transactions_per_check"`
 	}
 	out := struct {
-		TransactionsPerStatement float64     `json:"transactions_per_statement"`
-		Sets                     []setResult `json:"sets"`
-	}{TransactionsPerStatement: perStatement}
+		Prepared   float64     `json:"transactions_per_prepared_statement"`
+		Unprepared float64     `json:"transactions_per_unprepared_statement"`
+		Sets       []setResult `json:"sets"`
+	}{Prepared: prepared, Unprepared: unprepared}
 	for _, s := range sets {
 		i := strings.LastIndexByte(s, '=')
 		name, file, ok := s[:max(i, 0)], s[i+1:], i > 0
 		if !ok {
-			return fmt.Errorf("-set %q: want NAME=FILE", s)
+			return fmt.Errorf("-set %q: want LABEL=FILE", s)
 		}
 		codes, err := readCodes(file)
 		if err != nil {
@@ -126,7 +150,7 @@ func sqlCount(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("set %s: %w", name, err)
 		}
-		out.Sets = append(out.Sets, setResult{Name: name, Checks: len(codes), Statements: perCheck / perStatement})
+		out.Sets = append(out.Sets, setResult{Name: name, Checks: len(codes), Transactions: perCheck})
 	}
 	if *asJSON {
 		b, _ := json.Marshal(out)
@@ -134,8 +158,9 @@ func sqlCount(args []string, stdout io.Writer) error {
 		return nil
 	}
 	for _, s := range out.Sets {
-		fmt.Fprintf(stdout, "%s, %d uncached checks: %.2f SQL statements per check\n", s.Name, s.Checks, s.Statements)
+		fmt.Fprintf(stdout, "%s, %d uncached checks: %.2f transactions per check\n", s.Name, s.Checks, s.Transactions)
 	}
-	fmt.Fprintf(stdout, "calibration: %.2f transactions counted per statement sent through lib/pq\n", perStatement)
+	fmt.Fprintf(stdout, "calibration through lib/pq: %.2f transactions per prepared statement, %.2f per unprepared one\n",
+		prepared, unprepared)
 	return nil
 }

@@ -52,9 +52,12 @@ type ImportOptions struct {
 	Department string
 	// ChunkSize is how many rows go into one transaction (0: the default).
 	ChunkSize int
-	// Writers is how many chunks are written at once, each on a connection
-	// of its own (0: two for licences and penalties, one for the others,
-	// whose updates of shared subjects could deadlock in parallel).
+	// Writers is how many chunks of licences or penalties are written at
+	// once, each on a connection of its own (0 or 1: one at a time, the
+	// default: on two cores a second writer only competes with the first;
+	// see README "Bulk import"). Subjects and tax grades are written one
+	// chunk at a time, because parallel updates of a subject shared by two
+	// chunks could deadlock.
 	Writers int
 	// Rejects receives the rejects of each chunk, in line order, once the
 	// chunk is committed (or found to write nothing).
@@ -96,11 +99,8 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = DefaultImportChunk
 	}
-	if opts.Writers <= 0 {
+	if opts.Writers <= 0 || opts.Kind == ImportSubjects || opts.Kind == ImportTaxGrades {
 		opts.Writers = 1
-		if opts.Kind == ImportPenalties || opts.Kind == ImportLicences {
-			opts.Writers = 2
-		}
 	}
 	received := s.now()
 	switch opts.Kind {
@@ -266,10 +266,11 @@ func importFile[V any, T stagedRow](ctx context.Context, s *Service, src io.Read
 			}
 			return sum.add(opts, len(c.Rows), c.Rejects, c.Warned, c.Lines, res)
 		})
-	if err != nil {
-		return sum, err
+	// Also after a failure: the chunks committed before it changed data.
+	if ierr := s.ensureInvalidated(ctx); err == nil {
+		err = ierr
 	}
-	return sum, s.ensureInvalidated(ctx)
+	return sum, err
 }
 
 // importDetail is what the audit log keeps about one chunk.
@@ -364,5 +365,5 @@ func (s *Service) ensureInvalidated(ctx context.Context) error {
 		return nil
 	}
 	return credit.Errorf(credit.Unavailable, "the import is committed, but Redis could not be told: "+
-		"servers may serve cached answers from before it until Redis is reachable and the cache epoch is moved (import any file again then)")
+		"servers may serve cached answers from before it until they expire, at midnight at the latest")
 }

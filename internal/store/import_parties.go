@@ -31,8 +31,8 @@ var categoryNames = map[credit.SubjectCategory]string{credit.CategoryOrganizatio
 func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, party func(int) StagedParty,
 	res *ImportResult) (partyIDs, error) {
 	ids := partyIDs{subject: make([]int64, n), rep: make([]int64, n)}
-	var codes []string
-	seen := map[string]bool{}
+	codes := make([]string, 0, n)
+	seen := make(map[string]bool, n)
 	for i := range n {
 		p := party(i)
 		for _, s := range []*credit.Subject{&p.Subject, p.LegalRep} {
@@ -42,9 +42,22 @@ func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, pa
 			}
 		}
 	}
-	known, err := tx.subjectsByCode(ctx, codes)
+	known := make(map[string]registered, len(codes))
+	var ask []string
+	for _, c := range codes {
+		if r, ok := tx.sess.known[c]; ok {
+			known[c] = r
+		} else {
+			ask = append(ask, c)
+		}
+	}
+	found, err := tx.subjectsByCode(ctx, ask)
 	if err != nil {
 		return ids, err
+	}
+	for c, r := range found {
+		known[c] = r
+		tx.learned = append(tx.learned, r)
 	}
 	rejected := make([]bool, n)
 	check := func(i int) {
@@ -55,7 +68,7 @@ func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, pa
 	}
 	// What to register: each missing code as the first row that names it
 	// and is not rejected describes it.
-	var missing []credit.Subject
+	missing := make([]credit.Subject, 0, len(codes)-len(known))
 	for i := range n {
 		if check(i); rejected[i] {
 			continue
@@ -81,6 +94,7 @@ func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, pa
 			known[s.Code] = s
 			res.changed = append(res.changed, s.ID)
 		}
+		tx.learned = append(tx.learned, created...)
 		res.Registered = len(created)
 		for _, s := range missing {
 			if known[s.Code].ID == 0 {
@@ -95,6 +109,7 @@ func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, pa
 			}
 			for c, s := range again {
 				known[c] = s
+				tx.learned = append(tx.learned, s)
 			}
 			for i := range n {
 				check(i)
@@ -142,6 +157,9 @@ func partyConflict(prefix string, p StagedParty, known map[string]registered) *I
 // subjectsByCode returns the registered subjects among codes, by code, in
 // one indexed statement.
 func (tx *ImportTx) subjectsByCode(ctx context.Context, codes []string) (map[string]registered, error) {
+	if len(codes) == 0 {
+		return map[string]registered{}, nil
+	}
 	var rows []registered
 	err := tx.sel(ctx, &rows, `SELECT id, code, kind FROM subjects WHERE code = ANY($1)`, pq.Array(codes))
 	out := make(map[string]registered, len(rows))

@@ -227,7 +227,7 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 		return res, err
 	}
 	var prev []int64
-	if tx.affected {
+	if tx.sess.Affected {
 		if err := tx.sel(ctx, &prev, strings.NewReplacer("{table}", k.table, "{staging}", k.staging).Replace(movedSQL)); err != nil {
 			return res, err
 		}
@@ -237,7 +237,7 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 		Updated int           `db:"updated"`
 		IDs     pq.Int64Array `db:"ids"`
 	}
-	if err := tx.get(ctx, &up, upsertRecordsSQL(k), tx.affected); err != nil {
+	if err := tx.get(ctx, &up, upsertRecordsSQL(k), tx.sess.Affected); err != nil {
 		return res, err
 	}
 	res.New, res.Updated = up.New, up.Updated

@@ -69,19 +69,36 @@ func (c *linkCandidates) add(org, person int64, since interface{ String() string
 }
 
 // linkLegalReps links legal representatives by the rule of
-// LinkLegalRepresentative, for the whole chunk in one statement. It holds
+// LinkLegalRepresentative, for the whole chunk at once. It holds
 // key_persons in SHARE ROW EXCLUSIVE mode until the chunk commits: that
 // mode conflicts with every other writer of key persons, so the
-// statement's snapshot, taken after the lock, sees every link committed
-// before, and none is made meanwhile. (The per-organisation advisory locks
-// of single pushes would take one lock slot each, and tens of thousands
-// would exhaust PostgreSQL's lock table.)
+// statements after it see every link committed before, and none is made
+// meanwhile. (The per-organisation advisory locks of single pushes would
+// take one lock slot each, and tens of thousands would exhaust
+// PostgreSQL's lock table.) Organisations whose legal representative's
+// role has no end are left out first, as no record links over them; most
+// organisations of a file appear in many chunks, and the session
+// remembers them.
 func (tx *ImportTx) linkLegalReps(ctx context.Context, c linkCandidates, res *ImportResult) error {
+	c = c.without(tx.sess.openRep)
 	if len(c.org) == 0 {
 		return nil
 	}
 	if _, err := tx.exec(ctx, `LOCK TABLE key_persons IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		return err
+	}
+	var open []int64
+	if err := tx.sel(ctx, &open, `SELECT DISTINCT organization_id FROM key_persons
+		WHERE organization_id = ANY($1) AND role = 'LEGAL_REPRESENTATIVE' AND until IS NULL`, pq.Array(c.org)); err != nil {
+		return err
+	}
+	openSet := make(map[int64]bool, len(open))
+	for _, o := range open {
+		openSet[o] = true
+	}
+	tx.learnedRep = append(tx.learnedRep, open...)
+	if c = c.without(openSet); len(c.org) == 0 {
+		return nil
 	}
 	var linked []struct {
 		Org    int64 `db:"organization_id"`
@@ -100,8 +117,23 @@ func (tx *ImportTx) linkLegalReps(ctx context.Context, c linkCandidates, res *Im
 	res.Linked = len(linked)
 	for _, l := range linked {
 		res.changed = append(res.changed, l.Org, l.Person)
+		tx.learnedRep = append(tx.learnedRep, l.Org)
 	}
 	return err
+}
+
+// without returns the candidates whose organisation is not in skip.
+func (c linkCandidates) without(skip map[int64]bool) linkCandidates {
+	var out linkCandidates
+	for i, o := range c.org {
+		if !skip[o] {
+			out.org = append(out.org, o)
+			out.person = append(out.person, c.person[i])
+			out.since = append(out.since, c.since[i])
+			out.line = append(out.line, c.line[i])
+		}
+	}
+	return out
 }
 
 // affectedCodes fills res.Codes, when the session works them out, with
@@ -109,7 +141,7 @@ func (tx *ImportTx) linkLegalReps(ctx context.Context, c linkCandidates, res *Im
 // in ids and moved, and of those it registered or linked, followed along
 // key-person links (AffectedCodes).
 func (tx *ImportTx) affectedCodes(ctx context.Context, res *ImportResult, ids, moved []int64) error {
-	if !tx.affected {
+	if !tx.sess.Affected {
 		return nil
 	}
 	all := append(append(append([]int64{}, res.changed...), ids...), moved...)

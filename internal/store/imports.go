@@ -7,8 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"github.com/credithub/credithub/internal/credit"
 )
@@ -29,6 +32,14 @@ type ImportSession struct {
 	// Affected makes each chunk work out the codes whose cached answers it
 	// changed (ImportResult.Codes); without a cache that work is skipped.
 	Affected bool
+	// What committed chunks found out, so that later chunks do not ask
+	// again: subjects by code (ids never change, nor does a subject turn
+	// from a person into an organisation), and organisations with a legal
+	// representative whose role has no end (which a record never links
+	// over; a registry that ends that role during the import is not seen
+	// until the next import).
+	known   map[string]registered
+	openRep map[int64]bool
 }
 
 // importTempBuffers is the session's temp_buffers: room for a chunk of
@@ -42,26 +53,36 @@ func (db *DB) ImportSession(ctx context.Context) (*ImportSession, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: import connection: %w", err)
 	}
-	// Only possible before the connection's first temporary table; a
-	// pooled connection that already had one keeps its setting, which
-	// costs speed, not correctness.
+	// Only possible before the connection's first temporary table
+	// (invalid_parameter_value after it); a pooled connection that already
+	// had one keeps its setting, which costs speed, not correctness.
 	if _, err := conn.ExecContext(ctx, `SET temp_buffers = '`+importTempBuffers+`'`); err != nil &&
-		!strings.Contains(err.Error(), "temp_buffers") {
+		pq.As(err, pqerror.InvalidParameterValue) == nil {
 		conn.Close()
 		return nil, fmt.Errorf("store: import connection: %w", err)
 	}
-	return &ImportSession{db: db, conn: conn}, nil
+	return &ImportSession{db: db, conn: conn, known: map[string]registered{}, openRep: map[int64]bool{}}, nil
 }
 
-// Close returns the connection to the pool.
-func (s *ImportSession) Close() error { return s.conn.Close() }
+// Close drops the session's staging tables and returns the connection to
+// the pool.
+func (s *ImportSession) Close() error {
+	_, err := s.conn.ExecContext(context.Background(), `DISCARD TEMP`)
+	if cerr := s.conn.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
 // ImportTx is one chunk's transaction: the DB methods, and COPY into the
 // session's staging tables.
 type ImportTx struct {
 	*DB
-	conn     *sqlx.Conn
-	affected bool
+	conn *sqlx.Conn
+	sess *ImportSession
+	// What this chunk found out, for the session once it commits.
+	learned    []registered
+	learnedRep []int64
 }
 
 // importWorkMem is the chunk transactions' work_mem: the sorts and hashes
@@ -75,7 +96,7 @@ func (s *ImportSession) InTx(ctx context.Context, fn func(*ImportTx) error) erro
 	if err != nil {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
-	itx := &ImportTx{DB: &DB{pool: s.db.pool, ext: tx, stats: s.db.stats}, conn: s.conn, affected: s.Affected}
+	itx := &ImportTx{DB: &DB{pool: s.db.pool, ext: tx, stats: s.db.stats}, conn: s.conn, sess: s}
 	if _, err := itx.exec(ctx, `SET LOCAL work_mem = '`+importWorkMem+`'`); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -86,6 +107,12 @@ func (s *ImportSession) InTx(ctx context.Context, fn func(*ImportTx) error) erro
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
+	}
+	for _, r := range itx.learned {
+		s.known[r.Code] = r
+	}
+	for _, o := range itx.learnedRep {
+		s.openRep[o] = true
 	}
 	return nil
 }
@@ -123,8 +150,10 @@ func (tx *ImportTx) copyRows(ctx context.Context, table string, columns []string
 			if len(l.b) == 0 {
 				return nil
 			}
-			// CopyData appends a newline: the last row's is left off.
-			_, err := cd.CopyData(ctx, string(l.b[:len(l.b)-1]))
+			// CopyData appends a newline: the last row's is left off. It
+			// copies the text into its own buffer before it returns, so
+			// the text may share l.b's memory, which is reused after.
+			_, err := cd.CopyData(ctx, unsafe.String(&l.b[0], len(l.b)-1))
 			l.b = l.b[:0]
 			return err
 		}

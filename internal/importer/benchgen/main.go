@@ -5,12 +5,14 @@
 //	benchgen file -rows 1000000 -out .bench/penalties-1000000.csv
 //	benchgen db -url postgres://…/credithub_bench_import
 //
-// The file has 200 rows per 1,000 for each of about rows/4 organisations
-// (so 4 penalties each on average) with their legal representatives, plus
-// individual businesses and natural persons, decided by the reference
-// departments from 2021 to 2025; about a fifth leave CF_NR_WFFF empty (a
-// warning each), and one row in 100,000 has a day that does not exist (a
-// reject each). It is written once: an existing file is kept.
+// The file's rows are about rows/4 subjects drawn at random (so about four
+// penalties each): four in five organisations with their legal
+// representatives, one in ten individual businesses, one in ten natural
+// persons, decided by the 18 reference departments from 2021 to 2025. A
+// fine is given only where the kinds include 罚款 and a fifth of the
+// confiscations are empty, so many rows carry a warning, and one row in
+// 100,000 has a day that does not exist (a reject). The same arguments
+// always give the same file; an existing file is kept.
 package main
 
 import (
