@@ -8,19 +8,13 @@ import (
 
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/store"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
 func TestAuditVerifyReportsIntactAndBrokenChains(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dbURL := testenv.NewDatabase(t)
-	db, err := store.Open(ctx, dbURL, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dbURL := testenv.DBWithURL(t)
 	for _, target := range []string{"licence:1", "licence:2", "licence:3"} {
 		ev := audit.Event{Actor: credit.Caller{ID: "key:1", Role: credit.RoleDepartment}, Action: "licence.recorded", Target: target}
 		if err := audit.Append(ctx, db, ev); err != nil {

@@ -12,19 +12,13 @@ import (
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/export"
-	"github.com/credithub/credithub/internal/store"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
 func TestExportWritesFilesMarksThemAndSendsNothingTwice(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dbURL := testenv.NewDatabase(t)
-	db, err := store.Open(ctx, dbURL, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dbURL := testenv.DBWithURL(t)
 	f := testenv.NewFixtures(t, db)
 	const dept = "11210600MB0000001X"
 	f.Department(dept, "丹东市市场监督管理局")

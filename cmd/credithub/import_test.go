@@ -10,19 +10,13 @@ import (
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/seed"
-	"github.com/credithub/credithub/internal/store"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
 func TestImportThroughTheCommandLine(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dbURL := testenv.NewDatabase(t)
-	db, err := store.Open(ctx, dbURL, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, dbURL := testenv.DBWithURL(t)
 	if err := seed.Reference(ctx, db.SQL()); err != nil {
 		t.Fatal(err)
 	}
