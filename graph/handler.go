@@ -130,7 +130,8 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 		h = withTimeout(opts.Timeout, h)
 	}
 	if opts.Cache != nil && !opts.NoResponseCache {
-		h = &responseCache{c: opts.Cache, svc: svc, apq: opts.Cache.PersistedQueries(0), log: opts.Log, next: h, shapes: map[string]bool{}}
+		h = &responseCache{c: opts.Cache, svc: svc, apq: opts.Cache.PersistedQueries(0), log: opts.Log, next: h,
+			shapes: map[string]bool{}, near: cache.NewNear[storedResponse](nearResponses)}
 	}
 	if opts.Cache != nil {
 		rl := ratelimit.DefaultLimits
@@ -141,6 +142,10 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	}
 	return graphQLOverHTTP(authenticate(opts.Auth, opts.Log, h))
 }
+
+// nearResponses bounds the in-process tier of the response cache: at a few
+// kilobytes a response, some hundred megabytes at most.
+const nearResponses = 50_000
 
 func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -32,6 +33,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	seedEmpty := fs.Int("seed-if-empty", 0, "seed this many demo subjects if the database has none (0: never)")
 	addr := fs.String("listen", "", "address to listen on (overrides LISTEN_ADDR)")
 	noCache := fs.Bool("no-cache", false, "answer every check from PostgreSQL (for benchmarks of the uncached path)")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, apart from the API (e.g. 127.0.0.1:6060; empty: off)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: credithub serve [flags]\n\nServes GraphQL at /graphql and GraphiQL at /.\n\nFlags:")
 		fs.PrintDefaults()
@@ -128,6 +130,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		fmt.Fprintln(w, "ok")
 	})
 
+	if *pprofAddr != "" {
+		if err := serveProfiler(*pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return err
@@ -169,4 +176,22 @@ func expireEntries(ctx context.Context, svc *service.Service, log *slog.Logger) 
 		case <-tick.C:
 		}
 	}
+}
+
+// serveProfiler serves net/http/pprof on its own listener, never on the
+// API's mux: profiles show request data and must not be reachable by
+// clients of the API.
+func serveProfiler(addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("profiler", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go http.Serve(ln, mux)
+	return nil
 }

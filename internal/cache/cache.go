@@ -6,6 +6,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,6 +27,12 @@ type Options struct {
 type Cache struct {
 	rdb    *redis.Client
 	prefix string
+
+	// Current's batching loop (current.go), started on first use.
+	checksOnce sync.Once
+	checks     chan *genCheck
+	closed     chan struct{}
+	closeOnce  sync.Once
 }
 
 func init() {
@@ -59,11 +66,14 @@ func Open(o Options) (*Cache, error) {
 	if o.Prefix == "" {
 		o.Prefix = "credithub:"
 	}
-	return &Cache{rdb: redis.NewClient(opts), prefix: o.Prefix}, nil
+	return &Cache{rdb: redis.NewClient(opts), prefix: o.Prefix, closed: make(chan struct{})}, nil
 }
 
 // Close closes the client.
-func (c *Cache) Close() error { return c.rdb.Close() }
+func (c *Cache) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return c.rdb.Close()
+}
 
 // Client returns the underlying client, for libraries that take one.
 func (c *Cache) Client() *redis.Client { return c.rdb }

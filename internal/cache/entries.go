@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -31,7 +33,8 @@ type Gens struct {
 	Codes map[string]int64 `json:"d"`
 }
 
-// getScript returns {1, body} for a current entry, else {0, epoch, gen of
+// getScript returns {1, entry} for a current entry (its generations, a
+// newline, its body), else {0, epoch, gen of
 // each code in ARGV} so that a miss learns the generations in the same
 // round trip. KEYS[1] is the entry; KEYS[2] the epoch; KEYS[3..] the
 // generation counters of ARGV's codes (a check asks for its subject's).
@@ -47,7 +50,7 @@ if v then
         if tostring(gen) ~= (redis.call('GET', ARGV[1] .. code) or '0') then ok = false break end
       end
     end
-    if ok then return {1, string.sub(v, nl + 1)} end
+    if ok then return {1, v} end
   end
 end
 local out = {0, redis.call('GET', KEYS[2]) or '0'}
@@ -59,8 +62,9 @@ return out
 var ErrMiss = errors.New("cache: miss")
 
 // Get returns the entry stored under key if every generation it depends on
-// is current. On a miss it returns ErrMiss and the current generations of
-// codes, which the caller must keep for Put. Any other error means Redis
+// is current, with those generations (for a Near tier). On a miss it
+// returns ErrMiss and the current generations of codes, which the caller
+// must keep for Put. Any other error means Redis
 // could not be asked; the caller then answers from PostgreSQL.
 func (c *Cache) Get(ctx context.Context, key string, codes ...string) ([]byte, Gens, error) {
 	keys := make([]string, 0, 2+len(codes))
@@ -73,8 +77,13 @@ func (c *Cache) Get(ctx context.Context, key string, codes ...string) ([]byte, G
 		return nil, Gens{}, err
 	}
 	if len(res) == 2 && res[0] == int64(1) {
-		body, _ := res[1].(string)
-		return []byte(body), Gens{}, nil
+		entry, _ := res[1].(string)
+		meta, body, _ := strings.Cut(entry, "\n")
+		var g Gens
+		if err := json.Unmarshal([]byte(meta), &g); err != nil {
+			return nil, Gens{}, fmt.Errorf("cache: entry %s: %w", key, err)
+		}
+		return []byte(body), g, nil
 	}
 	g := Gens{Epoch: toInt(res[1]), Codes: make(map[string]int64, len(codes))}
 	for i, code := range codes {
