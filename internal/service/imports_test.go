@@ -356,6 +356,49 @@ func TestImportInvalidatesTheCachedAnswersOfWhatItChanged(t *testing.T) {
 	}
 }
 
+func TestALargeImportMovesTheCacheEpochOnlyWhenItChangesSomething(t *testing.T) {
+	t.Parallel()
+	c := testenv.Cache(t)
+	f := newImportFixture(t, WithCache(c))
+	epoch := func() string {
+		v, _ := c.Client().Get(context.Background(), c.Key("epoch")).Result()
+		return v
+	}
+	// bulkInvalidateRows copies of the sample's first good row, each with a
+	// decision number of its own: one chunk large enough to invalidate in
+	// bulk.
+	b, err := os.ReadFile("../../testdata/penalties-sample.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(b), "\n", 3)
+	var file strings.Builder
+	file.WriteString(lines[0] + "\n")
+	for i := range bulkInvalidateRows {
+		file.WriteString(strings.Replace(lines[1], "丹市监罚〔2024〕101号", "丹市监罚〔2024〕B"+strconv.Itoa(i)+"号", 1) + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "large.csv")
+	if err := os.WriteFile(path, []byte(file.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := epoch()
+	sum, _ := f.must(ImportPenalties, path, nil)
+	if sum.New != bulkInvalidateRows {
+		t.Fatalf("got %s, want %d new", importCounts(sum), bulkInvalidateRows)
+	}
+	moved := epoch()
+	if moved == before {
+		t.Errorf("epoch: got %q after a %d-row import, want it moved", moved, bulkInvalidateRows)
+	}
+	if g, _ := c.Client().Get(context.Background(), c.Key("gen", "91210602MA0000101W")).Result(); g != "" {
+		t.Errorf("generation of the subject: got %q, want none (the epoch covers it)", g)
+	}
+	f.must(ImportPenalties, path, nil)
+	if e := epoch(); e != moved {
+		t.Errorf("a re-run that changed nothing moved the epoch from %s to %s", moved, e)
+	}
+}
+
 func TestImportOfLicencesSubjectsAndTaxGrades(t *testing.T) {
 	t.Parallel()
 	f := newImportFixture(t)
