@@ -28,7 +28,7 @@ func BenchmarkQueryLogRecord(b *testing.B) {
 			db, _ := newDB(b, 4)
 			ctx := context.Background()
 			q := audit.NewQueryLog(db, audit.QueryLogOptions{})
-			u := audit.Use{Caller: bank, SubjectCode: "91210602MA10QX7K9W", Operation: "creditReport", At: time.Now()}
+			u := audit.Use{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditReport", At: time.Now()}
 			waits := make([]time.Duration, 0, b.N)
 			var mu sync.Mutex
 			// record times each call; the clock reads cost about 50ns.
@@ -80,7 +80,7 @@ func BenchmarkQueryLogRecord(b *testing.B) {
 func BenchmarkAuditAppend(b *testing.B) {
 	ev := audit.Event{Actor: officer, Action: "list_entry.approved", Target: "list_entry:42",
 		Detail: map[string]any{"decision_no": "丹信〔2026〕1号", "from": "PROPOSED", "to": "APPROVED"}}
-	write := []store.QueryUse{{At: time.Now(), CallerID: "key:1", Role: "BANK", SubjectCode: "S", Operation: "w"}}
+	write := []store.QueryUse{{At: time.Now(), CallerID: "key:1", Role: "BANK", SubjectCodes: []string{"S"}, Operation: "w"}}
 	for _, bc := range []struct {
 		name             string
 		append, parallel bool

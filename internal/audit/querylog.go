@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,11 +16,12 @@ import (
 	"github.com/credithub/credithub/internal/store"
 )
 
-// Use is one read of a subject's records.
+// Use is one read of subjects' records.
 type Use struct {
 	// Caller is who read; its ID, Institution, Role and Purpose are recorded.
-	Caller      credit.Caller
-	SubjectCode string
+	Caller credit.Caller
+	// SubjectCodes are the subjects whose records the read covered.
+	SubjectCodes []string
 	// Operation names what was read, e.g. "subject", "creditReport",
 	// "checkEligibility".
 	Operation string
@@ -143,12 +145,12 @@ func (q *QueryLog) Record(ctx context.Context, u Use) error {
 }
 
 func (u Use) row() (store.QueryUse, error) {
-	if u.SubjectCode == "" || u.Operation == "" {
-		return store.QueryUse{}, fmt.Errorf("query log: a use needs a subject code and an operation")
+	if len(u.SubjectCodes) == 0 || slices.Contains(u.SubjectCodes, "") || u.Operation == "" {
+		return store.QueryUse{}, fmt.Errorf("query log: a use needs subject codes and an operation")
 	}
 	// PostgreSQL text rejects NUL and invalid UTF-8; caught here, such a
 	// row would fail its whole batch again and again.
-	for _, s := range []string{u.Caller.ID, u.Caller.Institution, string(u.Caller.Role), u.Caller.Purpose, u.SubjectCode, u.Operation} {
+	for _, s := range append([]string{u.Caller.ID, u.Caller.Institution, string(u.Caller.Role), u.Caller.Purpose, u.Operation}, u.SubjectCodes...) {
 		if strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) {
 			return store.QueryUse{}, fmt.Errorf("query log: %q is not valid text", s)
 		}
@@ -158,7 +160,7 @@ func (u Use) row() (store.QueryUse, error) {
 		at = time.Now()
 	}
 	return store.QueryUse{At: at, CallerID: u.Caller.ID, Institution: u.Caller.Institution, Role: u.Caller.Role,
-		Purpose: u.Caller.Purpose, SubjectCode: u.SubjectCode, Operation: u.Operation}, nil
+		Purpose: u.Caller.Purpose, SubjectCodes: slices.Clone(u.SubjectCodes), Operation: u.Operation}, nil
 }
 
 // Flush writes every row that Record accepted before Flush was called, and

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"io"
 	"log/slog"
 	"sync"
@@ -27,7 +28,7 @@ func TestEveryRecordLandsThroughATinyQueue(t *testing.T) {
 	for g := range goroutines {
 		wg.Go(func() {
 			for i := range each {
-				u := audit.Use{Caller: bank, SubjectCode: fmt.Sprintf("S%02d", g), Operation: fmt.Sprintf("creditReport#%d", i)}
+				u := audit.Use{Caller: bank, SubjectCodes: []string{fmt.Sprintf("S%02d", g)}, Operation: fmt.Sprintf("creditReport#%d", i)}
 				if err := q.Record(context.Background(), u); err != nil {
 					errs <- err
 					return
@@ -71,7 +72,7 @@ func TestRecordOnAFullQueueReturnsAnErrorNotADrop(t *testing.T) {
 	cancel()
 	var refusal error
 	for i := 0; i < 100 && refusal == nil; i++ {
-		refusal = q.Record(cancelled, audit.Use{Caller: bank, SubjectCode: "S", Operation: fmt.Sprint(i)})
+		refusal = q.Record(cancelled, audit.Use{Caller: bank, SubjectCodes: []string{"S"}, Operation: fmt.Sprint(i)})
 	}
 	if credit.CodeOf(refusal) != credit.Unavailable {
 		t.Fatalf("got %v, want an UNAVAILABLE error once the queue is full", refusal)
@@ -98,7 +99,7 @@ func TestFailedBatchIsKeptAndRetried(t *testing.T) {
 	}
 	q := audit.NewQueryLog(db, audit.QueryLogOptions{BatchSize: 4, FlushInterval: time.Millisecond, Logger: quiet})
 	for i := range 10 {
-		if err := q.Record(ctx, audit.Use{Caller: bank, SubjectCode: "S", Operation: fmt.Sprint(i)}); err != nil {
+		if err := q.Record(ctx, audit.Use{Caller: bank, SubjectCodes: []string{"S"}, Operation: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,10 +128,12 @@ func TestQueryLogForSubjectIsNewestFirst(t *testing.T) {
 	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	window := credit.Caller{ID: "key:3", Role: credit.RoleWindow, Institution: "行政审批服务局", Purpose: "容缺受理"}
 	uses := []audit.Use{
-		{Caller: bank, SubjectCode: "91210602MA10QX7K9W", Operation: "creditReport", At: t0},
-		{Caller: window, SubjectCode: "91210602MA10QX7K9W", Operation: "checkEligibility", At: t0.Add(2 * time.Minute)},
-		{Caller: bank, SubjectCode: "91350100M000100Y43", Operation: "creditReport", At: t0.Add(3 * time.Minute)},
-		{Caller: bank, SubjectCode: "91210602MA10QX7K9W", Operation: "subject", At: t0.Add(time.Minute)},
+		{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditReport", At: t0},
+		{Caller: window, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "checkEligibility", At: t0.Add(2 * time.Minute)},
+		{Caller: bank, SubjectCodes: []string{"91350100M000100Y43"}, Operation: "creditReport", At: t0.Add(3 * time.Minute)},
+		{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "subject", At: t0.Add(time.Minute)},
+		// One use that read a company and its legal representative.
+		{Caller: bank, SubjectCodes: []string{"91350100M000100Y43", "210681199601266607"}, Operation: "creditCheck", At: t0.Add(4 * time.Minute)},
 	}
 	for _, u := range uses {
 		if err := q.Record(ctx, u); err != nil {
@@ -148,6 +151,14 @@ func TestQueryLogForSubjectIsNewestFirst(t *testing.T) {
 	if len(got) != 2 || got[0].Operation != "checkEligibility" || got[1].Operation != "subject" {
 		t.Fatalf("got %+v, want checkEligibility then subject", got)
 	}
+	person, err := db.QueryLogForSubject(ctx, "210681199601266607", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(person) != 1 || person[0].Operation != "creditCheck" ||
+		!slices.Equal(person[0].SubjectCodes, []string{"91350100M000100Y43", "210681199601266607"}) {
+		t.Fatalf("the legal representative's log: got %+v, want the one check that read the company and them", person)
+	}
 	w := got[0]
 	if !w.At.Equal(t0.Add(2*time.Minute)) || w.CallerID != "key:3" || w.Role != "WINDOW" ||
 		w.Institution != "行政审批服务局" || w.Purpose != "容缺受理" {
@@ -162,7 +173,7 @@ func TestRecordAfterCloseIsRefused(t *testing.T) {
 	if err := q.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCode: "S", Operation: "subject"})
+	err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCodes: []string{"S"}, Operation: "subject"})
 	if credit.CodeOf(err) != credit.Unavailable {
 		t.Errorf("got %v, want UNAVAILABLE", err)
 	}
@@ -176,7 +187,7 @@ func TestCloseThatGivesUpSaysHowManyRowsWereNotWritten(t *testing.T) {
 	}
 	q := audit.NewQueryLog(db, audit.QueryLogOptions{FlushInterval: time.Millisecond, Logger: quiet})
 	for i := range 3 {
-		if err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCode: "S", Operation: fmt.Sprint(i)}); err != nil {
+		if err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCodes: []string{"S"}, Operation: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

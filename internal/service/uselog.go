@@ -7,9 +7,9 @@ import (
 	"github.com/credithub/credithub/internal/credit"
 )
 
-// noteReads writes each subject read by a role whose reads are logged to
-// the query-use log, once per request. It fails the read when the log
-// cannot take the row: an unlogged read is not served.
+// noteReads writes the subjects read by a role whose reads are logged to
+// the query-use log, each once per request, as one use. It fails the read
+// when the log cannot take the row: an unlogged read is not served.
 func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) error {
 	c, a := s.access(ctx)
 	if !a.LogsUse || s.uses == nil {
@@ -17,11 +17,11 @@ func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) err
 	}
 	r := requestFrom(ctx)
 	r.mu.Lock()
-	var fresh []credit.Subject
+	var fresh []string
 	for _, subj := range subjects {
 		if !r.logged[subj.Code] {
 			r.logged[subj.Code] = true
-			fresh = append(fresh, subj)
+			fresh = append(fresh, subj.Code)
 		}
 	}
 	purpose, op := r.purpose, r.operation
@@ -29,10 +29,11 @@ func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) err
 	if purpose != "" {
 		c.Purpose = purpose
 	}
-	for _, subj := range fresh {
-		if err := s.uses.Record(ctx, audit.Use{Caller: c, SubjectCode: subj.Code, Operation: op, At: s.now()}); err != nil {
-			return credit.Errorf(credit.Unavailable, "the query-use log cannot record this read now; try again")
-		}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if err := s.uses.Record(ctx, audit.Use{Caller: c, SubjectCodes: fresh, Operation: op, At: s.now()}); err != nil {
+		return credit.Errorf(credit.Unavailable, "the query-use log cannot record this read now; try again")
 	}
 	return nil
 }

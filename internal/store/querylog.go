@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/credithub/credithub/internal/credit"
 )
@@ -23,13 +24,13 @@ func (db *DB) CopyQueryUses(ctx context.Context, uses []QueryUse) error {
 		// InTx hands fn a DB whose ext is the transaction; COPY needs the
 		// *sql.Tx underneath to prepare the copy-in statement.
 		stmt, err := tx.ext.(*sqlx.Tx).PrepareContext(ctx,
-			`COPY query_log (at, caller_id, institution, role, purpose, subject_code, operation) FROM STDIN`)
+			`COPY query_log (at, caller_id, institution, role, purpose, subject_codes, operation) FROM STDIN`)
 		if err != nil {
 			return fmt.Errorf("copy query uses: %w", translate(err))
 		}
 		defer stmt.Close()
 		for _, u := range uses {
-			if _, err := stmt.ExecContext(ctx, u.At, u.CallerID, u.Institution, u.Role, u.Purpose, u.SubjectCode, u.Operation); err != nil {
+			if _, err := stmt.ExecContext(ctx, u.At, u.CallerID, u.Institution, u.Role, u.Purpose, pq.Array(u.SubjectCodes), u.Operation); err != nil {
 				return fmt.Errorf("copy query uses: %w", translate(err))
 			}
 		}
@@ -45,8 +46,16 @@ func (db *DB) CopyQueryUses(ctx context.Context, uses []QueryUse) error {
 // QueryLogForSubject returns the latest limit reads of the subject with
 // code, newest first.
 func (db *DB) QueryLogForSubject(ctx context.Context, code string, limit int) ([]QueryUse, error) {
-	var out []QueryUse
-	err := db.sel(ctx, &out, `SELECT id, at, caller_id, institution, role, purpose, subject_code, operation
-		FROM query_log WHERE subject_code = $1 ORDER BY at DESC, id DESC LIMIT $2`, code, limit)
+	var rows []struct {
+		QueryUse
+		Codes pq.StringArray `db:"subject_codes"`
+	}
+	err := db.sel(ctx, &rows, `SELECT id, at, caller_id, institution, role, purpose, subject_codes, operation
+		FROM query_log WHERE subject_codes @> ARRAY[$1::text] ORDER BY at DESC, id DESC LIMIT $2`, code, limit)
+	out := make([]QueryUse, len(rows))
+	for i, r := range rows {
+		out[i] = r.QueryUse
+		out[i].SubjectCodes = r.Codes
+	}
 	return out, err
 }
