@@ -85,34 +85,41 @@ func (a *answers) recoverEpoch(ctx context.Context) bool {
 // current one. dep is the subject code whose generation the answer depends
 // on. The generation is read before compute reads PostgreSQL (in the same
 // round trip as the cache read), which is what makes a late store harmless.
-func (s *Service) cached(ctx context.Context, key, dep string, ttl time.Duration,
-	compute func() ([]byte, []string, error)) ([]byte, error) {
+//
+// A computed answer is returned as it is: only what goes to Redis is
+// encoded, and only an answer read from Redis is decoded. Readers that
+// share one computation share its value, so answers must not be modified
+// after they are computed (none is: they are rendered, never edited).
+func cached[T any](ctx context.Context, s *Service, key, dep string, ttl time.Duration,
+	compute func() (T, []string, error)) (T, error) {
+	var zero T
 	a := s.answers
 	if !a.usable(ctx) {
 		markUncachable(ctx)
-		body, reads, err := compute()
+		v, reads, err := compute()
 		if err != nil {
-			return nil, err
+			return zero, err
 		}
-		return body, s.noteReadCodes(ctx, reads)
+		return v, s.noteReadCodes(ctx, reads)
 	}
 	raw, gens, err := a.c.Get(ctx, key, dep)
 	switch {
 	case err == nil:
 		var ans cachedAnswer
-		if err := json.Unmarshal(raw, &ans); err == nil {
+		var v T
+		if json.Unmarshal(raw, &ans) == nil && json.Unmarshal(ans.Body, &v) == nil {
 			a.metrics.Hits.Inc()
 			addDeps(ctx, ans.Gens)
-			return ans.Body, s.noteReadCodes(ctx, ans.Reads)
+			return v, s.noteReadCodes(ctx, ans.Reads)
 		}
 	case !errors.Is(err, cache.ErrMiss):
 		a.failed("get", err)
 		markUncachable(ctx)
-		body, reads, err := compute()
+		v, reads, err := compute()
 		if err != nil {
-			return nil, err
+			return zero, err
 		}
-		return body, s.noteReadCodes(ctx, reads)
+		return v, s.noteReadCodes(ctx, reads)
 	}
 	a.metrics.Misses.Inc()
 	addDeps(ctx, gens)
@@ -120,8 +127,12 @@ func (s *Service) cached(ctx context.Context, key, dep string, ttl time.Duration
 	// a reader that began after a write must not receive the answer of a
 	// computation that began before it.
 	flightKey := fmt.Sprintf("%s@%d:%d", key, gens.Epoch, gens.Codes[dep])
-	v, err, _ := a.flight.Do(flightKey, func() (any, error) {
-		body, reads, err := compute()
+	shared, err, _ := a.flight.Do(flightKey, func() (any, error) {
+		v, reads, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		body, err := json.Marshal(v)
 		if err != nil {
 			return nil, err
 		}
@@ -132,13 +143,20 @@ func (s *Service) cached(ctx context.Context, key, dep string, ttl time.Duration
 		if err := a.c.Put(context.WithoutCancel(ctx), key, gens, ans, ttl); err != nil {
 			a.failed("put", err)
 		}
-		return cachedAnswer{Reads: reads, Body: body}, nil
+		return computed[T]{value: v, reads: reads}, nil
 	})
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	ans := v.(cachedAnswer)
-	return ans.Body, s.noteReadCodes(ctx, ans.Reads)
+	c := shared.(computed[T])
+	return c.value, s.noteReadCodes(ctx, c.reads)
+}
+
+// computed is an answer as one computation gives it to every reader that
+// joined it.
+type computed[T any] struct {
+	value T
+	reads []string
 }
 
 // invalidate makes every cached answer about codes stale, after a write has

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,15 +20,7 @@ import (
 // BAD_USER_INPUT for an invalid code, a missing purpose or a future date;
 // NOT_FOUND for a code no subject has.
 func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date, purpose string) (*credit.CreditCheck, error) {
-	var out credit.CreditCheck
-	err := s.check(ctx, checkCredit, code, asOf, purpose, &out, func(r credit.CheckRecords, rules credit.CheckRules) any {
-		c := credit.EvaluateCredit(r, rules)
-		return &c
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return runCheck(ctx, s, checkCredit, code, asOf, purpose, credit.EvaluateCredit)
 }
 
 // ApplicantCheck answers an approval window's check of the subject with
@@ -40,15 +31,7 @@ func (s *Service) ApplicantCheck(ctx context.Context, code, matter string, asOf 
 	if m := strings.TrimSpace(matter); m != "" && strings.TrimSpace(purpose) != "" {
 		purpose = strings.TrimSpace(purpose) + "（事项：" + m + "）"
 	}
-	var out credit.ApplicantCheck
-	err := s.check(ctx, checkApplicant, code, asOf, purpose, &out, func(r credit.CheckRecords, rules credit.CheckRules) any {
-		c := credit.EvaluateApplicant(r, rules)
-		return &c
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, credit.EvaluateApplicant)
 }
 
 type checkKind string
@@ -63,60 +46,57 @@ var checkRoles = map[checkKind][]credit.Role{
 	checkApplicant: {credit.RoleWindow, credit.RoleCreditOffice},
 }
 
-// check runs one check: authorise, validate, then answer from the cache or
-// compute with evaluate and cache the answer. out receives the answer.
-func (s *Service) check(ctx context.Context, kind checkKind, code string, asOf credit.Date, purpose string,
-	out any, evaluate func(credit.CheckRecords, credit.CheckRules) any) error {
+// runCheck runs one check: authorise, validate, then answer from the cache
+// or compute with evaluate and cache the answer.
+func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose string,
+	evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, error) {
 	c, a := s.access(ctx)
 	if !slices.Contains(checkRoles[kind], c.Role) {
-		return forbidden(c.Role, "run a "+string(kind)+" check")
+		return nil, forbidden(c.Role, "run a "+string(kind)+" check")
 	}
 	purpose, err := s.checkPurpose(ctx, purpose)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if purpose == "" {
-		return credit.FieldErrorf("purpose", "must say why the check is made")
+		return nil, credit.FieldErrorf("purpose", "must say why the check is made")
 	}
 	setPurpose(ctx, purpose)
 	lc, err := credit.ParseLookupCode("code", code)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	today := s.Today()
 	if asOf.IsZero() {
 		asOf = today
 	}
 	if asOf.After(today) {
-		return credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
+		return nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
 	}
 	rules := credit.CheckRulesFor(asOf)
 	key := fmt.Sprintf("check:%s:%s:%s:%s:%s", kind, lc.Code, asOf, rules.Version, c.Role)
 
-	body, err := s.cached(ctx, key, lc.Code, ttlFor(asOf, today, s.now()), func() ([]byte, []string, error) {
+	answer, err := cached(ctx, s, key, lc.Code, ttlFor(asOf, today, s.now()), func() (T, []string, error) {
+		var none T
 		since, _ := rules.Window(asOf)
 		r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
 		if credit.CodeOf(err) == credit.NotFound {
 			if lc.ChecksumOnly {
-				return nil, nil, lc.Err
+				return none, nil, lc.Err
 			}
-			return nil, nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
+			return none, nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
 		}
 		if err != nil {
-			return nil, nil, err
+			return none, nil, err
 		}
 		reads := readCodes(r)
 		maskRecords(&r, a)
-		b, err := json.Marshal(evaluate(r, rules))
-		return b, reads, err
+		return evaluate(r, rules), reads, nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("service: decode cached check: %w", err)
-	}
-	return nil
+	return &answer, nil
 }
 
 // ttlFor bounds how long an answer is cached: an answer for today never
