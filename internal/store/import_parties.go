@@ -28,7 +28,7 @@ var categoryNames = map[credit.SubjectCategory]string{credit.CategoryOrganizatio
 
 // resolveParties finds or registers whom each of n rows is about (steps 1
 // and 2 of importRecords) and appends the rows it rejects to res.Rejects.
-func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, party func(int) StagedParty,
+func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, party func(int) *StagedParty,
 	res *ImportResult) (partyIDs, error) {
 	ids := partyIDs{subject: make([]int64, n), rep: make([]int64, n)}
 	codes := make([]string, 0, n)
@@ -133,7 +133,7 @@ func (tx *ImportTx) resolveParties(ctx context.Context, prefix string, n int, pa
 // partyConflict returns the reject of a row whose subject or legal
 // representative is registered with a kind the row contradicts, with the
 // reasons of single pushes (intakeSubject), or nil.
-func partyConflict(prefix string, p StagedParty, known map[string]registered) *ImportReject {
+func partyConflict(prefix string, p *StagedParty, known map[string]registered) *ImportReject {
 	if s, ok := known[p.Subject.Code]; ok && s.ID != 0 && s.Kind.IsPerson() != p.Subject.Kind.IsPerson() {
 		cat := credit.CategoryOrganization
 		if p.Subject.Kind.IsPerson() {

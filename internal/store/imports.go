@@ -232,6 +232,12 @@ func appendEscaped(b []byte, s string) []byte {
 	return b
 }
 
+// encoded writes values already encoded by another copyLine.
+func (l *copyLine) encoded(b []byte) {
+	l.sep()
+	l.b = append(l.b, b...)
+}
+
 // optStr writes s, or NULL for nil.
 func (l *copyLine) optStr(s *string) {
 	if s == nil {
