@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"strconv"
 )
 
@@ -90,11 +91,20 @@ func (c *Cache) answerChecks(batch []*genCheck) {
 	// Not a caller's context: the batch serves many callers, and Redis's
 	// own timeouts bound the wait.
 	vals, err := c.rdb.MGet(context.Background(), keys...).Result()
+	if err == nil && vals[0] == nil {
+		// No epoch: Redis has lost its keys (a restart without
+		// persistence, a flush). Its counters start again from zero and
+		// could climb back to the values an old entry in some server's
+		// memory was computed at, so nothing is current until the epoch
+		// holds a value no earlier life of Redis had.
+		err = c.newEpoch(context.Background())
+		clear(vals)
+	}
 	for _, chk := range batch {
 		if err != nil {
 			chk.err = err
 		} else {
-			chk.ok = counter(vals[0]) == chk.gens.Epoch
+			chk.ok = vals[0] != nil && counter(vals[0]) == chk.gens.Epoch
 			for code, gen := range chk.gens.Codes {
 				if !chk.ok {
 					break
@@ -129,3 +139,15 @@ func (c *Cache) refuseChecks() {
 		}
 	}
 }
+
+// newEpoch gives a Redis that has no epoch a random one (unless another
+// server just did). Entries computed before Redis lost its keys carry an
+// epoch from its earlier life and are never current again.
+func (c *Cache) newEpoch(ctx context.Context) error {
+	return c.rdb.SetNX(ctx, c.Key("epoch"), randomEpoch(), 0).Err()
+}
+
+// randomEpoch is a fresh epoch: random, so that no two lives of Redis share
+// one, and below 10^12, so that the lookup script's Lua numbers (doubles,
+// printed with 14 digits) compare it exactly even after many bumps.
+func randomEpoch() int64 { return 1 + rand.Int64N(1e12) }

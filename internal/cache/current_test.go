@@ -148,3 +148,28 @@ func TestNearForgetsExpiredEntriesAndStaysBounded(t *testing.T) {
 		t.Fatal("a deleted entry is served")
 	}
 }
+
+// A server's memory outlives a Redis restart (no persistence): the counters
+// start from zero again and may climb back to the values an old entry was
+// computed at. Such an entry must never be current again.
+func TestEntryFromBeforeRedisLostItsKeysIsNeverCurrentAgain(t *testing.T) {
+	ctx := context.Background()
+	c := testenv.Cache(t)
+	c.Invalidate(ctx, "A")
+	_, g, _ := c.Get(ctx, "k", "A") // computed at A = 1
+	if ok, err := c.Current(ctx, g); err != nil || !ok {
+		t.Fatalf("before the restart: got %v, %v; want current", ok, err)
+	}
+	keys, err := c.Client().Keys(ctx, c.Key("*")).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Client().Del(ctx, keys...) // Redis restarted empty
+	if ok, _ := c.Current(ctx, g); ok {
+		t.Fatal("right after the restart: an old entry is called current")
+	}
+	c.Invalidate(ctx, "A") // A is back at 1
+	if ok, _ := c.Current(ctx, g); ok {
+		t.Fatal("after the counter climbed back: an old entry is called current")
+	}
+}

@@ -38,13 +38,21 @@ type Gens struct {
 // each code in ARGV} so that a miss learns the generations in the same
 // round trip. KEYS[1] is the entry; KEYS[2] the epoch; KEYS[3..] the
 // generation counters of ARGV's codes (a check asks for its subject's).
+// A Redis without an epoch (one that has lost its keys) is given ARGV[2]
+// as its epoch first: see newEpoch.
 var getScript = redis.NewScript(`
+local function epoch()
+  local e = redis.call('GET', KEYS[2])
+  if e then return e end
+  redis.call('SET', KEYS[2], ARGV[2], 'NX')
+  return redis.call('GET', KEYS[2])
+end
 local v = redis.call('GET', KEYS[1])
 if v then
   local nl = string.find(v, '\n', 1, true)
   if nl then
     local meta = cjson.decode(string.sub(v, 1, nl - 1))
-    local ok = tostring(meta.e) == (redis.call('GET', KEYS[2]) or '0')
+    local ok = tostring(meta.e) == epoch()
     if ok then
       for code, gen in pairs(meta.d) do
         if tostring(gen) ~= (redis.call('GET', ARGV[1] .. code) or '0') then ok = false break end
@@ -53,7 +61,7 @@ if v then
     if ok then return {1, v} end
   end
 end
-local out = {0, redis.call('GET', KEYS[2]) or '0'}
+local out = {0, epoch()}
 for i = 3, #KEYS do out[#out + 1] = redis.call('GET', KEYS[i]) or '0' end
 return out
 `)
@@ -72,7 +80,7 @@ func (c *Cache) Get(ctx context.Context, key string, codes ...string) ([]byte, G
 	for _, code := range codes {
 		keys = append(keys, c.Key("gen", code))
 	}
-	res, err := getScript.Run(ctx, c.rdb, keys, c.Key("gen", "")).Slice()
+	res, err := getScript.Run(ctx, c.rdb, keys, c.Key("gen", ""), randomEpoch()).Slice()
 	if err != nil {
 		return nil, Gens{}, err
 	}
