@@ -222,6 +222,11 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 		return res, err
 	}
 	var prev []int64
+	if !tx.sess.allNew {
+		if _, err := tx.exec(ctx, unchangedRecordsSQL(k)); err != nil {
+			return res, err
+		}
+	}
 	if tx.sess.Affected {
 		if err := tx.sel(ctx, &prev, strings.NewReplacer("{table}", k.table, "{staging}", k.staging).Replace(movedSQL)); err != nil {
 			return res, err
@@ -236,6 +241,7 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 		return res, err
 	}
 	res.New, res.Updated = up.New, up.Updated
+	tx.sess.allNew = up.New == len(order)
 	return res, tx.affectedCodes(ctx, &res, up.IDs, prev)
 }
 

@@ -43,6 +43,11 @@ type ImportSession struct {
 	// until the next import).
 	known   map[string]registered
 	openRep map[int64]bool
+	// allNew is set when the last chunk's records were all new, as in a
+	// first import: the next chunk then skips looking for records stored
+	// unchanged (unchangedRecordsSQL), which would find none. A guess
+	// only: the upsert is right either way.
+	allNew bool
 }
 
 // importTempBuffers is the session's temp_buffers: room for a chunk of
