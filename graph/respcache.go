@@ -122,11 +122,14 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.next.ServeHTTP(buf, r.WithContext(ctx))
 	if deps, ok := service.RequestDeps(ctx); ok && buf.status == http.StatusOK && !bytes.Contains(buf.body.Bytes(), []byte(`"errors"`)) {
 		reads, purpose, op := service.RequestReads(ctx)
-		meta, _ := json.Marshal(storedReads{Reads: reads, Purpose: purpose, Operation: op})
+		stored := storedReads{Reads: reads, Purpose: purpose, Operation: op}
+		meta, _ := json.Marshal(stored)
 		entry := append(append(meta, '\n'), buf.body.Bytes()...)
 		if err := rc.c.Put(context.WithoutCancel(ctx), key, deps, entry, untilMidnight(time.Now())); err != nil {
 			rc.log.Warn("response cache: store failed", "err", err)
 		}
+		rc.near.Put(key, cache.NearEntry[storedResponse]{Gens: deps, Value: storedResponse{reads: stored, body: buf.body.Bytes()},
+			Expires: nextMidnight(time.Now())})
 	}
 	for k, v := range buf.header {
 		w.Header()[k] = v
