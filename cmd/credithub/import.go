@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,7 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	chunk := fs.Int("chunk", service.DefaultImportChunk, "rows per transaction")
 	writers := fs.Int("writers", 1, "licence or penalty chunks written at once, each on its own connection")
 	noCache := fs.Bool("no-cache", false, "do not invalidate cached answers in Redis (only when no server uses it)")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the import to this file")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, importUsage); fs.PrintDefaults() }
 	// Flags may come before and after the kind and the file.
 	var pos []string
@@ -79,6 +81,17 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	}
 	if filepath.Clean(*rejectsPath) == filepath.Clean(path) {
 		return fmt.Errorf("--rejects %s is the file to import", *rejectsPath)
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := nowFunc() // the rate counts the whole command: hashing, connecting, importing
 	f, err := os.Open(path)
