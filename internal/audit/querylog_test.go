@@ -2,16 +2,20 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/store"
 )
 
 var bank = credit.Caller{ID: "key:12", Role: credit.RoleBank, Institution: "丹东银行", Purpose: "信易贷 pre-loan check"}
@@ -195,5 +199,34 @@ func TestCloseThatGivesUpSaysHowManyRowsWereNotWritten(t *testing.T) {
 	defer cancel()
 	if err := q.Close(ctx); err == nil || q.Pending() != 3 {
 		t.Errorf("got %v with %d pending, want an error with 3 rows pending", err, q.Pending())
+	}
+}
+
+func TestAppRoleMayAppendAndReadButNotChangeQueryUses(t *testing.T) {
+	t.Parallel()
+	_, dbURL := newDB(t, 1)
+	ctx := context.Background()
+	app, err := store.Open(ctx, asApp(t, dbURL), 2)
+	if err != nil {
+		t.Fatalf("connect as credithub_app: %v", err)
+	}
+	defer app.Close()
+	use := store.QueryUse{At: time.Now(), CallerID: "key:1", Role: credit.RoleBank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditCheck"}
+	if err := app.CopyQueryUses(ctx, []store.QueryUse{use}); err != nil {
+		t.Fatalf("append as credithub_app: %v", err)
+	}
+	if got, err := app.QueryLogForSubject(ctx, "91210602MA10QX7K9W", 10); err != nil || len(got) != 1 {
+		t.Fatalf("read as credithub_app: %+v %v, want the one use", got, err)
+	}
+	for _, stmt := range []string{
+		`UPDATE query_log SET caller_id = 'someone else'`,
+		`DELETE FROM query_log`,
+		`TRUNCATE query_log`,
+	} {
+		_, err := app.SQL().Exec(stmt)
+		var pqErr *pq.Error
+		if !errors.As(err, &pqErr) || pqErr.Code != "42501" {
+			t.Errorf("%s: got %v, want permission denied (42501)", stmt, err)
+		}
 	}
 }
