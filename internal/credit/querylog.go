@@ -16,5 +16,5 @@ type QueryUse struct {
 	// SubjectCodes are the subjects read, at least one (the store scans
 	// the column itself: it is a PostgreSQL array).
 	SubjectCodes []string `db:"-"`
-	Operation   string    `db:"operation"`
+	Operation    string   `db:"operation"`
 }
