@@ -152,16 +152,18 @@ const (
 	cfBZ
 	cfSeverity
 	cfYZCD
+	cfZT
 )
 
 // PenaltyColumns are the columns of a penalty file: the 双公示 penalty
-// columns and two optional ones that override the derived severity
-// (SEVERITY, or CF_YZCD as some systems call it).
+// columns, two optional ones that override the derived severity
+// (SEVERITY, or CF_YZCD as some systems call it), and the status CF_ZT
+// that `credithub export` appends, so that an export reads back.
 var PenaltyColumns, penaltyFields = recordColumns("CF_",
 	map[string]bool{"XDR_MC": true, "XDR_LB": true, "CF_WSH": true, "CF_WFXW": true, "CF_SY": true, "CF_YJ": true,
 		"CF_CFLB": true, "CF_NR": true, "CF_JDRQ": true, "CF_CFJG": true, "CF_CFJGDM": true},
 	[]string{"CF_WSH", "CF_WFXW", "CF_SY", "CF_YJ", "CF_CFLB", "CF_NR", "CF_NR_FK", "CF_NR_WFFF", "CF_NR_ZKDX",
-		"CF_JDRQ", "CF_YXQ", "CF_GSJZQ", "CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM", "BZ", "SEVERITY", "CF_YZCD"},
+		"CF_JDRQ", "CF_YXQ", "CF_GSJZQ", "CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM", "BZ", "SEVERITY", "CF_YZCD", "CF_ZT"},
 	map[string]int{"input.decisionNumber": cfWSH, "input.violationType": cfWFXW, "input.facts": cfSY,
 		"input.legalBasis": cfYJ, "input.category": cfCFLB, "input.content": cfNR, "input.fine": cfFK,
 		"input.confiscated": cfWFFF, "input.suspendedLicence": cfZKDX, "input.decidedOn": cfJDRQ,
@@ -221,6 +223,15 @@ func decodePenalty(row Row, today credit.Date, seen *Seen) (Penalty, *Reject) {
 			in.Severity = s
 			break
 		}
+	}
+	switch zt := strings.TrimSpace(row.Get(cfZT)); zt {
+	case "", "1":
+	case "2":
+		return Penalty{}, row.Reject(cfZT, "2 (撤销, revoked): a file brings penalties in force; a revocation is recorded with revokePenalty, which takes its reason")
+	case "3":
+		return Penalty{}, row.Reject(cfZT, "3 (信用修复, repaired): a file brings penalties in force; a repair is recorded by the credit office, not imported")
+	default:
+		return Penalty{}, row.Reject(cfZT, fmt.Sprintf("%q is not 1 (正常, in force), 2 (撤销, revoked) or 3 (信用修复, repaired)", zt))
 	}
 	intake, err := in.Validate(today)
 	if err != nil {

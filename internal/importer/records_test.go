@@ -139,6 +139,10 @@ func TestBadPenaltyRowsAreRejectedOnTheirColumn(t *testing.T) {
 		{"the representative is the party", map[string]string{"CF_XDR_LB": "自然人", "CF_XDR_SHXYM": "",
 			"CF_XDR_ZJHM": "21060219710211011X"}, "CF_FR_ZJHM", "the party's own code"},
 		{"a representative named by passport", map[string]string{"CF_FR_ZJLX": "护照", "CF_FR_ZJHM": "E12345678"}, "", ""},
+		{"in force as the export says it", map[string]string{"CF_ZT": "1"}, "", ""},
+		{"revoked as the export says it", map[string]string{"CF_ZT": "2"}, "CF_ZT", "revokePenalty"},
+		{"repaired as the export says it", map[string]string{"CF_ZT": "3"}, "CF_ZT", "repair is recorded"},
+		{"an unknown status", map[string]string{"CF_ZT": "正常"}, "CF_ZT", "is not 1"},
 	} {
 		_, rejects := readPenalties(t, strings.NewReader(penaltyCSV(penaltyRow(tc.change))))
 		if tc.column == "" {
