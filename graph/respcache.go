@@ -91,12 +91,17 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	key := rc.key(r.Context(), hash, p)
 	ctx := service.BeginRequest(r.Context(), p.OperationName)
+	if !rc.svc.CacheUsable(ctx) { // Redis just failed, or an invalidation is lost and the epoch cannot move yet
+		rc.next.ServeHTTP(w, r.WithContext(ctx))
+		return
+	}
 
 	// The in-process copy first: served only once Redis has confirmed its
 	// generations (one MGET shared with concurrent requests).
 	if e, ok := rc.near.Get(key, time.Now()); ok {
 		current, err := rc.c.Current(ctx, e.Gens)
 		if err != nil {
+			rc.svc.CacheFailed("response", err)
 			rc.next.ServeHTTP(w, r.WithContext(ctx)) // Redis down: the check path falls back by itself
 			return
 		}
@@ -115,6 +120,7 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case !errors.Is(err, cache.ErrMiss):
+		rc.svc.CacheFailed("response", err)
 		rc.next.ServeHTTP(w, r.WithContext(ctx)) // Redis down: the check path falls back by itself
 		return
 	}

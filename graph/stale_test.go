@@ -1,13 +1,17 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
@@ -107,5 +111,63 @@ func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
 	if stale.Load() != 0 || failed.Load() != 0 || reads.Load() < 50 || acked.Load() < 20 {
 		t.Fatalf("%d stale answers and %d failed requests in %d reads and %d writes; want 0 and 0 (and enough traffic)",
 			stale.Load(), failed.Load(), reads.Load(), acked.Load())
+	}
+}
+
+// A write whose invalidation never reached Redis (here Redis refuses writes
+// for a moment, so the write's INCR times out) is committed all the same;
+// the answer from before it must not be served afterwards from any tier of
+// the cache, on this server or on another that knows nothing of the failure.
+func TestALostInvalidationIsNeverFollowedByTheOldAnswer(t *testing.T) {
+	redisProc := testenv.StartRedis(t)
+	open := func() *cache.Cache {
+		c, err := cache.Open(cache.Options{URL: redisProc.URL(), Timeout: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	db := testenv.DB(t)
+	unlimited := ratelimit.Limits{Default: 1 << 30}
+	server := func() *env {
+		c := open()
+		return newEnvOn(t, db, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits, o.LoaderWait = c, &unlimited, time.Millisecond },
+			service.WithCache(c))
+	}
+	a, b := server(), server()
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕300号", nil), &intakePenaltyOut{})
+	count := func(e *env) int {
+		var out countOut
+		e.query(penaltyCount, map[string]any{"c": intakeOrg}, &out)
+		return out.CreditCheck.PenaltiesLast3Years
+	}
+	for range 3 { // computed, then served from Redis and from memory, on both servers
+		if n, m := count(a), count(b); n != 1 || m != 1 {
+			t.Fatalf("before the write: %d and %d penalties, want 1", n, m)
+		}
+	}
+	ctlOpts, err := redis.ParseURL(redisProc.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl := redis.NewClient(ctlOpts)
+	defer ctl.Close()
+	if err := ctl.Do(context.Background(), "CLIENT", "PAUSE", "400", "WRITE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕301号", nil), &intakePenaltyOut{})
+	// The other server is not asked until the writing one has moved the
+	// epoch by itself, in the background, once Redis takes writes again.
+	time.Sleep(400 * time.Millisecond)
+	deadline := time.Now().Add(2 * time.Second)
+	for count(b) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the other server still serves the old answer 2 s after Redis took writes again")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := count(a); n != 2 {
+		t.Errorf("the writing server after its lost invalidation: %d penalties, want 2", n)
 	}
 }

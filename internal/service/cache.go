@@ -32,6 +32,7 @@ type answers struct {
 	// answer cached before may be stale, so the epoch must move once
 	// Redis answers again, before anything is served from it.
 	lostInvalidation atomic.Bool
+	recovering       atomic.Bool // recoverInBackground is running
 	epochMu          sync.Mutex
 }
 
@@ -58,6 +59,28 @@ func (a *answers) usable(ctx context.Context) bool {
 	return true
 }
 
+// lose records an invalidation that did not reach Redis: nothing is served
+// from the cache by this process until the epoch has moved, and the epoch
+// is moved in the background as soon as Redis answers, so that the other
+// servers, which know nothing of the failure, stop serving the old answers
+// as soon as possible too.
+func (a *answers) lose(op string, err error) {
+	a.lostInvalidation.Store(true)
+	a.failed(op, err)
+	if a.recovering.CompareAndSwap(false, true) {
+		go a.recoverInBackground()
+	}
+}
+
+func (a *answers) recoverInBackground() {
+	defer a.recovering.Store(false)
+	delay := 50 * time.Millisecond
+	for a.lostInvalidation.Load() && !a.recoverEpoch(context.Background()) {
+		time.Sleep(delay)
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
 func (a *answers) failed(op string, err error) {
 	a.downUntil.Store(time.Now().Add(redisPause).UnixNano())
 	a.metrics.Fallbacks.WithLabelValues(op).Inc()
@@ -79,6 +102,20 @@ func (a *answers) recoverEpoch(ctx context.Context) bool {
 	a.lostInvalidation.Store(false)
 	a.metrics.Invalidations.Inc()
 	return true
+}
+
+// CacheUsable reports whether answers may be served from the cache now:
+// there is one, Redis has not just failed, and no invalidation is lost (if
+// one is, the epoch is moved first). The response cache asks before each
+// lookup, so that it is as strict as the check cache.
+func (s *Service) CacheUsable(ctx context.Context) bool { return s.answers.usable(ctx) }
+
+// CacheFailed records that Redis failed the response cache: it is left
+// alone for a moment, as after the check cache's own failures.
+func (s *Service) CacheFailed(op string, err error) {
+	if s.answers != nil {
+		s.answers.failed(op, err)
+	}
 }
 
 // cached returns the answer under key, computed by compute when there is no
@@ -168,8 +205,7 @@ func (s *Service) invalidate(ctx context.Context, codes []string) {
 		return
 	}
 	if err := a.c.Invalidate(context.WithoutCancel(ctx), codes...); err != nil {
-		a.lostInvalidation.Store(true)
-		a.failed("invalidate", err)
+		a.lose("invalidate", err)
 		return
 	}
 	a.metrics.Invalidations.Add(float64(len(codes)))

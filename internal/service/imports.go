@@ -338,8 +338,7 @@ func (s *Service) invalidateAll(ctx context.Context) {
 		return
 	}
 	if err := a.c.InvalidateAll(context.WithoutCancel(ctx)); err != nil {
-		a.lostInvalidation.Store(true)
-		a.failed("invalidate", err)
+		a.lose("invalidate", err)
 		return
 	}
 	a.metrics.Invalidations.Inc()

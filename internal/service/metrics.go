@@ -24,7 +24,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "credithub_cache_fallbacks_total",
 			Help: "Redis operations that failed or timed out; the answer came from PostgreSQL."}, []string{"op"}),
 		ResponseHits: prometheus.NewCounter(prometheus.CounterOpts{Name: "credithub_response_cache_hits_total",
-			Help: "Whole responses served from Redis without executing GraphQL."}),
+			Help: "Whole responses served from the response cache (Redis or the in-process copy it confirms) without executing GraphQL."}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.Hits, m.Misses, m.Invalidations, m.Fallbacks, m.ResponseHits)
