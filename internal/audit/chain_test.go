@@ -198,12 +198,7 @@ func TestTriggerBlocksChangesEvenForTheSuperuser(t *testing.T) {
 func TestAppRoleMayAppendAndReadButNotChangeAuditRows(t *testing.T) {
 	t.Parallel()
 	_, dbURL := newDB(t, 1)
-	ctx := context.Background()
-	app, err := store.Open(ctx, asApp(t, dbURL), 2)
-	if err != nil {
-		t.Fatalf("connect as credithub_app: %v", err)
-	}
-	defer app.Close()
+	app := openAsApp(t, dbURL)
 
 	// INSERT (and the sequence and advisory lock it needs) and SELECT work.
 	appendN(t, app, 3)

@@ -29,6 +29,18 @@ func newDB(t testing.TB, conns int) (*store.DB, string) {
 	return db, u
 }
 
+// openAsApp connects to dbURL as the application role, the one the server
+// runs as, closed when the test ends.
+func openAsApp(t testing.TB, dbURL string) *store.DB {
+	t.Helper()
+	app, err := store.Open(context.Background(), asApp(t, dbURL), 2)
+	if err != nil {
+		t.Fatalf("connect as credithub_app: %v", err)
+	}
+	t.Cleanup(func() { app.Close() })
+	return app
+}
+
 // asApp returns dbURL with the application role as its user.
 func asApp(t testing.TB, dbURL string) string {
 	t.Helper()

@@ -206,11 +206,7 @@ func TestAppRoleMayAppendAndReadButNotChangeQueryUses(t *testing.T) {
 	t.Parallel()
 	_, dbURL := newDB(t, 1)
 	ctx := context.Background()
-	app, err := store.Open(ctx, asApp(t, dbURL), 2)
-	if err != nil {
-		t.Fatalf("connect as credithub_app: %v", err)
-	}
-	defer app.Close()
+	app := openAsApp(t, dbURL)
 	use := store.QueryUse{At: time.Now(), CallerID: "key:1", Role: credit.RoleBank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditCheck"}
 	if err := app.CopyQueryUses(ctx, []store.QueryUse{use}); err != nil {
 		t.Fatalf("append as credithub_app: %v", err)
