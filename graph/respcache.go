@@ -101,7 +101,7 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e, ok := rc.near.Get(key, time.Now()); ok {
 		current, err := rc.c.Current(ctx, e.Gens)
 		if err != nil {
-			rc.svc.CacheFailed("response", err)
+			rc.svc.CacheFailed(ctx, "response", err)
 			rc.next.ServeHTTP(w, r.WithContext(ctx)) // Redis down: the check path falls back by itself
 			return
 		}
@@ -120,7 +120,7 @@ func (rc *responseCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case !errors.Is(err, cache.ErrMiss):
-		rc.svc.CacheFailed("response", err)
+		rc.svc.CacheFailed(ctx, "response", err)
 		rc.next.ServeHTTP(w, r.WithContext(ctx)) // Redis down: the check path falls back by itself
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"strconv"
 )
 
 // Current reports whether every generation in g (and its epoch) is still
@@ -32,6 +31,8 @@ func (c *Cache) Current(ctx context.Context, g Gens) (bool, error) {
 		return chk.ok, chk.err
 	case <-ctx.Done():
 		return false, ctx.Err()
+	case <-c.closed: // the loop may have stopped before it took chk
+		return false, errClosed
 	}
 }
 
@@ -104,27 +105,17 @@ func (c *Cache) answerChecks(batch []*genCheck) {
 		if err != nil {
 			chk.err = err
 		} else {
-			chk.ok = vals[0] != nil && counter(vals[0]) == chk.gens.Epoch
+			// A counter never bumped is nil in MGET's answer: generation 0.
+			chk.ok = vals[0] != nil && toInt(vals[0]) == chk.gens.Epoch
 			for code, gen := range chk.gens.Codes {
 				if !chk.ok {
 					break
 				}
-				chk.ok = counter(vals[index[code]]) == gen
+				chk.ok = toInt(vals[index[code]]) == gen
 			}
 		}
 		close(chk.done)
 	}
-}
-
-// counter reads a generation as MGET returns it: nil for a counter never
-// bumped (generation 0).
-func counter(v any) int64 {
-	s, ok := v.(string)
-	if !ok {
-		return 0
-	}
-	n, _ := strconv.ParseInt(s, 10, 64)
-	return n
 }
 
 // refuseChecks answers the checks still waiting when the cache closes.

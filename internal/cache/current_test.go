@@ -173,3 +173,24 @@ func TestEntryFromBeforeRedisLostItsKeysIsNeverCurrentAgain(t *testing.T) {
 		t.Fatal("after the counter climbed back: an old entry is called current")
 	}
 }
+
+func TestCurrentAfterCloseReturns(t *testing.T) {
+	c, err := cache.Open(cache.Options{URL: "redis://127.0.0.1:6379/0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Current(context.Background(), cache.Gens{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("Current on a closed cache: no error")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Current on a closed cache did not return")
+	}
+}

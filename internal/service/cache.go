@@ -66,7 +66,7 @@ func (a *answers) usable(ctx context.Context) bool {
 // as soon as possible too.
 func (a *answers) lose(op string, err error) {
 	a.lostInvalidation.Store(true)
-	a.failed(op, err)
+	a.failed(context.Background(), op, err)
 	if a.recovering.CompareAndSwap(false, true) {
 		go a.recoverInBackground()
 	}
@@ -81,7 +81,14 @@ func (a *answers) recoverInBackground() {
 	}
 }
 
-func (a *answers) failed(op string, err error) {
+// failed records that Redis failed op: the cache is left alone for a
+// moment. A request whose own context ended (its client went away, its
+// deadline passed) saw no failure of Redis, and must not pause the cache
+// for every other request.
+func (a *answers) failed(ctx context.Context, op string, err error) {
+	if ctx.Err() != nil {
+		return
+	}
 	a.downUntil.Store(time.Now().Add(redisPause).UnixNano())
 	a.metrics.Fallbacks.WithLabelValues(op).Inc()
 	a.log.Warn("Redis unavailable; answering from PostgreSQL", "op", op, "err", err)
@@ -96,7 +103,7 @@ func (a *answers) recoverEpoch(ctx context.Context) bool {
 		return true
 	}
 	if err := a.c.InvalidateAll(ctx); err != nil {
-		a.failed("epoch", err)
+		a.failed(ctx, "epoch", err)
 		return false
 	}
 	a.lostInvalidation.Store(false)
@@ -110,11 +117,12 @@ func (a *answers) recoverEpoch(ctx context.Context) bool {
 // lookup, so that it is as strict as the check cache.
 func (s *Service) CacheUsable(ctx context.Context) bool { return s.answers.usable(ctx) }
 
-// CacheFailed records that Redis failed the response cache: it is left
-// alone for a moment, as after the check cache's own failures.
-func (s *Service) CacheFailed(op string, err error) {
+// CacheFailed records that Redis failed the response cache in the request
+// with ctx: it is left alone for a moment, as after the check cache's own
+// failures (unless the request itself ended).
+func (s *Service) CacheFailed(ctx context.Context, op string, err error) {
 	if s.answers != nil {
-		s.answers.failed(op, err)
+		s.answers.failed(ctx, op, err)
 	}
 }
 
@@ -150,7 +158,7 @@ func cached[T any](ctx context.Context, s *Service, key, dep string, ttl time.Du
 			return v, s.noteReadCodes(ctx, ans.Reads)
 		}
 	case !errors.Is(err, cache.ErrMiss):
-		a.failed("get", err)
+		a.failed(ctx, "get", err)
 		markUncachable(ctx)
 		v, reads, err := compute()
 		if err != nil {
@@ -178,7 +186,7 @@ func cached[T any](ctx context.Context, s *Service, key, dep string, ttl time.Du
 			return nil, err
 		}
 		if err := a.c.Put(context.WithoutCancel(ctx), key, gens, ans, ttl); err != nil {
-			a.failed("put", err)
+			a.failed(context.Background(), "put", err)
 		}
 		return computed[T]{value: v, reads: reads}, nil
 	})

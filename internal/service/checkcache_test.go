@@ -1,7 +1,9 @@
 package service
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -41,5 +43,25 @@ func TestCachedCheckEqualsTheComputedOne(t *testing.T) {
 	}
 	if hits := testutil.ToFloat64(e.svc.Metrics().Hits); hits != 4 {
 		t.Fatalf("cache hits %v, want 4 (the second round of both checks of both subjects)", hits)
+	}
+}
+
+// A request that ends itself (its client went away) while Redis is asked
+// saw no failure of Redis: the cache stays in use for everyone else.
+func TestARequestThatEndsItselfDoesNotPauseTheCache(t *testing.T) {
+	t.Parallel()
+	svc := New(nil, WithCache(testenv.Cache(t)))
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	svc.CacheFailed(gone, "response", gone.Err())
+	if !svc.CacheUsable(context.Background()) {
+		t.Fatal("the cache is paused after a request's own cancellation")
+	}
+	if n := testutil.ToFloat64(svc.Metrics().Fallbacks.WithLabelValues("response")); n != 0 {
+		t.Errorf("fallbacks counted: %v, want 0", n)
+	}
+	svc.CacheFailed(context.Background(), "response", errors.New("i/o timeout"))
+	if svc.CacheUsable(context.Background()) {
+		t.Fatal("the cache is still used right after Redis failed")
 	}
 }
