@@ -126,6 +126,7 @@ func ensureTemplate() (string, error) {
 		return "", err
 	}
 	if exists {
+		stampTemplate(ctx, conn, name)
 		return name, nil
 	}
 	if err := dropStaleTemplates(ctx, conn); err != nil {
@@ -151,11 +152,20 @@ func ensureTemplate() (string, error) {
 	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+pq.QuoteIdentifier(building)+` RENAME TO `+pq.QuoteIdentifier(name)); err != nil {
 		return "", err
 	}
+	stampTemplate(ctx, conn, name)
 	return name, nil
 }
 
+// dropStaleTemplates drops the templates of other migration sets that
+// nobody has built or used for a day. Several checkouts (branches, CI) may
+// test against one server at once, each with its own migrations: a template
+// another checkout is using must not vanish under it, so a template is
+// stamped with the time it was last used (a comment) and only old ones go.
 func dropStaleTemplates(ctx context.Context, conn *sql.Conn) error {
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'credithub\_template\_%'`)
+	rows, err := conn.QueryContext(ctx, `SELECT d.datname FROM pg_database d
+		LEFT JOIN pg_shdescription c ON c.objoid = d.oid AND c.classoid = 'pg_database'::regclass
+		WHERE d.datname LIKE 'credithub\_template\_%'
+		  AND COALESCE(CAST(NULLIF(c.description, '') AS timestamptz), '-infinity') < now() - interval '1 day'`)
 	if err != nil {
 		return err
 	}
@@ -170,11 +180,16 @@ func dropStaleTemplates(ctx context.Context, conn *sql.Conn) error {
 	}
 	rows.Close()
 	for _, n := range stale {
-		if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(n)+` WITH (FORCE)`); err != nil {
-			return err
-		}
+		// Not FORCE: a template in use right now stays.
+		_, _ = conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(n))
 	}
 	return nil
+}
+
+// stampTemplate records that the template name is in use now.
+func stampTemplate(ctx context.Context, conn *sql.Conn, name string) {
+	_, _ = conn.ExecContext(ctx, `COMMENT ON DATABASE `+pq.QuoteIdentifier(name)+` IS `+
+		pq.QuoteLiteral(time.Now().UTC().Format(time.RFC3339)))
 }
 
 func migrationsHash() (string, error) {
