@@ -3772,7 +3772,7 @@ extend type Query {
 
 extend type Mutation {
   "A department proposes a list entry; the credit office approves or rejects it (never the proposer)."
-  proposeListEntry(input: ListEntryInput!): ListEntry! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  proposeListEntry(input: ListEntryInput!): ListEntry! @allow(roles: [DEPARTMENT])
   """
   The credit office approves a proposed entry (dual control: never the identity that proposed it). The entry
   becomes ACTIVE and a joint case opens: each measure for its kind and domain is pushed to its implementing
@@ -10085,7 +10085,7 @@ func (ec *executionContext) _Mutation_proposeListEntry(ctx context.Context, fiel
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT"})
 				if err != nil {
 					var zeroVal *credit.ListEntry
 					return zeroVal, err

@@ -1,7 +1,10 @@
 package credit
 
-// Who may see what. This table is the one place that says it; the service
-// layer enforces it and the README's matrix is written from it.
+// Who may see what, and who may do what. These two tables (accessByRole for
+// reading subjects and their records, actionRoles for everything else) are
+// the one place that says it; the service layer enforces them, the schema's
+// @allow repeats them as an outer fence (graph tests compare the two), and
+// the README's matrix is written from them.
 
 // IDMask says how much of a citizen ID number a role sees.
 type IDMask int
@@ -42,10 +45,6 @@ type Access struct {
 	NeedsPurpose bool
 	// LogsUse: every read of a subject is written to the query-use log.
 	LogsUse bool
-	// ReadQueryLog: may read a subject's query-use history.
-	ReadQueryLog bool
-	// ManageKeys: may manage API keys and configuration.
-	ManageKeys bool
 }
 
 var allScopes = []UseScope{ScopePublic, ScopeShared, ScopeAuthorized}
@@ -66,9 +65,9 @@ var accessByRole = map[Role]Access{
 	RoleDepartment: {ReadSubjects: true, ListSubjects: true, ListNaturalPersons: true, ReadRecords: true,
 		Scopes: []UseScope{ScopePublic, ScopeShared}, OwnDepartment: true, LogsUse: true},
 	RoleCreditOffice: {ReadSubjects: true, ListSubjects: true, ListNaturalPersons: true, ReadRecords: true,
-		Scopes: allScopes, ReadQueryLog: true},
-	RoleAuditor: {ReadSubjects: true, ReadQueryLog: true},
-	RoleAdmin:   {ManageKeys: true},
+		Scopes: allScopes},
+	RoleAuditor: {ReadSubjects: true},
+	RoleAdmin:   {},
 }
 
 // AccessOf returns what role r may do; an unknown role may do nothing.
@@ -86,4 +85,76 @@ func (a Access) SeesScope(s UseScope, dept, own string) bool {
 		}
 	}
 	return false
+}
+
+// Action is something a caller does beyond reading a subject's records:
+// checks, writes, decisions, workflow steps and reports. The text reads in
+// a FORBIDDEN message: "the BANK role may not <action>".
+type Action string
+
+// The actions, each allowed to the roles in actionRoles.
+const (
+	ActCreditCheck       Action = "run a credit check"
+	ActApplicantCheck    Action = "run an applicant check"
+	ActWriteRecords      Action = "write credit records"
+	ActProposeListEntry  Action = "propose list entries"
+	ActDecideListEntry   Action = "approve or reject list entries"
+	ActExitListEntry     Action = "decide list exits"
+	ActReadAssignments   Action = "read its assignments"
+	ActSubscribePushes   Action = "subscribe to pushed assignments"
+	ActRespondAssignment Action = "respond to assignments"
+	ActRecordExecution   Action = "record executions"
+	ActSubmitFeedback    Action = "submit feedback"
+	ActListJointCases    Action = "list joint cases"
+	ActReadJointCases    Action = "read joint cases"
+	ActJointStatistics   Action = "read joint statistics"
+	ActListEntryHistory  Action = "read the history of list entries"
+	ActTimeliness        Action = "read disclosure timeliness"
+	ActReadQueryLog      Action = "read the query-use log"
+	ActManageKeys        Action = "manage API keys"
+)
+
+// actionRoles says which roles may do each action. DepartmentBound below
+// narrows a DEPARTMENT caller further to its own department's records.
+var actionRoles = map[Action][]Role{
+	ActCreditCheck:       {RoleBank, RoleCreditOffice},
+	ActApplicantCheck:    {RoleWindow, RoleCreditOffice},
+	ActWriteRecords:      {RoleDepartment, RoleCreditOffice},
+	ActProposeListEntry:  {RoleDepartment},
+	ActDecideListEntry:   {RoleCreditOffice},
+	ActExitListEntry:     {RoleDepartment, RoleCreditOffice},
+	ActReadAssignments:   {RoleDepartment},
+	ActSubscribePushes:   {RoleDepartment, RoleCreditOffice},
+	ActRespondAssignment: {RoleDepartment},
+	ActRecordExecution:   {RoleDepartment},
+	ActSubmitFeedback:    {RoleDepartment},
+	ActListJointCases:    {RoleCreditOffice, RoleDashboard},
+	ActReadJointCases:    {RoleCreditOffice, RoleDashboard, RoleDepartment},
+	ActJointStatistics:   {RoleCreditOffice, RoleDashboard},
+	ActListEntryHistory:  {RoleCreditOffice, RoleDepartment},
+	ActTimeliness:        {RoleCreditOffice, RoleDashboard, RoleDepartment},
+	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
+	ActManageKeys:        {RoleAdmin},
+}
+
+// May reports whether role r may do act.
+func (r Role) May(act Action) bool {
+	for _, x := range actionRoles[act] {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// RolesFor returns the roles that may do act, for documentation and tests.
+func RolesFor(act Action) []Role { return append([]Role(nil), actionRoles[act]...) }
+
+// Actions lists every action of the table.
+func Actions() []Action {
+	out := make([]Action, 0, len(actionRoles))
+	for a := range actionRoles {
+		out = append(out, a)
+	}
+	return out
 }

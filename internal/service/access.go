@@ -23,6 +23,20 @@ func forbidden(r credit.Role, what string) error {
 	return credit.Errorf(credit.Forbidden, "the %s role may not %s", r, what)
 }
 
+// authorize fails with FORBIDDEN unless the caller's role may do act
+// (credit/access.go's table). A DEPARTMENT key bound to no department may do
+// nothing a department does.
+func (s *Service) authorize(ctx context.Context, act credit.Action) (credit.Caller, error) {
+	c := credit.CallerFrom(ctx)
+	if !c.Role.May(act) {
+		return c, forbidden(c.Role, string(act))
+	}
+	if c.Role == credit.RoleDepartment && c.Department == "" {
+		return c, credit.Errorf(credit.Forbidden, "this DEPARTMENT key is bound to no department and may not %s", act)
+	}
+	return c, nil
+}
+
 // requireRecords fails with FORBIDDEN unless the caller may read records.
 func (s *Service) requireRecords(ctx context.Context) (credit.Access, error) {
 	c, a := s.access(ctx)

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -41,19 +40,19 @@ const (
 	checkApplicant checkKind = "applicant"
 )
 
-var checkRoles = map[checkKind][]credit.Role{
-	checkCredit:    {credit.RoleBank, credit.RoleCreditOffice},
-	checkApplicant: {credit.RoleWindow, credit.RoleCreditOffice},
+var checkActions = map[checkKind]credit.Action{
+	checkCredit:    credit.ActCreditCheck,
+	checkApplicant: credit.ActApplicantCheck,
 }
 
 // runCheck runs one check: authorise, validate, then answer from the cache
 // or compute with evaluate and cache the answer.
 func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose string,
 	evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, error) {
-	c, a := s.access(ctx)
-	if !slices.Contains(checkRoles[kind], c.Role) {
-		return nil, forbidden(c.Role, "run a "+string(kind)+" check")
+	if _, err := s.authorize(ctx, checkActions[kind]); err != nil {
+		return nil, err
 	}
+	c, a := s.access(ctx)
 	purpose, err := s.checkPurpose(ctx, purpose)
 	if err != nil {
 		return nil, err

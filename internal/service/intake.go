@@ -56,13 +56,10 @@ func publicationDeadline(decided credit.Date) (*credit.Date, string, error) {
 		missing.Year, credit.DateFromTime(guess)), nil
 }
 
-// requireWriter fails with FORBIDDEN unless the caller is the credit office
-// or a department, the roles that write.
+// requireWriter fails with FORBIDDEN unless the caller's role writes records.
 func (s *Service) requireWriter(ctx context.Context) error {
-	if c, _ := s.access(ctx); c.Role != credit.RoleCreditOffice && c.Role != credit.RoleDepartment {
-		return forbidden(c.Role, "write credit records")
-	}
-	return nil
+	_, err := s.authorize(ctx, credit.ActWriteRecords)
+	return err
 }
 
 // authorizeWrite lets the credit office write any authority's records and a

@@ -40,7 +40,7 @@ func validAssignmentStatus(s credit.AssignmentStatus) bool {
 // than DEPARTMENT; BAD_USER_INPUT on status for an unknown one.
 func (s *Service) MyAssignments(ctx context.Context, status credit.AssignmentStatus) ([]credit.Assignment, error) {
 	markUncachable(ctx)
-	c, err := s.requireRole(ctx, "read its assignments", credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActReadAssignments)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) MyAssignments(ctx context.Context, status credit.AssignmentSta
 // departments; BAD_USER_INPUT on department for an unknown one;
 // UNAVAILABLE when the server runs no hub.
 func (s *Service) AssignmentPushed(ctx context.Context, hub *push.Hub, department string) (<-chan credit.Assignment, error) {
-	c, err := s.requireRole(ctx, "subscribe to pushed assignments", credit.RoleDepartment, credit.RoleCreditOffice)
+	c, err := s.authorize(ctx, credit.ActSubscribePushes)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) RejectAssignment(ctx context.Context, id int64, reason string)
 }
 
 func (s *Service) respond(ctx context.Context, id int64, to credit.AssignmentStatus, reason string) (credit.Assignment, error) {
-	c, err := s.requireRole(ctx, "respond to assignments", credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActRespondAssignment)
 	if err != nil {
 		return credit.Assignment{}, err
 	}
@@ -150,7 +150,7 @@ func (s *Service) ownAssignment(ctx context.Context, tx *store.DB, c credit.Call
 // already; BAD_USER_INPUT on docNo (empty), date (missing, in the future or
 // before the entry is in force) or note.
 func (s *Service) RecordExecution(ctx context.Context, assignmentID int64, docNo string, on credit.Date, note string) (credit.Execution, error) {
-	c, err := s.requireRole(ctx, "record executions", credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActRecordExecution)
 	if err != nil {
 		return credit.Execution{}, err
 	}
@@ -197,7 +197,7 @@ func (s *Service) RecordExecution(ctx context.Context, assignmentID int64, docNo
 // a quarter, a future one, or one before the case opened) or text (empty);
 // CONFLICT for a second feedback on the same quarter.
 func (s *Service) SubmitFeedback(ctx context.Context, caseID int64, period, text string) (credit.Feedback, error) {
-	c, err := s.requireRole(ctx, "submit feedback", credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActSubmitFeedback)
 	if err != nil {
 		return credit.Feedback{}, err
 	}
@@ -251,7 +251,7 @@ type JointCasePage struct {
 // openedFrom.
 func (s *Service) JointCases(ctx context.Context, f credit.JointCaseFilter, p credit.Page) (JointCasePage, error) {
 	markUncachable(ctx)
-	if _, err := s.requireRole(ctx, "list joint cases", credit.RoleCreditOffice, credit.RoleDashboard); err != nil {
+	if _, err := s.authorize(ctx, credit.ActListJointCases); err != nil {
 		return JointCasePage{}, err
 	}
 	if err := checkFirst("first", p.First); err != nil {
@@ -278,7 +278,7 @@ func (s *Service) JointCases(ctx context.Context, f credit.JointCaseFilter, p cr
 // CountJointCases counts the cases a (checked) filter matches.
 func (s *Service) CountJointCases(ctx context.Context, f credit.JointCaseFilter) (int, error) {
 	markUncachable(ctx)
-	if _, err := s.requireRole(ctx, "list joint cases", credit.RoleCreditOffice, credit.RoleDashboard); err != nil {
+	if _, err := s.authorize(ctx, credit.ActListJointCases); err != nil {
 		return 0, err
 	}
 	return s.db.CountJointCases(ctx, f)

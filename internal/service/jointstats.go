@@ -93,7 +93,7 @@ func (s *Service) cutoffs(w workdays, today credit.Date) store.OverdueCutoffs {
 // caller sees of joint cases ("" for everything). FORBIDDEN for roles
 // other than CREDIT_OFFICE, DASHBOARD and DEPARTMENT.
 func (s *Service) jointView(ctx context.Context) (string, error) {
-	c, err := s.requireRole(ctx, "read joint cases", credit.RoleCreditOffice, credit.RoleDashboard, credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActReadJointCases)
 	if c.Role == credit.RoleDepartment {
 		return c.Department, err
 	}
@@ -143,7 +143,7 @@ func (s *Service) Overdue(ctx context.Context, caseIDs []int64) (map[int64][]cre
 // (missing) or to (before from).
 func (s *Service) JointCaseStats(ctx context.Context, from, to credit.Date) (credit.JointStats, error) {
 	markUncachable(ctx)
-	if _, err := s.requireRole(ctx, "read joint statistics", credit.RoleCreditOffice, credit.RoleDashboard); err != nil {
+	if _, err := s.authorize(ctx, credit.ActJointStatistics); err != nil {
 		return credit.JointStats{}, err
 	}
 	today := s.Today()
@@ -291,7 +291,7 @@ func (s *Service) EntriesByIDs(ctx context.Context, ids []int64) (map[int64]*cre
 // CREDIT_OFFICE and DEPARTMENT, since events name the staff who decided.
 func (s *Service) EventsByEntries(ctx context.Context, entryIDs []int64) (map[int64][]credit.ListEntryEvent, error) {
 	markUncachable(ctx)
-	if _, err := s.requireRole(ctx, "read the history of list entries", credit.RoleCreditOffice, credit.RoleDepartment); err != nil {
+	if _, err := s.authorize(ctx, credit.ActListEntryHistory); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.EventsByEntries(ctx, entryIDs)

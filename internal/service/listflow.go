@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/credithub/credithub/internal/audit"
@@ -16,18 +15,6 @@ import (
 // leaves by an exit decision or at its end. Each transition is checked
 // against credit.CheckTransition, recorded as an event and audited in the
 // transaction that makes it; nothing is deleted or edited in place.
-
-// requireRole fails with FORBIDDEN unless the caller has one of roles.
-func (s *Service) requireRole(ctx context.Context, what string, roles ...credit.Role) (credit.Caller, error) {
-	c, _ := s.access(ctx)
-	if !slices.Contains(roles, c.Role) {
-		return c, forbidden(c.Role, what)
-	}
-	if c.Role == credit.RoleDepartment && c.Department == "" {
-		return c, credit.Errorf(credit.Forbidden, "this DEPARTMENT key is bound to no department and may not %s", what)
-	}
-	return c, nil
-}
 
 // cleanText trims *p and rejects NUL (which neither text columns nor the
 // audit log's jsonb can store) and, when required, emptiness, naming field.
@@ -69,7 +56,7 @@ type entryDetail struct {
 // force) or empty facts; CONFLICT when the department already has an entry
 // with the decision number.
 func (s *Service) ProposeListEntry(ctx context.Context, in credit.ListEntryInput) (credit.ListEntry, error) {
-	c, err := s.requireRole(ctx, "propose list entries", credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActProposeListEntry)
 	if err != nil {
 		return credit.ListEntry{}, err
 	}
@@ -160,7 +147,7 @@ func domainPeriod(ctx context.Context, tx *store.DB, domain string, decided cred
 // proposed the entry; NOT_FOUND for an unknown id; CONFLICT unless the
 // entry is PROPOSED, or when its period has ended meanwhile.
 func (s *Service) ApproveListEntry(ctx context.Context, id int64) (credit.ListEntry, credit.JointCase, error) {
-	c, err := s.requireRole(ctx, "approve list entries", credit.RoleCreditOffice)
+	c, err := s.authorize(ctx, credit.ActDecideListEntry)
 	if err != nil {
 		return credit.ListEntry{}, credit.JointCase{}, err
 	}
@@ -201,7 +188,7 @@ func (s *Service) ApproveListEntry(ctx context.Context, id int64) (credit.ListEn
 // RejectListEntry rejects a proposed entry for reason. Errors as
 // ApproveListEntry, and BAD_USER_INPUT on reason when it is empty.
 func (s *Service) RejectListEntry(ctx context.Context, id int64, reason string) (credit.ListEntry, error) {
-	c, err := s.requireRole(ctx, "reject list entries", credit.RoleCreditOffice)
+	c, err := s.authorize(ctx, credit.ActDecideListEntry)
 	if err != nil {
 		return credit.ListEntry{}, err
 	}
@@ -261,7 +248,7 @@ func lockEntry(ctx context.Context, tx *store.DB, id int64) (store.EntryRow, err
 // BAD_USER_INPUT naming the field of the exit decision; CONFLICT unless the
 // entry is ACTIVE today (an entry past its end has EXPIRED).
 func (s *Service) ExitListEntry(ctx context.Context, id int64, in credit.ExitInput) (credit.ListEntry, error) {
-	c, err := s.requireRole(ctx, "decide list exits", credit.RoleCreditOffice, credit.RoleDepartment)
+	c, err := s.authorize(ctx, credit.ActExitListEntry)
 	if err != nil {
 		return credit.ListEntry{}, err
 	}

@@ -43,9 +43,8 @@ func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) err
 // AUDITOR. The log is written asynchronously; rows appear within a fraction
 // of a second.
 func (s *Service) QueryLog(ctx context.Context, subject credit.Subject, first int) ([]credit.QueryUse, error) {
-	c, a := s.access(ctx)
-	if !a.ReadQueryLog {
-		return nil, forbidden(c.Role, "read the query-use log")
+	if _, err := s.authorize(ctx, credit.ActReadQueryLog); err != nil {
+		return nil, err
 	}
 	if first < 0 || first > 500 {
 		return nil, credit.FieldErrorf("first", "must be between 0 and 500, got %d", first)
