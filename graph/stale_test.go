@@ -10,7 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
@@ -36,9 +35,9 @@ func twoServers(t *testing.T) (*env, *env) {
 	db := testenv.DB(t)
 	c := testenv.Cache(t)
 	unlimited := ratelimit.Limits{Default: 1 << 30}
-	configure := func(o *graph.HandlerOptions) { o.Cache, o.RateLimits, o.LoaderWait = c, &unlimited, time.Millisecond }
-	a := newEnvOn(t, db, configure, service.WithCache(c))
-	b := newEnvOn(t, db, configure, service.WithCache(c))
+	opts := append(redisOpts(c), service.WithRateLimits(c, unlimited))
+	a := newEnvOn(t, db, nil, opts...)
+	b := newEnvOn(t, db, nil, opts...)
 	return a, b
 }
 
@@ -132,8 +131,7 @@ func TestALostInvalidationIsNeverFollowedByTheOldAnswer(t *testing.T) {
 	unlimited := ratelimit.Limits{Default: 1 << 30}
 	server := func() *env {
 		c := open()
-		return newEnvOn(t, db, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits, o.LoaderWait = c, &unlimited, time.Millisecond },
-			service.WithCache(c))
+		return newEnvOn(t, db, nil, append(redisOpts(c), service.WithRateLimits(c, unlimited))...)
 	}
 	a, b := server(), server()
 	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕300号", nil), &intakePenaltyOut{})
