@@ -139,6 +139,8 @@ type gqlResponse struct {
 	Errors []gqlError      `json:"errors"`
 	status int
 	raw    []byte
+	// cache is the tier that answered (X-Cache), "" when computed.
+	cache string
 }
 
 // do posts a GraphQL request and decodes the response.
@@ -185,7 +187,7 @@ func (e *env) post(payload map[string]any, accept string) gqlResponse {
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	var r gqlResponse
-	r.status, r.raw = rec.Code, rec.Body.Bytes()
+	r.status, r.raw, r.cache = rec.Code, rec.Body.Bytes(), rec.Header().Get("X-Cache")
 	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 		e.t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.String())
 	}
