@@ -126,4 +126,6 @@ func cliCaller() credit.Caller {
 	return credit.Caller{ID: cliUser(), Role: credit.RoleAdmin, Institution: "credithub command line"}
 }
 
-func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help" }
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
