@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
 )
@@ -18,6 +21,10 @@ type state struct {
 	nodes map[int64]*credit.SubjectNode
 	// trees batch subject reads by what they read and their purpose.
 	trees map[treeKey]*batchLoader[int64, struct{}]
+	// reads remembers the read of each field's selection: list elements
+	// share their field, and walking it again for each would cost more than
+	// the read.
+	reads map[readKey]*credit.SubjectRead
 
 	cases       *batchLoader[int64, *credit.JointCase]
 	entries     *batchLoader[int64, *credit.ListEntry]
@@ -38,6 +45,7 @@ func newState(svc *service.Service) *state {
 		svc:         svc,
 		nodes:       map[int64]*credit.SubjectNode{},
 		trees:       map[treeKey]*batchLoader[int64, struct{}]{},
+		reads:       map[readKey]*credit.SubjectRead{},
 		cases:       newBatchLoader(svc.CasesByIDs),
 		entries:     newBatchLoader(svc.EntriesByIDs),
 		measure:     newBatchLoader(svc.MeasuresByIDs),
@@ -120,4 +128,34 @@ func (st *state) tree(purpose string, r *credit.SubjectRead) *batchLoader[int64,
 		st.trees[k] = l
 	}
 	return l
+}
+
+// readKey names the read of a field: of its selection (what it returns), or
+// of the field itself on its parent subject (self).
+type readKey struct {
+	field *ast.Field
+	self  bool
+}
+
+// readOf returns the read of the field being resolved: what its selection
+// asks (self false: the field returns subjects) or what the field asks of
+// the subject it belongs to (self true).
+func (st *state) readOf(ctx context.Context, self bool) *credit.SubjectRead {
+	fc := graphql.GetFieldContext(ctx)
+	k := readKey{field: fc.Field.Field, self: self}
+	st.mu.Lock()
+	r, ok := st.reads[k]
+	st.mu.Unlock()
+	if ok {
+		return r
+	}
+	if self {
+		r = subjectReadOf(ctx, ast.SelectionSet{fc.Field.Field})
+	} else {
+		r = subjectReadOf(ctx, fc.Field.Selections)
+	}
+	st.mu.Lock()
+	st.reads[k] = r
+	st.mu.Unlock()
+	return r
 }

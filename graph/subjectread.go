@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -50,6 +51,8 @@ func addSubjectRead(oc *graphql.OperationContext, r *credit.SubjectRead, sel ast
 	}
 	for _, f := range graphql.CollectFields(oc, sel, subjectTypes) {
 		switch f.Name {
+		case "code", "kind", "name", "status", "registeredOn", "address", "district", "legacyIdentifiers", "identifierWarnings":
+			r.Fields = r.Fields.With(goField("Subject", f.Name)...)
 		case "legalRepresentative":
 			if r.LegalRep == nil {
 				r.LegalRep = &credit.SubjectRead{}
@@ -64,9 +67,10 @@ func addSubjectRead(oc *graphql.OperationContext, r *credit.SubjectRead, sel ast
 			if !ok {
 				continue
 			}
-			pages, count := connectionParts(oc, f.Selections, "LicenceConnection")
+			pages, count, fields := connectionParts(oc, f.Selections, "Licence")
 			if pages {
 				r.AddLicencePage(page)
+				r.LicenceFields = r.LicenceFields.With(fields...)
 			}
 			r.LicenceCount = r.LicenceCount || count
 		case "penalties":
@@ -74,9 +78,10 @@ func addSubjectRead(oc *graphql.OperationContext, r *credit.SubjectRead, sel ast
 			if !ok {
 				continue
 			}
-			pages, count := connectionParts(oc, f.Selections, "PenaltyConnection")
+			pages, count, fields := connectionParts(oc, f.Selections, "Penalty")
 			if pages {
 				r.AddPenaltyPage(page)
+				r.PenaltyFields = r.PenaltyFields.With(fields...)
 			}
 			if count {
 				r.AddPenaltyCount(page.Since)
@@ -89,8 +94,11 @@ func addSubjectRead(oc *graphql.OperationContext, r *credit.SubjectRead, sel ast
 				switch g.Name {
 				case "measures":
 					r.Entries.Measures = true
+					r.Entries.MeasureFields = r.Entries.MeasureFields.With(fieldsOf(oc, g.Selections, "Measure")...)
 				case "subject": // the subject's own entries: it is the subject read here
 					addSubjectRead(oc, r, g.Selections, depth+1)
+				default:
+					r.Entries.Fields = r.Entries.Fields.With(goField("ListEntry", g.Name)...)
 				}
 			}
 		case "attributedListEntries":
@@ -108,8 +116,11 @@ func addSubjectRead(oc *graphql.OperationContext, r *credit.SubjectRead, sel ast
 						switch h.Name {
 						case "measures":
 							r.Attributed.Entry.Measures = true
+							r.Attributed.Entry.MeasureFields = r.Attributed.Entry.MeasureFields.With(fieldsOf(oc, h.Selections, "Measure")...)
 						case "subject":
 							addSubjectRead(oc, r.Attributed.Organization, h.Selections, depth+1)
+						default:
+							r.Attributed.Entry.Fields = r.Attributed.Entry.Fields.With(goField("ListEntry", h.Name)...)
 						}
 					}
 				}
@@ -150,18 +161,59 @@ func addLinks(oc *graphql.OperationContext, r *credit.SubjectRead, k *credit.Key
 	return k
 }
 
-// connectionParts says whether a connection's selection needs its page
-// (edges or pageInfo) and its total.
-func connectionParts(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) (page, count bool) {
-	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
+// connectionParts says whether a connection of records of type node needs
+// its page (edges or pageInfo), its total, and which fields of the records.
+func connectionParts(oc *graphql.OperationContext, sel ast.SelectionSet, node string) (page, count bool, fields credit.Fields) {
+	for _, f := range graphql.CollectFields(oc, sel, []string{node + "Connection"}) {
 		switch f.Name {
-		case "edges", "pageInfo":
+		case "edges":
+			page = true
+			for _, g := range graphql.CollectFields(oc, f.Selections, []string{node + "Edge"}) {
+				if g.Name == "node" {
+					fields = fields.With(fieldsOf(oc, g.Selections, node)...)
+				}
+			}
+		case "pageInfo":
 			page = true
 		case "totalCount":
 			count = true
 		}
 	}
-	return page, count
+	return page, count, fields
+}
+
+// fieldsOf is the Go fields a selection on a record type asks for.
+func fieldsOf(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) credit.Fields {
+	var out credit.Fields
+	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
+		out = out.With(goField(typ, f.Name)...)
+	}
+	return out
+}
+
+// goFieldNames are the GraphQL fields whose Go fields are not named by
+// upper-casing their first letter (gqlgen.yml's bindings, and methods that
+// read several fields); nil means the field reads no column.
+var goFieldNames = map[string]map[string][]string{
+	"Subject": {"legacyIdentifiers": {"LegacyIdentifiers"}, "identifierWarnings": {"IdentifierWarningList"}},
+	"Licence": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"}, "licenceNumber": {"LicenceNo"},
+		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"}},
+	"Penalty": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"},
+		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"}},
+	"ListEntry": {"id": {"ID"}, "decisionNumber": {"DecisionNo"}, "exitDecisionNumber": {"ExitDecisionNo"},
+		"inForce": nil, "subject": nil, "measures": nil},
+	"Measure": {"id": {"ID"}, "appliesTo": {"Targets"}, "contexts": {"ContextList"}},
+}
+
+// goField returns the Go fields of typ that its GraphQL field name reads.
+func goField(typ, name string) []string {
+	if strings.HasPrefix(name, "__") {
+		return nil
+	}
+	if names, ok := goFieldNames[typ][name]; ok {
+		return names
+	}
+	return []string{strings.ToUpper(name[:1]) + name[1:]}
 }
 
 // recordPageArg reads a licences or penalties field's arguments as the
