@@ -55,7 +55,7 @@ func nodeFor(ctx context.Context, obj *credit.Subject) (*credit.SubjectNode, err
 // prefetchSubjects reads, in one statement, what sel (a selection on
 // Subject) asks of each of the subjects ids, so that their fields find it.
 func prefetchSubjects(ctx context.Context, ids []int64, sel ast.SelectionSet) error {
-	read := subjectReadOf(ctx, sel)
+	read := subjectReadOf(ctx, sel, nil)
 	if len(ids) == 0 || !read.Relations() {
 		return nil
 	}

@@ -122,14 +122,17 @@ func (r *SubjectRead) Relations() bool {
 }
 
 // Merge adds what o asks to r (either may be nil) and returns the result.
+// r is changed; o never is, nor shared: what r takes of o is copied.
 func (r *SubjectRead) Merge(o *SubjectRead) *SubjectRead {
 	switch {
 	case o == nil:
 		return r
 	case r == nil:
-		c := *o
-		return &c
+		return o.Clone()
 	}
+	r.Fields = r.Fields.With(o.Fields...)
+	r.LicenceFields = r.LicenceFields.With(o.LicenceFields...)
+	r.PenaltyFields = r.PenaltyFields.With(o.PenaltyFields...)
 	r.LegalRep = r.LegalRep.Merge(o.LegalRep)
 	r.KeyPersons = r.KeyPersons.merge(o.KeyPersons)
 	r.Roles = r.Roles.merge(o.Roles)
@@ -149,6 +152,27 @@ func (r *SubjectRead) Merge(o *SubjectRead) *SubjectRead {
 	}
 	r.TaxGrade = r.TaxGrade || o.TaxGrade
 	return r
+}
+
+// Clone returns a deep copy of r.
+func (r *SubjectRead) Clone() *SubjectRead {
+	if r == nil {
+		return nil
+	}
+	c := &SubjectRead{
+		Fields: append(Fields(nil), r.Fields...), LicenceFields: append(Fields(nil), r.LicenceFields...),
+		PenaltyFields: append(Fields(nil), r.PenaltyFields...), LegalRep: r.LegalRep.Clone(),
+		LicencePages: append([]RecordPage(nil), r.LicencePages...), LicenceCount: r.LicenceCount,
+		PenaltyPages: append([]RecordPage(nil), r.PenaltyPages...), PenaltyCounts: append([]Date(nil), r.PenaltyCounts...),
+		TaxGrade: r.TaxGrade,
+	}
+	c.KeyPersons = (*KeyPersonRead)(nil).merge(r.KeyPersons)
+	c.Roles = (*KeyPersonRead)(nil).merge(r.Roles)
+	c.Entries = (*EntryRead)(nil).merge(r.Entries)
+	if r.Attributed != nil {
+		c.Attributed = &AttributedRead{Entry: *(*EntryRead)(nil).merge(&r.Attributed.Entry), Organization: r.Attributed.Organization.Clone()}
+	}
+	return c
 }
 
 // AddLicencePage asks for page p of licences (once).
@@ -189,8 +213,7 @@ func (k *KeyPersonRead) merge(o *KeyPersonRead) *KeyPersonRead {
 	case o == nil:
 		return k
 	case k == nil:
-		c := *o
-		return &c
+		return &KeyPersonRead{Person: o.Person.Clone(), Organization: o.Organization.Clone()}
 	}
 	k.Person = k.Person.Merge(o.Person)
 	k.Organization = k.Organization.Merge(o.Organization)
@@ -202,8 +225,8 @@ func (e *EntryRead) merge(o *EntryRead) *EntryRead {
 	case o == nil:
 		return e
 	case e == nil:
-		c := *o
-		return &c
+		return &EntryRead{Fields: append(Fields(nil), o.Fields...), Measures: o.Measures,
+			MeasureFields: append(Fields(nil), o.MeasureFields...)}
 	}
 	e.Fields = e.Fields.With(o.Fields...)
 	e.Measures = e.Measures || o.Measures
