@@ -124,7 +124,9 @@ func TestAFragmentMergedInOnePlaceOnlyShowsWhatEachPlaceAsks(t *testing.T) {
 	}
 	fragment Rep on Subject { legalRepresentative { name } }`
 	var out struct {
-		A struct{ LegalRepresentative struct{ Name, Kind, Status string } }
+		A struct {
+			LegalRepresentative struct{ Name, Kind, Status string }
+		}
 		B struct{ LegalRepresentative map[string]any }
 	}
 	e.query(q, map[string]any{"c": intakeOrg}, &out)
