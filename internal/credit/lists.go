@@ -42,6 +42,9 @@ type ListEntry struct {
 	EndedOn         *Date           `db:"ended_on"`
 	ExitDecisionNo  *string         `db:"exit_decision_no"`
 	ExitReason      *string         `db:"exit_reason"`
+	// SubjectCode is the subject's code, where a query reads it (the root
+	// list: the reads of the entries' subjects are logged by it).
+	SubjectCode string `db:"subject_code" json:"-"`
 	// Measures are the joint measures the entry triggered when it was
 	// approved, loaded separately (entry_measures), so the checks can say
 	// which measure applies because of which entry.

@@ -182,18 +182,15 @@ type ListEntryPage struct {
 	Filter      credit.ListEntryFilter
 }
 
-// entryView is what the caller sees of list entries in the root list:
-// the credit office and the dashboards (statistics frontends; subjects
-// reach them masked) every entry, a department the public and shared ones
-// and every entry it decided, the public the public ones in force today.
+// entryView is what the caller sees of list entries in the root list: the
+// credit office every entry, a department the public and shared ones and
+// every entry it decided, the public and the dashboards the public ones in
+// force today (dashboards count the rest through the statistics).
 // FORBIDDEN for the roles that look subjects up by code only (WINDOW,
 // BANK) or read no records.
 func (s *Service) entryView(ctx context.Context) (credit.RecordView, error) {
 	c, a := s.access(ctx)
-	switch {
-	case c.Role == credit.RoleDashboard:
-		return credit.RecordView{Scopes: []credit.UseScope{credit.ScopePublic, credit.ScopeShared, credit.ScopeAuthorized}}, nil
-	case !a.ListSubjects || !a.ReadRecords:
+	if !a.ListSubjects || !a.ReadRecords {
 		return credit.RecordView{}, forbidden(c.Role, "list list entries")
 	}
 	return s.view(ctx), nil
@@ -228,6 +225,9 @@ func (s *Service) ListEntries(ctx context.Context, f credit.ListEntryFilter, p c
 	page := ListEntryPage{Entries: asOf(rows, f.Today), Filter: f}
 	if len(rows) > p.First {
 		page.Entries, page.HasNextPage = rows[:p.First], true
+	}
+	if err := s.noteEntryReads(ctx, page.Entries); err != nil {
+		return ListEntryPage{}, err
 	}
 	return page, nil
 }
@@ -267,12 +267,11 @@ func (s *Service) EntriesByIDs(ctx context.Context, ids []int64) (map[int64]*cre
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
-	v := s.view(ctx)
-	if credit.CallerFrom(ctx).Role == credit.RoleDashboard {
-		v, _ = s.entryView(ctx) // as in the root list
-	}
-	rows, err := s.db.EntriesByIDs(ctx, ids, v)
+	rows, err := s.db.EntriesByIDs(ctx, ids, s.view(ctx))
 	if err != nil {
+		return nil, err
+	}
+	if err := s.noteEntryReads(ctx, rows); err != nil {
 		return nil, err
 	}
 	out := make(map[int64]*credit.ListEntry, len(ids))
@@ -338,4 +337,14 @@ func decodeIDCursor(field, kind, c string) (int64, error) {
 		return 0, credit.FieldErrorf(field, "is not a cursor from this list")
 	}
 	return id, nil
+}
+
+// noteEntryReads records the subjects whose list entries the caller was
+// shown as read: an entry is a record of its subject.
+func (s *Service) noteEntryReads(ctx context.Context, entries []credit.ListEntry) error {
+	codes := make([]string, 0, len(entries))
+	for _, e := range entries {
+		codes = append(codes, e.SubjectCode)
+	}
+	return s.noteRead(ctx, "", codes...)
 }

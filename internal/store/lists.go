@@ -10,7 +10,8 @@ import (
 
 const listEntryColumns = `e.id, e.subject_id, e.kind, e.domain, d.name AS domain_name, e.department_code,
 	e.decision_no, e.decided_on, e.facts, e.decision_content, e.starts_on, e.ends_on, e.status, e.use_scope,
-	e.ended_on, e.exit_decision_no, e.exit_reason`
+	e.ended_on, e.exit_decision_no, e.exit_reason,
+	(SELECT x.code FROM subjects x WHERE x.id = e.subject_id) AS subject_code`
 
 // ListEntriesBySubjects returns the list entries of the given subjects in
 // every status, newest decision first; callers filter by kind and date with
