@@ -75,7 +75,9 @@ func TestEveryReadIsLoggedOncePerPurposeWithEverySubjectItRead(t *testing.T) {
 	org := e.f.Subject(testenv.USCC(78), credit.LegalPerson, "丹东名单公司")
 	e.f.ListEntry(testenv.Entry{Subject: org, Kind: credit.Black, Domain: "WAGE_ARREARS", Dept: dept, DecidedOn: "2026-05-05"})
 	var page struct {
-		ListEntries struct{ Edges []struct{ Node struct{ ID string } } }
+		ListEntries struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	e.query(`{ listEntries(first: 100) { edges { node { id } } } }`, nil, &page)
 	if len(page.ListEntries.Edges) == 0 {
