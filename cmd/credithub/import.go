@@ -19,7 +19,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/importer"
 	"github.com/credithub/credithub/internal/service"
@@ -110,7 +109,7 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	var opts []service.Option
 	if !*noCache {
-		redis, err := cache.Open(cache.Options{URL: cfg.RedisURL, Timeout: time.Second})
+		redis, _, err := openCache(ctx, cfg, db, time.Second)
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/auth"
-	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
@@ -70,10 +69,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	redis, err := cache.Open(cache.Options{URL: cfg.RedisURL})
+	redis, prefix, err := openCache(ctx, cfg, db, 0)
 	if err != nil {
 		return err
 	}
+	log.Info("redis", "prefix", prefix)
 	defer redis.Close()
 	if err := redis.Ping(ctx); err != nil {
 		log.Warn("Redis is not answering; serving without it until it is back", "err", err)
