@@ -270,7 +270,7 @@ func TestPublicationWindowAndDeadlineFollowTheRules(t *testing.T) {
 		{"SERIOUS", "2024-09-27", "PUBLIC", "2027-09-27", "2025-09-27", intakePtr("2024-10-12")},
 		{"GENERAL", "2026-06-01", "PUBLIC", "2027-06-01", "2026-09-01", intakePtr("2026-06-10")},
 		// A minor penalty is in principle not published: no publication window.
-		{"MINOR", "2026-06-01", "SHARED", "", "2026-06-01", intakePtr("2026-06-10")},
+		{"MINOR", "2026-06-01", "SHARED", "<nil>", "2026-06-01", intakePtr("2026-06-10")},
 		{"GENERAL", "2001-03-01", "PUBLIC", "2002-03-01", "2001-06-01", nil}, // no official calendar for 2001
 	} {
 		var out intakePenaltyOut

@@ -16,7 +16,7 @@ import (
 // decision, and its last day is the corresponding day N years later, or the
 // last day of that month when it has no corresponding day. A record decided
 // on day D therefore counts on asOf when D ≤ asOf ≤ D + LookbackMonths
-// (Date.AddMonths, which clamps 29 February). With 36 months:
+// (PeriodEnd, which clamps 29 February). With 36 months:
 //
 //	asOf 2026-11-27: decided 2023-11-27 counts (asOf is the period's last day),
 //	                 decided 2023-11-26 does not;
@@ -163,18 +163,11 @@ func checkRulesIn(table []CheckRules, asOf Date) CheckRules {
 
 // Window returns the decision dates [from, to] of the records that count as
 // "decided in the LookbackMonths before asOf": to is asOf, and from is the
-// earliest day D whose period D+1 … D.AddMonths(LookbackMonths) still
+// earliest day D whose period D+1 … PeriodEnd(D, LookbackMonths) still
 // reaches asOf (see the type's documentation). The loader reads penalties
 // decided from from onwards.
 func (rules CheckRules) Window(asOf Date) (from, to Date) {
-	from = asOf.AddMonths(-rules.LookbackMonths)
-	// When asOf has no corresponding day in from's month (asOf 29 February,
-	// from 28 February three years earlier), AddMonths clamped: a record
-	// decided on from had its last day before asOf.
-	if from.AddMonths(rules.LookbackMonths).Before(asOf) {
-		from = from.AddDays(1)
-	}
-	return from, asOf
+	return PeriodStartReaching(asOf, rules.LookbackMonths), asOf
 }
 
 // between reports whether d is in [from, to].

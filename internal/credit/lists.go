@@ -46,6 +46,26 @@ type ListEntry struct {
 	// approved, loaded separately (entry_measures), so the checks can say
 	// which measure applies because of which entry.
 	Measures []Measure `db:"-"`
+	// ViewOf is set on a view of the entry as it stood on a past day
+	// (AsOf): its status is then the status on that day, whatever day is
+	// asked. Exported so that a cached answer keeps it.
+	ViewOf Date `db:"-"`
+}
+
+// AsOf returns the entry as it stood on day d, for an answer about that
+// day: an exit, repair or revocation that took effect after d had not
+// happened yet, so the entry is ACTIVE without its exit decision, and its
+// status is its status on d (StatusOn). What happened later is the entry's
+// history (list_entry_events), not part of the answer. A revocation is the
+// exception: it says the decision was wrong from the start, so a REVOKED
+// entry stays REVOKED on every day.
+func (e ListEntry) AsOf(d Date) ListEntry {
+	if e.Status != EntryRevoked && e.EndedOn != nil && e.EndedOn.After(d) {
+		e.Status, e.EndedOn, e.ExitDecisionNo, e.ExitReason = EntryActive, nil, nil, nil
+	}
+	e.Status = e.StatusOn(d)
+	e.ViewOf = d
+	return e
 }
 
 // InForceOn reports whether the entry applied on day d: approved, started,
@@ -157,10 +177,18 @@ func (a AttributedEntry) Role() KeyPersonRole { return a.Via.Role }
 
 // StatusOn returns the entry's status as of day d: an ACTIVE entry whose end
 // date has passed is EXPIRED even before a job records it, so an expired
-// entry is never shown as active.
+// entry is never shown as active, and an entry recorded as EXPIRED was
+// ACTIVE on the days of its term. A view made by AsOf answers for its own
+// day, whatever d is.
 func (e ListEntry) StatusOn(d Date) ListEntryStatus {
-	if e.Status == EntryActive && e.EndsOn != nil && d.After(*e.EndsOn) {
+	if !e.ViewOf.IsZero() {
+		d = e.ViewOf
+	}
+	switch {
+	case e.Status == EntryActive && e.EndsOn != nil && d.After(*e.EndsOn):
 		return EntryExpired
+	case e.Status == EntryExpired && e.EndsOn != nil && !d.After(*e.EndsOn) && !d.Before(e.StartsOn):
+		return EntryActive
 	}
 	return e.Status
 }

@@ -172,12 +172,12 @@ func stagePenalty(v importer.Penalty, checks importer.RecordChecks, received tim
 	if in.UseScope == "" {
 		in.UseScope = rule.DefaultScope()
 	}
-	publicUntil, repairableFrom := rule.Window(in.DecidedOn)
+	publicUntil, repairableFrom := rule.Window(in.DecidedOn, in.UseScope)
 	warnings := appendNonEmpty(v.Warnings, warning)
 	return store.StagedPenalty{StagedParty: stagedParty(v.Line, v.Intake), Penalty: credit.Penalty{
 		RecordParty: in.Party, DecisionNo: in.DecisionNo, ViolationType: in.ViolationType, Facts: in.Facts,
 		LegalBasis: in.LegalBasis, Category: in.Category, Content: in.Content, Fine: in.Fine, Confiscated: in.Confiscated,
-		SuspendedLicence: in.SuspendedLicence, DecidedOn: in.DecidedOn, ValidUntil: in.ValidUntil, PublicUntil: &publicUntil,
+		SuspendedLicence: in.SuspendedLicence, DecidedOn: in.DecidedOn, ValidUntil: in.ValidUntil, PublicUntil: publicUntil,
 		AuthorityName: in.AuthorityName, AuthorityCode: in.AuthorityCode, SourceName: in.SourceName,
 		SourceCode: in.SourceCode, Remarks: in.Remarks, Severity: in.Severity, RepairableFrom: &repairableFrom,
 		UseScope: in.UseScope, PublicationDeadline: deadline, ReceivedAt: received, WarningList: warnings,

@@ -285,13 +285,13 @@ func (s *Service) RecordPenalty(ctx context.Context, in credit.PenaltyInput) (cr
 			if in.UseScope == "" {
 				in.UseScope = rule.DefaultScope()
 			}
-			publicUntil, repairableFrom := rule.Window(in.DecidedOn)
+			publicUntil, repairableFrom := rule.Window(in.DecidedOn, in.UseScope)
 			var up store.Upsert
 			out, up, err = tx.UpsertPenalty(ctx, credit.Penalty{
 				SubjectID: b.subjectID, RecordParty: in.Party, DecisionNo: in.DecisionNo, ViolationType: in.ViolationType,
 				Facts: in.Facts, LegalBasis: in.LegalBasis, Category: in.Category, Content: in.Content, Fine: in.Fine,
 				Confiscated: in.Confiscated, SuspendedLicence: in.SuspendedLicence, DecidedOn: in.DecidedOn,
-				ValidUntil: in.ValidUntil, PublicUntil: &publicUntil, AuthorityName: in.AuthorityName,
+				ValidUntil: in.ValidUntil, PublicUntil: publicUntil, AuthorityName: in.AuthorityName,
 				AuthorityCode: in.AuthorityCode, SourceName: in.SourceName, SourceCode: in.SourceCode,
 				Remarks: in.Remarks, Severity: in.Severity, RepairableFrom: &repairableFrom, UseScope: in.UseScope,
 				PublicationDeadline: b.deadline, ReceivedAt: b.receivedAt, WarningList: b.warnings,

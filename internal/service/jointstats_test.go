@@ -167,7 +167,7 @@ func TestStatsTotalIsTheSumOfTheRows(t *testing.T) {
 func TestExpiryJobRecordsWhatReadsAlreadyShow(t *testing.T) {
 	t.Parallel()
 	e := newJointEnv(t, []string{"D1"})
-	entry, jc := e.approved("2023-03-03") // 36 months: the last day is today, 2026-03-02
+	entry, jc := e.approved("2023-03-02") // 36 months counted from the decision: the last day is today, 2026-03-02
 	a := e.assignmentOf(jc, "D1")
 	if _, err := e.svc.AcceptAssignment(deptCtx("D1"), a.ID); err != nil {
 		t.Fatal(err)
