@@ -6,8 +6,9 @@ import (
 
 // CheckRules are the parameters of the hot checks (applicantCheck for the
 // approval window, creditCheck for banks), as dated rule data with a legal
-// basis: the row in force on the day a check is made "as of" applies (see
-// CheckRulesFor).
+// basis: the rows in force on the day a check is made "as of" apply
+// (RuleBook.CheckRules, from the CHECK_LOOKBACK, GREEN_CHANNEL and
+// CREDIT_VERDICT rules).
 //
 // # The look-back window
 //
@@ -83,9 +84,10 @@ import (
 // BadSeverities (a minor penalty is in principle not published) and, unless
 // RepairedCounts, penalties repaired as of asOf.
 type CheckRules struct {
-	// Version identifies the parameters; it goes into cache keys, so every
-	// change of any other field needs a new Version (the tests hold a
-	// fingerprint per version to catch a forgotten bump).
+	// Version names the rule rows the parameters come from
+	// (CHECK_LOOKBACK@2017-01-01 …); it goes into cache keys. A row in
+	// force never changes (ValidateRuleChange), so the names identify the
+	// parameters.
 	Version string
 	// EffectiveFrom is the first day on which the rules apply.
 	EffectiveFrom Date
@@ -118,47 +120,6 @@ type CheckRules struct {
 	// KeyPersonRoles are the roles whose holders' black entries the credit
 	// check reports for an organisation (keyPersonFindings).
 	KeyPersonRoles []KeyPersonRole
-}
-
-// checkRulesTable holds every version of the check rules, oldest first.
-// Add a row (with a new Version) when a parameter changes; never edit a row
-// that has been in force, since answers for past dates must not change.
-var checkRulesTable = []CheckRules{
-	{
-		Version:       "2017-01-01.1",
-		EffectiveFrom: NewDate(2017, 1, 1),
-		LegalBasis: "丹东市建立完善守信联合激励和失信联合惩戒制度实施方案（2017）；" +
-			"关于对纳税信用A级纳税人实施联合激励措施的合作备忘录（发改财金〔2016〕1467号）；" +
-			"关于对失信被执行人实施联合惩戒的合作备忘录（发改财金〔2016〕141号）",
-		LookbackMonths:          36,
-		BadSeverities:           []Severity{General, Serious},
-		RepairedCounts:          false,
-		HonouredDomains:         []string{"HONOURED_INTEGRITY", "A_GRADE_TAXPAYER"},
-		CautionSeriousPenalties: 1,
-		CautionGeneralPenalties: 3,
-		RestrictedTaxGrades:     []TaxGrade{GradeD},
-		CautionTaxGrades:        []TaxGrade{GradeC},
-		KeyPersonRoles:          []KeyPersonRole{LegalRepresentative, Principal},
-	},
-}
-
-// CheckRulesFor returns the check rules in force on asOf: the latest row
-// whose EffectiveFrom is on or before asOf. For a day before the first row
-// it returns the first row, the earliest rules the hub knows, rather than
-// rules with no window at all.
-func CheckRulesFor(asOf Date) CheckRules {
-	return checkRulesIn(checkRulesTable, asOf)
-}
-
-// checkRulesIn is CheckRulesFor over any table sorted by EffectiveFrom.
-func checkRulesIn(table []CheckRules, asOf Date) CheckRules {
-	best := table[0]
-	for _, r := range table[1:] {
-		if !r.EffectiveFrom.After(asOf) {
-			best = r
-		}
-	}
-	return best
 }
 
 // Window returns the decision dates [from, to] of the records that count as

@@ -111,28 +111,46 @@ const (
 	TravelConsumption MeasureContext = "TRAVEL_CONSUMPTION"
 	Honours           MeasureContext = "HONOURS"
 	MarketAccess      MeasureContext = "MARKET_ACCESS"
+	Appointments      MeasureContext = "APPOINTMENTS" // 任职、招录（聘）
+	Supervision       MeasureContext = "SUPERVISION"  // 监管、检查
+	Publicity         MeasureContext = "PUBLICITY"    // 向社会公示、公布
 )
+
+// MeasureContexts are every context, in the order of the schema.
+var MeasureContexts = []MeasureContext{ApprovalWindow, BankCredit, PublicProcurement, FiscalFunds, TravelConsumption,
+	Honours, MarketAccess, Appointments, Supervision, Publicity}
 
 // Measure is one joint reward or punishment measure of the catalogue.
 type Measure struct {
-	ID                     int64       `db:"id"`
-	Code                   string      `db:"code"`
-	Version                int         `db:"version"`
-	Kind                   MeasureKind `db:"kind"`
-	Name                   string      `db:"name"`
-	Detail                 string      `db:"detail"`
-	LegalBasis             string      `db:"legal_basis"`
-	ImplementingDepartment string      `db:"implementing_department"`
-	Targets                Strings     `db:"applies_to"`
-	ContextList            Strings     `db:"contexts"`
-	ListKind               ListKind    `db:"list_kind"`
-	Domain                 string      `db:"domain"`
+	ID         int64       `db:"id"`
+	Code       string      `db:"code"`
+	Version    int         `db:"version"`
+	Kind       MeasureKind `db:"kind"`
+	Name       string      `db:"name"`
+	Detail     string      `db:"detail"`
+	LegalBasis string      `db:"legal_basis"`
+	// ImplementingDepartment is the city's department that implements the
+	// measure, "" while the city has named none (a national measure as
+	// shipped names only the kind of authority, ImplementingAuthority).
+	ImplementingDepartment string   `db:"implementing_department"`
+	ImplementingAuthority  string   `db:"implementing_authority"`
+	Targets                Strings  `db:"applies_to"`
+	ContextList            Strings  `db:"contexts"`
+	ListKind               ListKind `db:"list_kind"`
+	// Domain is the list domain whose entries trigger the measure; "" for
+	// a measure of the national basic list, which no entry triggers.
+	Domain         string `db:"domain"`
+	EffectiveFrom  Date   `db:"effective_from"`
+	EffectiveUntil *Date  `db:"effective_until"`
 }
 
-// Department is an authority that decides or pushes records.
+// Department is an authority that decides or pushes records: its code is
+// the authority's unified social credit code, and it may belong to a parent
+// department.
 type Department struct {
-	Code string `db:"code"`
-	Name string `db:"name"`
+	Code   string  `db:"code"`
+	Name   string  `db:"name"`
+	Parent *string `db:"parent"`
 }
 
 // MeasureTarget is whom a measure applies to.

@@ -72,7 +72,11 @@ func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code strin
 	if asOf.After(today) {
 		return nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
 	}
-	rules := credit.CheckRulesFor(asOf)
+	book, err := s.ruleBook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rules := book.CheckRules(asOf)
 	key := fmt.Sprintf("check:%s:%s:%s:%s:%s", kind, lc.Code, asOf, rules.Version, c.Role)
 
 	answer, err := cached(ctx, s, key, lc.Code, ttlFor(asOf, today, s.now()), func() (T, []string, error) {
