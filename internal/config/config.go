@@ -37,6 +37,10 @@ type Config struct {
 	// PersistedOnlyRoles lists roles that may run only persisted operations
 	// (PERSISTED_ONLY_ROLES, comma-separated).
 	PersistedOnlyRoles []string
+	// CalendarFile is the city's calendar file (CALENDAR_FILE): holidays
+	// and make-up working days of years the official calendar lacks or
+	// gets wrong, with their State Council notices; "" for none.
+	CalendarFile string
 }
 
 // JWT is the identity provider configuration.
@@ -54,10 +58,11 @@ const (
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL: or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		RedisURL:    or(getenv("REDIS_URL"), DefaultRedisURL),
-		ListenAddr:  or(getenv("LISTEN_ADDR"), DefaultListenAddr),
-		Env:         or(getenv("CREDITHUB_ENV"), "development"),
+		DatabaseURL:  or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		RedisURL:     or(getenv("REDIS_URL"), DefaultRedisURL),
+		ListenAddr:   or(getenv("LISTEN_ADDR"), DefaultListenAddr),
+		Env:          or(getenv("CREDITHUB_ENV"), "development"),
+		CalendarFile: getenv("CALENDAR_FILE"),
 		JWT: JWT{
 			JWKSFile:    getenv("JWT_JWKS_FILE"),
 			JWKSURL:     getenv("JWT_JWKS_URL"),
