@@ -3,7 +3,7 @@ package credit
 // The hot checks: applicantCheck (approval window: green channel, 容缺受理,
 // measures) and creditCheck (banks: verdict, lists, tax grade, penalty
 // counts, measures, key persons). Both are pure functions of the records a
-// loader read and the rules in force (CheckRulesFor), so the same records
+// loader read and the rules in force (RuleBook.CheckRules), so the same records
 // and rules always give the same answer, an answer for a past date shows the
 // state on that date, and the answer may be cached under the subject, the
 // date and CheckRules.Version.
