@@ -67,7 +67,7 @@ func TestFreshDatabaseTakesAPushAndAFullListAndCaseRoundTrip(t *testing.T) {
 	var catalogue struct {
 		MeasureCatalogue []struct {
 			Code, ImplementingAuthority string
-			ImplementingDepartment     *string
+			ImplementingDepartment      *string
 		}
 	}
 	e.query(`{ measureCatalogue(domain: "COURT_ENFORCEMENT_DISHONESTY") { code implementingAuthority implementingDepartment } }`, nil, &catalogue)

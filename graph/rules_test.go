@@ -84,7 +84,9 @@ func TestRuleRowsInForceNeverChange(t *testing.T) {
 			t.Errorf("%s: got %s (%s), want %s", tc.name, code, err.Message, tc.code)
 		}
 	}
-	var added struct{ SetRule struct{ Key, EffectiveFrom string } }
+	var added struct {
+		SetRule struct{ Key, EffectiveFrom string }
+	}
 	e.query(set, in("2027-01-01", six), &added)
 	if added.SetRule.Key != "PUBLICATION_WINDOW/GENERAL@2027-01-01" {
 		t.Fatalf("added: got %+v", added.SetRule)
