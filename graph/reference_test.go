@@ -23,7 +23,7 @@ func freshEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(svc, graph.HandlerOptions{Auth: authn, Introspection: true, LoaderWait: time.Millisecond})
+	h := graph.NewHandler(svc, graph.HandlerOptions{Auth: authn, Introspection: true})
 	return &env{t: t, db: db, svc: svc, f: testenv.NewFixtures(t, db), keys: map[credit.Role]string{}, h: h}
 }
 

@@ -4,9 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
@@ -119,7 +117,7 @@ func TestRuleRowsInForceNeverChange(t *testing.T) {
 // before it is served after it.
 func TestAReferenceChangeMakesCachedAnswersUnservable(t *testing.T) {
 	c := testenv.Cache(t)
-	e := newEnvFull(t, func(o *graph.HandlerOptions) { o.Cache = c }, service.WithCache(c))
+	e := newEnvFull(t, nil, redisOpts(c)...)
 	t.Parallel()
 	org := e.f.Subject(intakeOrg, credit.LegalPerson, "丹东推送有限公司")
 	if v := e.intakeVerdict(intakeOrg); v != "CLEAR" {

@@ -26,7 +26,7 @@ import (
 // row with all. FORBIDDEN for roles other than CREDIT_OFFICE and
 // DASHBOARD.
 func (s *Service) Rules(ctx context.Context, asOf credit.Date, all bool) ([]credit.RuleInForce, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the rules and reference data")
 	if _, err := s.authorize(ctx, credit.ActReadReference); err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Service) Rules(ctx context.Context, asOf credit.Date, all bool) ([]cred
 // DepartmentList returns the city's departments by code. FORBIDDEN as
 // Rules.
 func (s *Service) DepartmentList(ctx context.Context) ([]credit.Department, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the rules and reference data")
 	if _, err := s.authorize(ctx, credit.ActReadReference); err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (s *Service) DepartmentList(ctx context.Context) ([]credit.Department, erro
 // domain is set, and only those in force on asOf when it is set. FORBIDDEN
 // as Rules.
 func (s *Service) MeasureCatalogue(ctx context.Context, domain string, asOf credit.Date) ([]credit.CatalogueMeasure, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the rules and reference data")
 	if _, err := s.authorize(ctx, credit.ActReadReference); err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (s *Service) RemoveRule(ctx context.Context, rule credit.RuleKind, scope st
 // changes nothing writes nothing. dryRun only checks.
 func (s *Service) changeReference(ctx context.Context, action string, dryRun bool, detail map[string]any,
 	edit func(cur credit.Reference) (credit.Reference, error)) ([]credit.ReferenceChange, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the rules and reference data")
 	c, err := s.authorize(ctx, credit.ActManageReference)
 	if err != nil {
 		return nil, err
