@@ -30,9 +30,7 @@ func (db *DB) MeasuresByEntries(ctx context.Context, entryIDs []int64) (map[int6
 		EntryID int64 `db:"entry_id"`
 		credit.Measure
 	}
-	err := db.sel(ctx, &rows, `SELECT lem.entry_id, m.id, m.code, m.version, m.kind, m.name, m.detail,
-			m.legal_basis, m.implementing_department, to_json(m.applies_to) AS applies_to,
-			to_json(m.contexts) AS contexts, m.list_kind, m.domain
+	err := db.sel(ctx, &rows, `SELECT lem.entry_id, `+measureColumns+`
 		FROM list_entry_measures lem JOIN measures m ON m.id = lem.measure_id
 		WHERE lem.entry_id = ANY($1) ORDER BY lem.entry_id, m.code`, pq.Array(entryIDs))
 	if err != nil {
