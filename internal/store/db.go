@@ -94,7 +94,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*DB) error) error {
 	return nil
 }
 
-func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
+func (db *DB) get(ctx context.Context, dest any, query string, args ...any) (err error) {
+	ctx, span := startStatement(ctx, query) // trace.go
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	return translate(db.ext.GetContext(ctx, dest, query, args...))
 }
@@ -111,8 +113,11 @@ func (db *DB) getPrepared(ctx context.Context, dest any, query string, args ...a
 	if err != nil {
 		return db.get(ctx, dest, query, args...)
 	}
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
-	return translate(stmt.GetContext(ctx, dest, args...))
+	err = translate(stmt.GetContext(ctx, dest, args...))
+	return err
 }
 
 func (c *stmtCache) prepare(ctx context.Context, pool *sqlx.DB, query string) (*sqlx.Stmt, error) {
@@ -129,12 +134,16 @@ func (c *stmtCache) prepare(ctx context.Context, pool *sqlx.DB, query string) (*
 	return st, nil
 }
 
-func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
+func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) (err error) {
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	return translate(db.ext.SelectContext(ctx, dest, query, args...))
 }
 
-func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (db *DB) exec(ctx context.Context, query string, args ...any) (_ sql.Result, err error) {
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	res, err := db.ext.ExecContext(ctx, query, args...)
 	return res, translate(err)
