@@ -9,7 +9,8 @@ GO            ?= go
 BIN           := bin/credithub
 SEED_SUBJECTS ?= 2000
 VERSION       ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS       := -X main.version=$(VERSION)
+COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 .PHONY: run test build services generate fuzz vet bench clean
 

@@ -134,7 +134,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: version}); err != nil {
+	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: version, Revision: commit}); err != nil {
 		return err
 	}
 	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry))}

@@ -22,13 +22,14 @@ type Sources struct {
 	// Redis is the cache's client (cache.Cache.Client()); nil: no Redis
 	// families.
 	Redis *redis.Client
-	// Version is the binary's version (set at build time).
-	Version string
+	// Version and Revision are the binary's version and commit (set at
+	// build time; Revision defaults to the commit the Go toolchain stamped).
+	Version, Revision string
 }
 
 // Register adds the collectors to reg.
 func Register(reg prometheus.Registerer, s Sources) error {
-	cs := []prometheus.Collector{NewBuildInfo(s.Version)}
+	cs := []prometheus.Collector{NewBuildInfo(s.Version, s.Revision)}
 	if s.DB != nil {
 		// client_golang's collector over sql.DBStats: go_sql_open_connections,
 		// go_sql_in_use_connections, go_sql_idle_connections,
@@ -48,11 +49,10 @@ func Register(reg prometheus.Registerer, s Sources) error {
 }
 
 // NewBuildInfo returns credithub_build_info, always 1, whose labels say
-// which build runs: version, revision (the VCS commit the Go toolchain
-// stamped, "unknown" when built outside a checkout) and goversion.
-func NewBuildInfo(version string) prometheus.Collector {
-	revision := "unknown"
-	if bi, ok := debug.ReadBuildInfo(); ok {
+// which build runs: version, revision (the commit given, else the one the
+// Go toolchain stamped, else "unknown") and goversion.
+func NewBuildInfo(version, revision string) prometheus.Collector {
+	if bi, ok := debug.ReadBuildInfo(); ok && revision == "" {
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" && s.Value != "" {
 				revision = s.Value
@@ -61,6 +61,9 @@ func NewBuildInfo(version string) prometheus.Collector {
 	}
 	if version == "" {
 		version = "dev"
+	}
+	if revision == "" {
+		revision = "unknown"
 	}
 	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name:        "credithub_build_info",

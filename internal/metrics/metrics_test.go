@@ -43,7 +43,7 @@ func TestPoolAndBuildFamiliesArePresentFromTheStartAndMove(t *testing.T) {
 	db := testenv.DB(t)
 	redis := testenv.Cache(t)
 	reg := prometheus.NewPedanticRegistry() // also checks names, help and label consistency
-	if err := metrics.Register(reg, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: "v1.2.3"}); err != nil {
+	if err := metrics.Register(reg, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: "v1.2.3", Revision: "abc123"}); err != nil {
 		t.Fatal(err)
 	}
 	before := gather(t, reg)
@@ -80,7 +80,7 @@ func TestPoolAndBuildFamiliesArePresentFromTheStartAndMove(t *testing.T) {
 	for _, l := range before["credithub_build_info"].GetMetric()[0].GetLabel() {
 		labels[l.GetName()] = l.GetValue()
 	}
-	if value(before["credithub_build_info"]) != 1 || labels["version"] != "v1.2.3" || labels["goversion"] != runtime.Version() || labels["revision"] == "" {
+	if value(before["credithub_build_info"]) != 1 || labels["version"] != "v1.2.3" || labels["goversion"] != runtime.Version() || labels["revision"] != "abc123" {
 		t.Errorf("build info: got %v = %v", labels, value(before["credithub_build_info"]))
 	}
 
