@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/credithub/credithub/internal/credit"
 )
@@ -17,19 +18,25 @@ import (
 // (internal/telemetry).
 var tracer = otel.Tracer("github.com/credithub/credithub/internal/store")
 
-// startStatement starts the span of one statement. The span carries the
-// statement's text, with its $n placeholders, never the values bound to
-// them (which hold codes and names).
+// startStatement starts the span of one statement inside a traced request
+// (a recording span in ctx); elsewhere — tracing off, background jobs — it
+// makes none and costs a context look-up. The span carries the statement's
+// text, with its $n placeholders, never the values bound to them (which
+// hold codes and names).
 func startStatement(ctx context.Context, query string) (context.Context, trace.Span) {
+	if !trace.SpanFromContext(ctx).IsRecording() {
+		return ctx, noSpan
+	}
 	op := operationOf(query)
 	ctx, span := tracer.Start(ctx, op, clientKind)
-	if span.IsRecording() { // tracing off: no attributes to build
-		span.SetAttributes(semconv.DBSystemNamePostgreSQL, semconv.DBOperationName(op), semconv.DBQueryText(query))
-	}
+	span.SetAttributes(semconv.DBSystemNamePostgreSQL, semconv.DBOperationName(op), semconv.DBQueryText(query))
 	return ctx, span
 }
 
-var clientKind = trace.WithSpanKind(trace.SpanKindClient)
+var (
+	clientKind            = trace.WithSpanKind(trace.SpanKindClient)
+	noSpan     trace.Span = noop.Span{}
+)
 
 // endStatement ends the span; an error other than "not found" marks it
 // failed with its code only: a driver's message may quote a value.

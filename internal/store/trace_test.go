@@ -53,7 +53,10 @@ func TestEachStatementIsASpanWithItsTextAndNoValues(t *testing.T) {
 
 	var mine []sdktrace.ReadOnlySpan
 	for _, s := range exp.GetSpans().Snapshots() {
-		if s.SpanContext().TraceID() == root.SpanContext().TraceID() && s.Name() != "request" {
+		if s.SpanContext().TraceID() != root.SpanContext().TraceID() {
+			// CreateKey's statements ran outside any traced request.
+			t.Errorf("a statement outside a traced request made a span: %s", s.Name())
+		} else if s.Name() != "request" {
 			mine = append(mine, s)
 		}
 	}
