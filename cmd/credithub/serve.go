@@ -71,7 +71,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	defer db.Close()
 	log := cfg.NewLogger(e.stderr)
 	tuneGC(log)
-	shutdownTracing, err := telemetry.Setup(ctx, cfg.OTLPEndpoint, version)
+	tracerProvider, shutdownTracing, err := telemetry.Setup(ctx, cfg.OTLPEndpoint, version)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		NoResponseCache: *noCache,
 		Push:            hub,
 	})
-	handler := web.New(web.Options{
+	webOpts := web.Options{
 		GraphQL:     gql,
 		Metrics:     promhttp.HandlerFor(registry, promhttp.HandlerOpts{}),
 		DB:          db,
@@ -168,7 +168,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		GraphiQL:    cfg.GraphiQL,
 		CORSOrigins: cfg.CORSOrigins,
 		Log:         log,
-	})
+	}
+	if tracerProvider != nil {
+		webOpts.TracerProvider = tracerProvider
+	}
+	handler := web.New(webOpts)
 
 	if *pprofAddr != "" {
 		if err := serveProfiler(*pprofAddr, log); err != nil {

@@ -18,24 +18,24 @@ import (
 )
 
 // Setup installs the global tracer provider and the W3C trace-context
-// propagator when endpoint is set, and returns a function that flushes the
-// spans still queued (call it at shutdown). With endpoint empty it installs
-// nothing: the global provider stays a no-op and spans cost next to
-// nothing. The exporter takes its other settings (headers, timeout,
+// propagator when endpoint is set, and returns it (for internal/web) with a
+// function that flushes the spans still queued (call it at shutdown). With
+// endpoint empty it installs nothing and returns a nil provider: no spans
+// are made. The exporter takes its other settings (headers, timeout,
 // certificates, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) from the standard
 // OTEL_EXPORTER_OTLP_* variables, and the sampler from OTEL_TRACES_SAMPLER
 // (default: every trace, or as the caller's parent span decided).
-func Setup(ctx context.Context, endpoint, version string) (shutdown func(context.Context) error, err error) {
+func Setup(ctx context.Context, endpoint, version string) (tp *sdktrace.TracerProvider, shutdown func(context.Context) error, err error) {
 	if endpoint == "" {
-		return func(context.Context) error { return nil }, nil
+		return nil, func(context.Context) error { return nil }, nil
 	}
 	exp, err := otlptracehttp.New(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("OTLP trace exporter: %w", err)
+		return nil, nil, fmt.Errorf("OTLP trace exporter: %w", err)
 	}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(Resource(version)))
+	tp = sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(Resource(version)))
 	Install(tp)
-	return tp.Shutdown, nil
+	return tp, tp.Shutdown, nil
 }
 
 // Install makes tp the global tracer provider, with W3C trace context

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -20,8 +19,8 @@ const tracerName = "github.com/credithub/credithub/internal/web"
 // the caller propagated (W3C traceparent). Its name is the method and the
 // route ("POST /graphql"); an unknown path is only the method, so that
 // scanners cannot fill the tracing backend with names. The span's trace id
-// goes into the access log line. With the global no-op provider (tracing
-// off) it costs a few allocations.
+// goes into the access log line. Statements the store runs for the
+// request become its children (internal/store/trace.go).
 func withTracing(tp trace.TracerProvider, next http.Handler) http.Handler {
 	tracer := tp.Tracer(tracerName)
 	prop := propagation.TraceContext{}
@@ -67,7 +66,3 @@ func routeOf(pattern string) string {
 	}
 	return pattern
 }
-
-// defaultTracerProvider is the global one, which the hub sets when
-// OTEL_EXPORTER_OTLP_ENDPOINT is (internal/telemetry).
-func defaultTracerProvider() trace.TracerProvider { return otel.GetTracerProvider() }

@@ -30,7 +30,9 @@ type Options struct {
 	CORSOrigins []string
 	// Log receives the access log and probe failures (slog.Default if nil).
 	Log *slog.Logger
-	// TracerProvider makes the HTTP spans (the global provider if nil).
+	// TracerProvider makes a span per request (nil: tracing off, no spans
+	// and no cost; internal/telemetry returns the provider when
+	// OTEL_EXPORTER_OTLP_ENDPOINT is set).
 	TracerProvider trace.TracerProvider
 }
 
@@ -48,9 +50,6 @@ func New(o Options) http.Handler {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	if o.TracerProvider == nil {
-		o.TracerProvider = defaultTracerProvider()
-	}
 	mux := http.NewServeMux()
 	mux.Handle(PathGraphQL, withCORS(o.CORSOrigins, o.GraphQL))
 	if o.Metrics != nil {
@@ -66,5 +65,9 @@ func New(o Options) http.Handler {
 		mux.Handle("GET /{$}", graphiqlPage(PathGraphQL))
 		mux.Handle("GET "+graphiqlAssets, graphiqlAssetHandler())
 	}
-	return withRequestID(withAccessLog(o.Log, withTracing(o.TracerProvider, mux)))
+	var h http.Handler = mux
+	if o.TracerProvider != nil {
+		h = withTracing(o.TracerProvider, mux)
+	}
+	return withRequestID(withAccessLog(o.Log, h))
 }

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel"
+
 	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/credit"
@@ -70,7 +72,8 @@ func startHub(t *testing.T, production bool) *hub {
 	log := slog.New(slog.DiscardHandler)
 	gql := graph.NewHandler(svc, graph.HandlerOptions{Auth: authn, Log: log, Introspection: !production,
 		Timeout: 10 * time.Second, Cache: redis, RateLimits: &limits})
-	srv := httptest.NewServer(web.New(web.Options{GraphQL: gql, DB: db, Redis: redis, Log: log}))
+	// The global provider: a no-op until trace_test.go installs one.
+	srv := httptest.NewServer(web.New(web.Options{GraphQL: gql, DB: db, Redis: redis, Log: log, TracerProvider: otel.GetTracerProvider()}))
 	t.Cleanup(srv.Close)
 	h.url = srv.URL + web.PathGraphQL
 	return h
