@@ -46,6 +46,11 @@ func TestEveryCommandPrintsItsUsageOnHelpAndExitsZero(t *testing.T) {
 		{[]string{"import", "penalties", "file.csv"}, "Usage: credithub import"},
 		{[]string{"import", "subjects"}, "Usage: credithub import"},
 		{[]string{"import", "tax-grades"}, "Usage: credithub import"},
+		{[]string{"operations"}, "credithub operations add"},
+		{[]string{"operations", "add"}, "credithub operations add"},
+		{[]string{"operations", "add", "--name", "check", "check.graphql"}, "credithub operations add"},
+		{[]string{"operations", "list"}, "credithub operations list"},
+		{[]string{"operations", "remove"}, "credithub operations remove"},
 		{[]string{"version"}, "Usage: credithub version"},
 	} {
 		for _, flag := range []string{"--help", "-h", "-help"} {
@@ -62,7 +67,7 @@ func TestEveryCommandPrintsItsUsageOnHelpAndExitsZero(t *testing.T) {
 		}
 	}
 	// Mistakes still fail, with the usage on standard error.
-	for _, args := range [][]string{{}, {"nonsense"}, {"migrate"}, {"apikey"}, {"apikey", "list", "extra"}, {"audit", "check"}, {"import", "penalties"}} {
+	for _, args := range [][]string{{}, {"nonsense"}, {"migrate"}, {"apikey"}, {"apikey", "list", "extra"}, {"operations"}, {"audit", "check"}, {"import", "penalties"}} {
 		var stdout, stderr bytes.Buffer
 		if err := run(context.Background(), args, getenv, &stdout, &stderr); err == nil || !strings.Contains(stderr.String(), "Usage") {
 			t.Errorf("credithub %s: got %v, stderr %.80q; want an error and the usage on stderr", strings.Join(args, " "), err, stderr.String())

@@ -52,7 +52,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	seedEmpty := fs.Int("seed-if-empty", 0, "seed this many demo subjects if the database has none (0: never)")
 	addr := fs.String("listen", "", "address to listen on (overrides LISTEN_ADDR)")
-	noCache := fs.Bool("no-cache", false, "answer every check from PostgreSQL (for benchmarks of the uncached path)")
+	noCache := fs.Bool("no-cache", false, "answer every request from PostgreSQL, without the response cache (for benchmarks of the uncached path)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, apart from the API (e.g. 127.0.0.1:6060; empty: off)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), serveUsage)
@@ -137,7 +137,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: version, Revision: commit}); err != nil {
 		return err
 	}
-	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry))}
+	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry)),
+		service.WithPersistedQueries(redis), service.WithRateLimits(redis, rateLimits)}
 	if !*noCache {
 		opts = append(opts, service.WithCache(redis))
 	}
@@ -149,16 +150,14 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	defer hub.Close()
 	go expireEntries(ctx, svc, log)
 	gql := graph.NewHandler(svc, graph.HandlerOptions{
-		Auth:            authn,
-		Log:             log,
-		Introspection:   !cfg.Production(),
-		Timeout:         cfg.RequestTimeout,
-		Limits:          graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
-		Cache:           redis,
-		RateLimits:      &rateLimits,
-		PersistedOnly:   persistedOnly,
-		NoResponseCache: *noCache,
-		Push:            hub,
+		Auth:          authn,
+		Log:           log,
+		Introspection: !cfg.Production(),
+		Production:    cfg.Production(),
+		Timeout:       cfg.RequestTimeout,
+		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
+		PersistedOnly: persistedOnly,
+		Push:          hub,
 	})
 	webOpts := web.Options{
 		GraphQL:     gql,

@@ -12,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/redis/go-redis/v9"
 )
 
 // Sources are what the collectors read.
@@ -21,7 +20,7 @@ type Sources struct {
 	DB *sql.DB
 	// Redis is the cache's client (cache.Cache.Client()); nil: no Redis
 	// families.
-	Redis *redis.Client
+	Redis PoolStatser
 	// Version and Revision are the binary's version and commit (set at
 	// build time; Revision defaults to the commit the Go toolchain stamped).
 	Version, Revision string

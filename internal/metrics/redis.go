@@ -5,9 +5,15 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// PoolStatser is what the Redis collector reads: every go-redis client
+// (redis.UniversalClient) has it.
+type PoolStatser interface {
+	PoolStats() *redis.PoolStats
+}
+
 // redisPool exports go-redis' pool statistics, read at each scrape.
 type redisPool struct {
-	client *redis.Client
+	client PoolStatser
 
 	hits, misses, timeouts, waits, waitSeconds, stale *prometheus.Desc
 	open, idle, pending                               *prometheus.Desc
@@ -18,7 +24,7 @@ type redisPool struct {
 // credithub_redis_pool_wait_duration_seconds_total and the gauges
 // credithub_redis_pool_{open,idle}_connections and
 // credithub_redis_pool_pending_requests. It only reads c.PoolStats().
-func NewRedisPool(c *redis.Client) prometheus.Collector {
+func NewRedisPool(c PoolStatser) prometheus.Collector {
 	d := func(name, help string) *prometheus.Desc {
 		return prometheus.NewDesc("credithub_redis_pool_"+name, help, nil, nil)
 	}

@@ -68,10 +68,10 @@ func startHub(t *testing.T, production bool) *hub {
 	}
 	// The audit sends a few dozen requests as PUBLIC, whose default limit is 60 a minute.
 	limits := ratelimit.Limits{Default: 100000, ByRole: map[credit.Role]int{credit.RolePublic: 100000}}
-	svc := service.New(db, service.WithCache(redis))
+	svc := service.New(db, service.WithCache(redis), service.WithPersistedQueries(redis), service.WithRateLimits(redis, limits))
 	log := slog.New(slog.DiscardHandler)
-	gql := graph.NewHandler(svc, graph.HandlerOptions{Auth: authn, Log: log, Introspection: !production,
-		Timeout: 10 * time.Second, Cache: redis, RateLimits: &limits})
+	gql := graph.NewHandler(svc, graph.HandlerOptions{Auth: authn, Log: log, Introspection: !production, Production: production,
+		Timeout: 10 * time.Second})
 	// The global provider: a no-op until trace_test.go installs one.
 	srv := httptest.NewServer(web.New(web.Options{GraphQL: gql, DB: db, Redis: redis, Log: log, TracerProvider: otel.GetTracerProvider()}))
 	t.Cleanup(srv.Close)

@@ -26,8 +26,3 @@ func pending(t *testing.T, why string, check func(p *probe)) {
 	}
 	t.Errorf("passes now (%s): drop pending() and assert it", why)
 }
-
-// checker is what both *testing.T and *probe offer a check.
-type checker interface {
-	Errorf(format string, args ...any)
-}

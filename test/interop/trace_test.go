@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -32,17 +33,26 @@ func TestATraceHoldsTheRequestAndItsSQLStatements(t *testing.T) {
 	}
 	res.Body.Close()
 
-	spans := exp.GetSpans().Snapshots()
+	// The server span ends when the handler returns, which may be after the
+	// client has the flushed answer: wait for it (not a timing assertion).
+	var spans []sdktrace.ReadOnlySpan
 	var server sdktrace.ReadOnlySpan
-	for _, s := range spans {
-		for _, a := range s.Attributes() {
-			if a.Key == "credithub.request_id" && a.Value.AsString() == "trace-test-1" {
-				server = s
+	for deadline := time.Now().Add(5 * time.Second); server == nil && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		spans = exp.GetSpans().Snapshots()
+		for _, s := range spans {
+			for _, a := range s.Attributes() {
+				if a.Key == "credithub.request_id" && a.Value.AsString() == "trace-test-1" {
+					server = s
+				}
 			}
 		}
 	}
 	if server == nil || server.Name() != "POST /graphql" {
-		t.Fatalf("no server span for the request among %d spans", len(spans))
+		var names []string
+		for _, s := range spans {
+			names = append(names, s.Name())
+		}
+		t.Fatalf("no server span for the request among %d spans: %v", len(spans), names)
 	}
 	var statements []string
 	for _, s := range spans {
