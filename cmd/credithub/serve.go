@@ -124,7 +124,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 		persistedOnly = append(persistedOnly, credit.Role(r))
 	}
-	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log})
+	spool := cfg.QueryLogSpool
+	if spool == "off" {
+		spool = ""
+	}
+	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log, SpoolDir: spool})
 	defer func() {
 		closing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
