@@ -51,6 +51,13 @@ func TestEveryCommandPrintsItsUsageOnHelpAndExitsZero(t *testing.T) {
 		{[]string{"operations", "add", "--name", "check", "check.graphql"}, "credithub operations add"},
 		{[]string{"operations", "list"}, "credithub operations list"},
 		{[]string{"operations", "remove"}, "credithub operations remove"},
+		{[]string{"reference"}, "Usage: credithub reference export"},
+		{[]string{"reference", "export"}, "Usage: credithub reference export"},
+		{[]string{"reference", "import", "ref.json"}, "Usage: credithub reference export"},
+		{[]string{"rules"}, "Usage: credithub rules show"},
+		{[]string{"rules", "show"}, "Usage: credithub rules show"},
+		{[]string{"calendar"}, "Usage: credithub calendar show"},
+		{[]string{"calendar", "show", "2026"}, "Usage: credithub calendar show"},
 		{[]string{"version"}, "Usage: credithub version"},
 	} {
 		for _, flag := range []string{"--help", "-h", "-help"} {
@@ -67,7 +74,7 @@ func TestEveryCommandPrintsItsUsageOnHelpAndExitsZero(t *testing.T) {
 		}
 	}
 	// Mistakes still fail, with the usage on standard error.
-	for _, args := range [][]string{{}, {"nonsense"}, {"migrate"}, {"apikey"}, {"apikey", "list", "extra"}, {"operations"}, {"audit", "check"}, {"import", "penalties"}} {
+	for _, args := range [][]string{{}, {"nonsense"}, {"migrate"}, {"apikey"}, {"apikey", "list", "extra"}, {"operations"}, {"reference"}, {"rules"}, {"calendar"}, {"audit", "check"}, {"import", "penalties"}} {
 		var stdout, stderr bytes.Buffer
 		if err := run(context.Background(), args, getenv, &stdout, &stderr); err == nil || !strings.Contains(stderr.String(), "Usage") {
 			t.Errorf("credithub %s: got %v, stderr %.80q; want an error and the usage on stderr", strings.Join(args, " "), err, stderr.String())

@@ -62,6 +62,10 @@ type Config struct {
 	// collector (OTEL_EXPORTER_OTLP_ENDPOINT; the exporter reads the other
 	// OTEL_EXPORTER_OTLP_* variables itself).
 	OTLPEndpoint string
+	// CalendarFile is the city's calendar file (CALENDAR_FILE): holidays
+	// and make-up working days of years the official calendar lacks or
+	// gets wrong, with their State Council notices; "" for none.
+	CalendarFile string
 }
 
 // JWT is the identity provider configuration.
@@ -81,10 +85,11 @@ const (
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL: or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		RedisURL:    or(getenv("REDIS_URL"), DefaultRedisURL),
-		ListenAddr:  or(getenv("LISTEN_ADDR"), DefaultListenAddr),
-		Env:         or(getenv("CREDITHUB_ENV"), "development"),
+		DatabaseURL:  or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		RedisURL:     or(getenv("REDIS_URL"), DefaultRedisURL),
+		ListenAddr:   or(getenv("LISTEN_ADDR"), DefaultListenAddr),
+		Env:          or(getenv("CREDITHUB_ENV"), "development"),
+		CalendarFile: getenv("CALENDAR_FILE"),
 		// A relative directory is the working directory's (systemd's
 		// StateDirectory= in deploy/).
 		QueryLogSpool: or(getenv("QUERY_LOG_SPOOL"), DefaultQueryLogSpool),

@@ -136,6 +136,8 @@ const (
 	ActTimeliness        Action = "read disclosure timeliness"
 	ActReadQueryLog      Action = "read the query-use log"
 	ActManageKeys        Action = "manage API keys"
+	ActReadReference     Action = "read the rules and reference data"
+	ActManageReference   Action = "change the rules and reference data"
 )
 
 // actionRoles says which roles may do each action. DepartmentBound below
@@ -159,6 +161,8 @@ var actionRoles = map[Action][]Role{
 	ActTimeliness:        {RoleCreditOffice, RoleDashboard, RoleDepartment},
 	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
 	ActManageKeys:        {RoleAdmin},
+	ActReadReference:     {RoleCreditOffice, RoleDashboard},
+	ActManageReference:   {RoleCreditOffice},
 }
 
 // May reports whether role r may do act.

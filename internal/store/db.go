@@ -268,3 +268,12 @@ func unreachable(err error) bool {
 	}
 	return strings.Contains(err.Error(), "sql: database is closed")
 }
+
+// Identity names the database: the PostgreSQL cluster's system identifier
+// (a replica shares it) and the database's name. Two deployments that share
+// one Redis derive different key prefixes from it.
+func (db *DB) Identity(ctx context.Context) (string, error) {
+	var id string
+	err := db.get(ctx, &id, `SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || current_database()`)
+	return id, err
+}
