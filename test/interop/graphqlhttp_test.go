@@ -99,14 +99,20 @@ func TestGraphQLOverHTTPBeyondTheAudit(t *testing.T) {
 		}
 	})
 	t.Run("parse and validation errors carry their codes, declared in ErrorCode", func(t *testing.T) {
-		pending(t, "GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED and PERSISTED_QUERY_NOT_FOUND in enum ErrorCode", func(p *probe) {
-			a := h.post(t, jsonType, jsonType, office, `{"query":"{ __type(name: \"ErrorCode\") { enumValues { name } } }"}`)
-			for _, code := range []string{"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "PERSISTED_QUERY_NOT_FOUND"} {
-				if !bytes.Contains(a.raw, []byte(`"`+code+`"`)) {
-					p.Errorf("ErrorCode lacks %s", code)
-				}
+		a := h.post(t, jsonType, jsonType, office, `{"query":"{ __type(name: \"ErrorCode\") { enumValues { name } } }"}`)
+		for _, code := range []string{"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "PERSISTED_QUERY_NOT_FOUND"} {
+			if !bytes.Contains(a.raw, []byte(`"`+code+`"`)) {
+				t.Errorf("ErrorCode lacks %s", code)
 			}
-		})
+		}
+		for body, want := range map[string]string{
+			`{"query":"{ subject("}`:      "GRAPHQL_PARSE_FAILED",
+			`{"query":"{ noSuchField }"}`: "GRAPHQL_VALIDATION_FAILED",
+		} {
+			if got := h.post(t, jsonType, jsonType, office, body).code(); got != want {
+				t.Errorf("%s: got code %q, want %s", body, got, want)
+			}
+		}
 	})
 	t.Run("limit and persisted-query errors under graphql-response+json answer 4xx without data", func(t *testing.T) {
 		deep := `{"query":"{ a: subject(code: \"x\") { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { legalRepresentative { code } } } } } } } } } } } } } }"}`
