@@ -2,21 +2,23 @@
 #   make run    start PostgreSQL and Redis (installing them if needed), create
 #               and migrate the database, seed demo data when it is empty,
 #               serve GraphQL on http://127.0.0.1:8080/graphql
-#   make test   the same service check, then every test against the real
-#               PostgreSQL and Redis
+#   make test   the same service check, the npm packages of the interop tests
+#               (test/node), then every test against the real PostgreSQL and
+#               Redis
 
 GO            ?= go
 BIN           := bin/credithub
 SEED_SUBJECTS ?= 2000
 VERSION       ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS       := -X main.version=$(VERSION)
+COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: run test build services generate fuzz vet bench clean
+.PHONY: run test build services node-deps generate fuzz vet bench clean
 
 run: services build
 	$(BIN) serve --migrate --seed-if-empty $(SEED_SUBJECTS)
 
-test: services
+test: services node-deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
@@ -25,6 +27,11 @@ build:
 
 services:
 	@scripts/services.sh
+
+# The graphql-http audit suite and the Apollo federation tools that
+# test/interop drives, pinned by test/node/package-lock.json (npm ci).
+node-deps:
+	@scripts/node-deps.sh
 
 # Regenerate graph/generated.go after editing schema.graphqls or gqlgen.yml.
 generate:

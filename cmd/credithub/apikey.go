@@ -22,17 +22,22 @@ const apikeyUsage = `Usage:
 Roles: WINDOW, BANK, DASHBOARD, DEPARTMENT (needs --department), CREDIT_OFFICE, AUDITOR, ADMIN.`
 
 func (e *environment) apikey(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, apikeyUsage)
-		if len(args) == 0 {
-			return fmt.Errorf("apikey needs create, list or revoke")
-		}
+		return fmt.Errorf("apikey needs create, list or revoke")
+	}
+	if args[0] == "help" || (wantsHelp(args) && args[0] != "create") {
+		fmt.Fprintln(e.stdout, apikeyUsage)
 		return nil
 	}
 	switch args[0] {
 	case "create":
 		return e.apikeyCreate(ctx, args[1:])
 	case "list":
+		if len(args) > 1 {
+			fmt.Fprintln(e.stderr, apikeyUsage)
+			return fmt.Errorf("apikey list takes no arguments, got %q", args[1:])
+		}
 		return e.apikeyList(ctx)
 	case "revoke":
 		if len(args) != 2 {
@@ -65,7 +70,10 @@ func (e *environment) apikeyCreate(ctx context.Context, args []string) error {
 	institution := fs.String("institution", "", "the institution the key is for (required)")
 	department := fs.String("department", "", "department code, for DEPARTMENT keys")
 	expires := fs.String("expires", "90d", `lifetime such as 90d or 12h; "0" for none`)
-	fs.Usage = func() { fmt.Fprintln(e.stderr, apikeyUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), apikeyUsage+"\n\nFlags of create:"); fs.PrintDefaults() }
+	if e.help(fs, args) {
+		return nil
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -32,8 +32,14 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	dbURL := fs.String("database-url", "", "PostgreSQL to verify (default: $DATABASE_URL)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, auditUsage)
+		fmt.Fprintln(fs.Output(), auditUsage)
 		fs.PrintDefaults()
+	}
+	if len(args) > 0 && args[0] == "help" {
+		args = []string{"--help"}
+	}
+	if e.help(fs, args) {
+		return nil
 	}
 	if len(args) == 0 {
 		fs.Usage()
@@ -41,9 +47,6 @@ func (e *environment) audit(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "verify":
-	case "help", "-h", "-help", "--help":
-		fs.Usage()
-		return nil
 	default:
 		fs.Usage()
 		return fmt.Errorf("unknown audit command %q", args[0])

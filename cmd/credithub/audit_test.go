@@ -59,8 +59,8 @@ func TestAuditHelpSucceeds(t *testing.T) {
 	for _, args := range [][]string{{"audit", "--help"}, {"audit", "verify", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &stdout, &stderr)
-		if err != nil || !strings.Contains(stderr.String(), "credithub audit verify [--database-url URL]") {
-			t.Errorf("%v: got %v and %q, want the usage and no error", args, err, stderr.String())
+		if err != nil || !strings.Contains(stdout.String(), "credithub audit verify [--database-url URL]") || stderr.Len() != 0 {
+			t.Errorf("%v: got %v and %q, want the usage on stdout and no error", args, err, stdout.String())
 		}
 	}
 }

@@ -25,7 +25,10 @@ calendar file (date,kind,notice lines; see README "Calendar").`
 func (e *environment) calendar(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("calendar show", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.Usage = func() { fmt.Fprintln(e.stderr, calendarUsage) }
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), calendarUsage) }
+	if e.help(fs, args) {
+		return nil
+	}
 	if len(args) == 0 || args[0] != "show" {
 		fs.Usage()
 		return fmt.Errorf("calendar needs a command: show YEAR")

@@ -47,7 +47,10 @@ func (e *environment) export(ctx context.Context, args []string) error {
 	all := fs.Bool("all", false, "also re-send records exported before (changes since TIME)")
 	mark := fs.Bool("mark", true, "mark the exported changes with the batch (the default)")
 	dryRun := fs.Bool("dry-run", false, "write the export but mark nothing")
-	fs.Usage = func() { fmt.Fprintln(e.stderr, exportUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), exportUsage); fs.PrintDefaults() }
+	if e.help(fs, args) {
+		return nil
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil

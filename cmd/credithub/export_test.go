@@ -110,8 +110,8 @@ func TestExportWritesFilesMarksThemAndSendsNothingTwice(t *testing.T) {
 			t.Errorf("%v: want an error", bad)
 		}
 	}
-	if _, stderr, err := cli("--help"); err != nil || !strings.Contains(stderr, "Usage: credithub export --since TIME") {
-		t.Errorf("--help: got %v and %q", err, stderr)
+	if stdout, _, err := cli("--help"); err != nil || !strings.Contains(stdout, "Usage: credithub export --since TIME") {
+		t.Errorf("--help: got %v and %q on stdout", err, stdout)
 	}
 }
 

@@ -46,7 +46,10 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	writers := fs.Int("writers", 1, "licence or penalty chunks written at once, each on its own connection")
 	noCache := fs.Bool("no-cache", false, "do not invalidate cached answers in Redis (only when no server uses it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the import to this file")
-	fs.Usage = func() { fmt.Fprintln(e.stderr, importUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), importUsage); fs.PrintDefaults() }
+	if e.help(fs, args) {
+		return nil
+	}
 	// Flags may come before and after the kind and the file.
 	var pos []string
 	for {

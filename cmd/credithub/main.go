@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,12 @@ import (
 	"time"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version and commit are set at build time with -ldflags
+// "-X main.version=… -X main.commit=…" (make build does).
+var (
+	version = "dev"
+	commit  = ""
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -28,7 +33,7 @@ func main() {
 const usage = `credithub — the city's joint credit reward and punishment hub
 
 Usage:
-  credithub serve [flags]            serve GraphQL on LISTEN_ADDR (/graphql, GraphiQL at /)
+  credithub serve [flags]            serve GraphQL on LISTEN_ADDR (/graphql, probes, /metrics, GraphiQL at /)
   credithub migrate up|status        apply or list the database migrations
   credithub seed [--subjects N] [--seed S]
                                      fill an empty database with demo data
@@ -55,6 +60,12 @@ Configuration comes from the environment:
   LISTEN_ADDR      address to serve on (default 127.0.0.1:8080)
   CREDITHUB_ENV    development (default) or production
   REQUEST_TIMEOUT  per-request time limit (default 10s)
+  LOG_FORMAT       text (default) or json; LOG_LEVEL debug, info (default), warn or error
+  GRAPHIQL         on or off (default on, off in production)
+  CORS_ORIGINS     browser origins allowed to call /graphql, comma-separated (default none)
+  OTEL_EXPORTER_OTLP_ENDPOINT
+                   send traces to this OTLP/HTTP collector (default: tracing off)
+  (README.md lists every setting.)
   CALENDAR_FILE    the city's calendar file (holidays, make-up working days, notices)
 
 Run "credithub COMMAND --help" for a command's flags.
@@ -92,9 +103,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "calendar":
 		return env.calendar(ctx, args[1:])
 	case "version", "--version":
+		if wantsHelp(args[1:]) {
+			fmt.Fprintln(stdout, "Usage: credithub version\n\nPrints the version of this binary.")
+			return nil
+		}
 		fmt.Fprintln(stdout, "credithub", version)
 		return nil
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
@@ -106,6 +121,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 type environment struct {
 	getenv         func(string) string
 	stdout, stderr io.Writer
+}
+
+// wantsHelp reports whether args ask for a command's usage: -h, -help or
+// --help anywhere before a "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// help prints fs's usage (which must write to fs.Output()) to standard
+// output when args ask for it, and reports whether they did: asking for
+// help is not a mistake, so it goes to stdout and the command exits 0
+// without touching the database.
+func (e *environment) help(fs *flag.FlagSet, args []string) bool {
+	if !wantsHelp(args) {
+		return false
+	}
+	fs.SetOutput(e.stdout)
+	fs.Usage()
+	fs.SetOutput(e.stderr)
+	return true
 }
 
 // nowFunc is the clock of the commands.

@@ -10,7 +10,10 @@ func (e *environment) migrate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: credithub migrate up|status\n\n  up      apply every pending migration (embedded in the binary)\n  status  list the migrations and whether each is applied")
+		fmt.Fprintln(fs.Output(), "Usage: credithub migrate up|status\n\n  up      apply every pending migration (embedded in the binary)\n  status  list the migrations and whether each is applied")
+	}
+	if e.help(fs, args) {
+		return nil
 	}
 	if err := fs.Parse(args); err != nil {
 		return err

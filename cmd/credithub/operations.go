@@ -24,14 +24,15 @@ const operationsUsage = `Usage:
       servers stop running it within 10 seconds`
 
 func (e *environment) operations(ctx context.Context, args []string) error {
-	if len(args) == 0 || isHelp(args[0]) {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, operationsUsage)
+		return fmt.Errorf("operations needs add, list or remove")
+	}
+	if isHelp(args[0]) {
 		fmt.Fprintln(e.stdout, operationsUsage)
-		if len(args) == 0 {
-			return fmt.Errorf("operations needs add, list or remove")
-		}
 		return nil
 	}
-	if len(args) > 1 && isHelp(args[1]) {
+	if wantsHelp(args) { // anywhere: "operations add --name x --help" too
 		fmt.Fprintln(e.stdout, operationsUsage)
 		return nil
 	}

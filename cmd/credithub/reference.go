@@ -41,7 +41,13 @@ func (e *environment) reference(ctx context.Context, args []string) error {
 	fs.SetOutput(e.stderr)
 	dryRun := fs.Bool("dry-run", false, "import: print the differences and apply nothing")
 	noCache := fs.Bool("no-cache", false, "import: do not make cached answers in Redis unservable (only when no server uses it)")
-	fs.Usage = func() { fmt.Fprintln(e.stderr, referenceUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), referenceUsage); fs.PrintDefaults() }
+	if len(args) > 0 && args[0] == "help" {
+		args = []string{"--help"}
+	}
+	if e.help(fs, args) {
+		return nil
+	}
 	if len(args) == 0 {
 		fs.Usage()
 		return fmt.Errorf("reference needs a command: export or import")
@@ -56,9 +62,6 @@ func (e *environment) reference(ctx context.Context, args []string) error {
 	switch {
 	case cmd == "export" && fs.NArg() <= 1:
 	case cmd == "import" && fs.NArg() == 1:
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fs.Usage()
-		return nil
 	default:
 		fs.Usage()
 		return fmt.Errorf("reference export [FILE] or reference import FILE")

@@ -25,7 +25,10 @@ func (e *environment) rules(ctx context.Context, args []string) error {
 	asOf := fs.String("as-of", "", "the day, YYYY-MM-DD (default: today)")
 	all := fs.Bool("all", false, "every row, past and future")
 	markdown := fs.Bool("markdown", false, "one Markdown table")
-	fs.Usage = func() { fmt.Fprintln(e.stderr, rulesUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), rulesUsage); fs.PrintDefaults() }
+	if e.help(fs, args) {
+		return nil
+	}
 	if len(args) == 0 || args[0] != "show" {
 		fs.Usage()
 		return fmt.Errorf("rules needs a command: show")

@@ -21,8 +21,11 @@ func (e *environment) seed(ctx context.Context, args []string) error {
 	today := fs.String("today", "", "the date the demo data is relative to, YYYY-MM-DD (default: today)")
 	migrate := fs.Bool("migrate", true, "apply pending migrations first")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: credithub seed [flags]\n\nFills an empty database with deterministic demo data (Dandong, 2106xx).\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "Usage: credithub seed [flags]\n\nFills an empty database with deterministic demo data (Dandong, 2106xx).\n\nFlags:")
 		fs.PrintDefaults()
+	}
+	if e.help(fs, args) {
+		return nil
 	}
 	if err := fs.Parse(args); err != nil {
 		return err

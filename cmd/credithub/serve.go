@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -23,10 +22,29 @@ import (
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/metrics"
 	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
+	"github.com/credithub/credithub/internal/telemetry"
+	"github.com/credithub/credithub/internal/web"
 )
+
+const serveUsage = `Usage: credithub serve [flags]
+
+Serves on LISTEN_ADDR:
+  /graphql   the GraphQL API (POST, GET, WebSocket)
+  /livez     200 while the process serves
+  /readyz    200 when PostgreSQL answers and has this binary's migrations,
+             503 otherwise; JSON body with PostgreSQL's and Redis' state
+  /healthz   the same as /readyz
+  /metrics   Prometheus metrics
+  /          GraphiQL, from files inside the binary (GRAPHIQL=on|off;
+             off by default when CREDITHUB_ENV=production)
+Any other path is 404. Settings come from the environment (credithub --help,
+README.md "Configuration" and "Operations").
+
+Flags:`
 
 func (e *environment) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -37,8 +55,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	noCache := fs.Bool("no-cache", false, "answer every request from PostgreSQL, without the response cache (for benchmarks of the uncached path)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, apart from the API (e.g. 127.0.0.1:6060; empty: off)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: credithub serve [flags]\n\nServes GraphQL at /graphql and GraphiQL at /.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), serveUsage)
 		fs.PrintDefaults()
+	}
+	if e.help(fs, args) {
+		return nil
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -48,8 +69,22 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	log := cfg.NewLogger(e.stderr)
 	tuneGC(log)
+	tracerProvider, shutdownTracing, err := telemetry.Setup(ctx, cfg.OTLPEndpoint, version)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		flushing, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(flushing); err != nil {
+			log.Warn("flushing traces", "err", err)
+		}
+	}()
+	if cfg.OTLPEndpoint != "" {
+		log.Info("tracing", "otlp_endpoint", cfg.OTLPEndpoint)
+	}
 	if *migrate {
 		applied, err := db.MigrateUp(ctx)
 		if err != nil {
@@ -104,6 +139,9 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: version, Revision: commit}); err != nil {
+		return err
+	}
 	cal, notices, err := calendar.City(cfg.CalendarFile)
 	if err != nil {
 		return fmt.Errorf("CALENDAR_FILE: %w", err)
@@ -128,8 +166,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}
 	defer hub.Close()
 	go expireEntries(ctx, svc, log)
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
+	gql := graph.NewHandler(svc, graph.HandlerOptions{
 		Auth:          authn,
 		Log:           log,
 		Introspection: !cfg.Production(),
@@ -139,16 +176,20 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		PersistedOnly: persistedOnly,
 		MaxBodyBytes:  int64(cfg.MaxBodyBytes),
 		Push:          hub,
-	}))
-	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
-	mux.Handle("/", playground.Handler("credithub", "/graphql"))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := db.SQL().PingContext(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
 	})
+	webOpts := web.Options{
+		GraphQL:     gql,
+		Metrics:     promhttp.HandlerFor(registry, promhttp.HandlerOpts{}),
+		DB:          db,
+		Redis:       redis,
+		GraphiQL:    cfg.GraphiQL,
+		CORSOrigins: cfg.CORSOrigins,
+		Log:         log,
+	}
+	if tracerProvider != nil {
+		webOpts.TracerProvider = tracerProvider
+	}
+	handler := web.New(webOpts)
 
 	if *pprofAddr != "" {
 		if err := serveProfiler(*pprofAddr, log); err != nil {
@@ -159,8 +200,13 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql", "graphiql", "http://"+ln.Addr().String()+"/")
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second}
+	base := "http://" + ln.Addr().String()
+	if cfg.GraphiQL {
+		log.Info("serving", "graphql", base+web.PathGraphQL, "graphiql", base+"/", "readyz", base+web.PathReadyz)
+	} else {
+		log.Info("serving", "graphql", base+web.PathGraphQL, "readyz", base+web.PathReadyz, "graphiql", "off")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -4,6 +4,9 @@ package config
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +50,21 @@ type Config struct {
 	// from the database's identity, so that two deployments sharing one
 	// Redis never see each other's keys.
 	RedisPrefix string
+	// LogFormat is "text" or "json" (LOG_FORMAT); LogLevel is the least
+	// severe level written (LOG_LEVEL: debug, info, warn, error).
+	LogFormat string
+	LogLevel  slog.Level
+	// GraphiQL serves the GraphiQL page at / (GRAPHIQL=on|off; on by
+	// default in development, off in production).
+	GraphiQL bool
+	// CORSOrigins are the browser origins allowed to call /graphql from
+	// another origin (CORS_ORIGINS, comma-separated, "*" for any; none by
+	// default).
+	CORSOrigins []string
+	// OTLPEndpoint, when set, turns tracing on: spans go to this OTLP/HTTP
+	// collector (OTEL_EXPORTER_OTLP_ENDPOINT; the exporter reads the other
+	// OTEL_EXPORTER_OTLP_* variables itself).
+	OTLPEndpoint string
 	// CalendarFile is the city's calendar file (CALENDAR_FILE): holidays
 	// and make-up working days of years the official calendar lacks or
 	// gets wrong, with their State Council notices; "" for none.
@@ -111,7 +129,73 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Env != "development" && c.Env != "production" {
 		return c, fmt.Errorf("CREDITHUB_ENV must be development or production, got %q", c.Env)
 	}
+	if err := c.loadOperations(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadOperations reads the settings of logs, GraphiQL, CORS and tracing.
+func (c *Config) loadOperations(getenv func(string) string) error {
+	c.LogFormat = or(strings.ToLower(getenv("LOG_FORMAT")), "text")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("LOG_FORMAT must be text or json, got %q", getenv("LOG_FORMAT"))
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		// slog also reads "info+2" and the like; only the four names are documented.
+		switch strings.ToLower(v) {
+		case "debug", "info", "warn", "error":
+		default:
+			return fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v)
+		}
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("LOG_LEVEL: %w", err)
+		}
+	}
+	switch v := strings.ToLower(getenv("GRAPHIQL")); v {
+	case "":
+		c.GraphiQL = !c.Production()
+	case "on", "true", "1":
+		c.GraphiQL = true
+	case "off", "false", "0":
+		c.GraphiQL = false
+	default:
+		return fmt.Errorf("GRAPHIQL must be on or off, got %q", v)
+	}
+	for _, o := range strings.Split(getenv("CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if err := checkOrigin(o); err != nil {
+			return fmt.Errorf("CORS_ORIGINS: %w", err)
+		}
+		c.CORSOrigins = append(c.CORSOrigins, strings.TrimSuffix(o, "/"))
+	}
+	c.OTLPEndpoint = getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+	return nil
+}
+
+// checkOrigin accepts "*" or an origin as browsers send it: scheme and
+// host, with a port where it is not the scheme's default, and nothing else.
+func checkOrigin(o string) error {
+	if o == "*" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q is not an origin such as https://dashboard.example.gov.cn or http://10.1.2.3:8080", o)
+	}
+	return nil
+}
+
+// NewLogger returns the logger LOG_FORMAT and LOG_LEVEL ask for, writing to w.
+func (c Config) NewLogger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // Production reports whether the hub runs in production mode.

@@ -163,7 +163,8 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (Summary, error) {
 	sum.ListEntryMeasures = g.count[tEntryMeasures]
 	sum.ListEntryEvents = g.count[tEntryEvents]
 	sum.Duration = time.Since(start)
-	p.printf("seed: done: %s", sum)
+	// The summary is the caller's to print (credithub seed writes it to
+	// standard output); printing it here too showed it twice.
 	return sum, nil
 }
 

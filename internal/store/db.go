@@ -99,7 +99,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*DB) error) error {
 	return nil
 }
 
-func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
+func (db *DB) get(ctx context.Context, dest any, query string, args ...any) (err error) {
+	ctx, span := startStatement(ctx, query) // trace.go
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	return translate(db.ext.GetContext(ctx, dest, query, args...))
 }
@@ -116,8 +118,11 @@ func (db *DB) getPrepared(ctx context.Context, dest any, query string, args ...a
 	if err != nil {
 		return db.get(ctx, dest, query, args...)
 	}
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
-	return translate(stmt.GetContext(ctx, dest, args...))
+	err = translate(stmt.GetContext(ctx, dest, args...))
+	return err
 }
 
 // maxCachedStatements bounds the statements kept prepared: subject reads
@@ -154,17 +159,22 @@ func (db *DB) selPrepared(ctx context.Context, dest any, query string, args ...a
 	if err != nil {
 		return db.sel(ctx, dest, query, args...)
 	}
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
-	return translate(stmt.SelectContext(ctx, dest, args...))
+	err = translate(stmt.SelectContext(ctx, dest, args...))
+	return err
 }
 
-func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
+func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) (err error) {
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	return translate(db.ext.SelectContext(ctx, dest, query, args...))
 }
 
 // execPrepared is exec for a hot statement (see getPrepared).
-func (db *DB) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (db *DB) execPrepared(ctx context.Context, query string, args ...any) (_ sql.Result, err error) {
 	if _, inTx := db.ext.(*sqlx.Tx); inTx {
 		return db.exec(ctx, query, args...)
 	}
@@ -172,12 +182,16 @@ func (db *DB) execPrepared(ctx context.Context, query string, args ...any) (sql.
 	if err != nil {
 		return db.exec(ctx, query, args...)
 	}
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	res, err := stmt.ExecContext(ctx, args...)
 	return res, translate(err)
 }
 
-func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (db *DB) exec(ctx context.Context, query string, args ...any) (_ sql.Result, err error) {
+	ctx, span := startStatement(ctx, query)
+	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	res, err := db.ext.ExecContext(ctx, query, args...)
 	return res, translate(err)

@@ -1,0 +1,62 @@
+package config_test
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/credithub/credithub/internal/config"
+)
+
+func load(env map[string]string) (config.Config, error) {
+	return config.Load(func(k string) string { return env[k] })
+}
+
+func TestOperationsSettingsDefaultsAndValues(t *testing.T) {
+	t.Parallel()
+	c, err := load(nil)
+	if err != nil || c.LogFormat != "text" || c.LogLevel != slog.LevelInfo || !c.GraphiQL || c.CORSOrigins != nil || c.OTLPEndpoint != "" {
+		t.Fatalf("defaults: got %+v, %v", c, err)
+	}
+	if c, _ := load(map[string]string{"CREDITHUB_ENV": "production"}); c.GraphiQL {
+		t.Error("GraphiQL is on by default in production")
+	}
+	if c, _ := load(map[string]string{"CREDITHUB_ENV": "production", "GRAPHIQL": "on"}); !c.GraphiQL {
+		t.Error("GRAPHIQL=on does not turn it on in production")
+	}
+	if c, _ := load(map[string]string{"GRAPHIQL": "off"}); c.GraphiQL {
+		t.Error("GRAPHIQL=off does not turn it off")
+	}
+	c, err = load(map[string]string{"LOG_FORMAT": "json", "LOG_LEVEL": "warn",
+		"CORS_ORIGINS": " https://dash.dandong.gov.cn/ , http://10.1.2.3:8080,", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"})
+	if err != nil || c.LogFormat != "json" || c.LogLevel != slog.LevelWarn || c.OTLPEndpoint != "http://127.0.0.1:4318" ||
+		strings.Join(c.CORSOrigins, " ") != "https://dash.dandong.gov.cn http://10.1.2.3:8080" {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	var buf bytes.Buffer
+	log := c.NewLogger(&buf)
+	log.Info("hidden")
+	log.Warn("shown", "k", 1)
+	if out := buf.String(); strings.Contains(out, "hidden") || !strings.HasPrefix(out, `{"time":`) || !strings.Contains(out, `"msg":"shown","k":1`) {
+		t.Errorf("LOG_FORMAT=json LOG_LEVEL=warn wrote %q", out)
+	}
+}
+
+func TestOperationsSettingsRefuseWhatTheyDoNotKnow(t *testing.T) {
+	t.Parallel()
+	for _, env := range []map[string]string{
+		{"LOG_FORMAT": "logfmt"},
+		{"LOG_LEVEL": "verbose"},
+		{"LOG_LEVEL": "info+2"},
+		{"GRAPHIQL": "maybe"},
+		{"CORS_ORIGINS": "dash.dandong.gov.cn"},
+		{"CORS_ORIGINS": "https://dash.dandong.gov.cn/app"},
+		{"CORS_ORIGINS": "ftp://dash.dandong.gov.cn"},
+		{"CORS_ORIGINS": "https://user@dash.dandong.gov.cn"},
+	} {
+		if _, err := load(env); err == nil {
+			t.Errorf("%v: accepted", env)
+		}
+	}
+}
