@@ -272,14 +272,19 @@ func (db *DB) OverdueByCases(ctx context.Context, caseIDs []int64, dept string, 
 // city's days) per implementing department, with the total as the last
 // row, made by ROLLUP from the same per-department counts so that it is
 // their sum by construction; cases opened is the number of cases, each
-// counted once.
-func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCutoffs) (rows []credit.JointStatsRow, opened int, err error) {
+// counted once. dept, when not empty, keeps that implementing department's
+// assignments and the cases it holds one in; domain the cases of entries
+// of that list domain.
+func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCutoffs, dept, domain string) (rows []credit.JointStatsRow, opened int, err error) {
 	var out []struct {
 		credit.JointStatsRow
 		Total  bool `db:"total"`
 		Opened int  `db:"cases_opened"`
 	}
-	err = db.sel(ctx, &out, `WITH cs AS (SELECT id FROM joint_cases WHERE opened_at >= $3 AND opened_at < $4),
+	err = db.sel(ctx, &out, `WITH cs AS (
+			SELECT c.id FROM joint_cases c JOIN list_entries e ON e.id = c.entry_id
+			WHERE c.opened_at >= $3 AND c.opened_at < $4 AND ($6 = '' OR e.domain = $6)
+				AND ($5 = '' OR EXISTS (SELECT 1 FROM assignments x WHERE x.case_id = c.id AND x.department_code = $5))),
 		`+overdueSQL+`,
 		per AS (
 			SELECT a.department_code, count(DISTINCT a.case_id) AS cases, count(*) AS pushed,
@@ -289,7 +294,8 @@ func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCut
 				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM feedback f
 					WHERE f.case_id = a.case_id AND f.department_code = a.department_code)) AS fed_back,
 				(SELECT count(*) FROM od WHERE od.department_code = a.department_code) AS overdue
-			FROM assignments a WHERE a.case_id IN (SELECT id FROM cs) GROUP BY a.department_code)
+			FROM assignments a WHERE a.case_id IN (SELECT id FROM cs) AND ($5 = '' OR a.department_code = $5)
+			GROUP BY a.department_code)
 		SELECT COALESCE(p.department_code, '') AS department_code, COALESCE(d.name, '') AS department_name,
 			CAST(COALESCE(sum(p.cases), 0) AS int) AS cases, CAST(COALESCE(sum(p.pushed), 0) AS int) AS pushed,
 			CAST(COALESCE(sum(p.accepted), 0) AS int) AS accepted, CAST(COALESCE(sum(p.rejected), 0) AS int) AS rejected,
@@ -298,7 +304,7 @@ func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCut
 			(SELECT count(*) FROM cs) AS cases_opened
 		FROM per p JOIN departments d ON d.code = p.department_code
 		GROUP BY ROLLUP ((p.department_code, d.name))
-		ORDER BY total, p.department_code`, c.PushedBefore, c.LastQuarter, DayStart(from), DayStart(to.AddDays(1)))
+		ORDER BY total, p.department_code`, c.PushedBefore, c.LastQuarter, DayStart(from), DayStart(to.AddDays(1)), dept, domain)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -32,33 +32,17 @@ type TimelinessCounts struct {
 // offset is +08:00 for every record.
 const receivedOnSQL = `CAST(x.received_at AT TIME ZONE 'Asia/Shanghai' AS date)`
 
-// partyMissingSQL is true when a record (alias x) lacks a party field the
-// 双公示 standard requires: the name; for organisations and individual
-// businesses the unified social credit code or, for codes from before it,
-// at least one legacy identifier; for organisations the legal
-// representative (FRDB); for natural persons the identity document's type
-// and number. A field of only spaces counts as empty.
-const partyMissingSQL = `btrim(x.xdr_name) = ''
-	OR (x.xdr_category <> 'NATURAL_PERSON' AND btrim(x.xdr_uscc || x.xdr_business_reg_no || x.xdr_organization_code
-		|| x.xdr_tax_reg_no || x.xdr_public_institution_no || x.xdr_social_org_no) = '')
-	OR (x.xdr_category = 'ORGANIZATION' AND btrim(x.legal_rep_name) = '')
-	OR (x.xdr_category = 'NATURAL_PERSON' AND (btrim(x.xdr_id_type) = '' OR btrim(x.xdr_id_no) = ''))`
-
-// licenceMissingSQL adds the licence's required fields: XK_XKWS, XK_WSH,
-// XK_XKLB, XK_NR, XK_XKJG, XK_XKJGDM, XK_LYDW, XK_LYDWDM (the dates are
-// NOT NULL columns).
-const licenceMissingSQL = `(` + partyMissingSQL + `
-	OR btrim(x.document_name) = '' OR btrim(x.decision_no) = '' OR btrim(x.licence_category) = ''
-	OR btrim(x.content) = '' OR btrim(x.authority_name) = '' OR btrim(x.authority_code) = ''
-	OR btrim(x.source_name) = '' OR btrim(x.source_code) = '')`
-
-// penaltyMissingSQL adds the penalty's required fields: CF_WSH, CF_WFXW,
-// CF_SY, CF_YJ, CF_CFLB, CF_NR, CF_CFJG, CF_CFJGDM, CF_SJLY, CF_SJLYDM.
-const penaltyMissingSQL = `(` + partyMissingSQL + `
-	OR btrim(x.decision_no) = '' OR btrim(x.violation_type) = '' OR btrim(x.facts) = ''
-	OR btrim(x.legal_basis) = '' OR btrim(x.penalty_category) = '' OR btrim(x.content) = ''
-	OR btrim(x.authority_name) = '' OR btrim(x.authority_code) = ''
-	OR btrim(x.source_name) = '' OR btrim(x.source_code) = '')`
+// A record's missing_fields column (generated, migration 00014) is true
+// when it lacks a field the 双公示 standard requires: the party's name; for
+// organisations and individual businesses the unified social credit code
+// or, for codes from before it, at least one legacy identifier; for
+// organisations the legal representative (FRDB); for natural persons the
+// identity document's type and number; and the record's own required
+// fields (licences: XK_XKWS, XK_WSH, XK_XKLB, XK_NR, XK_XKJG, XK_XKJGDM,
+// XK_LYDW, XK_LYDWDM; penalties: CF_WSH, CF_WFXW, CF_SY, CF_YJ, CF_CFLB,
+// CF_NR, CF_CFJG, CF_CFJGDM, CF_SJLY, CF_SJLYDM). A field of only spaces
+// counts as empty. Stored with the record, it is read from the covering
+// indexes with the rest of what the statistics count.
 
 // timelinessSQL counts, in one statement, the records decided in [$1, $2]
 // (by one department when $3 is not empty) per deciding department, and
@@ -70,12 +54,12 @@ const penaltyMissingSQL = `(` + partyMissingSQL + `
 // record matches (a grouping set () over no rows is one row of zeros).
 var timelinessSQL = `WITH recs AS (
 		SELECT x.authority_code, true AS is_licence, x.publication_deadline,
-			` + receivedOnSQL + ` AS received_on, ` + licenceMissingSQL + ` AS missing
+			` + receivedOnSQL + ` AS received_on, x.missing_fields AS missing
 		FROM licences x
 		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3)
 		UNION ALL
 		SELECT x.authority_code, false, x.publication_deadline,
-			` + receivedOnSQL + `, ` + penaltyMissingSQL + `
+			` + receivedOnSQL + `, x.missing_fields
 		FROM penalties x
 		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3) AND x.status <> 'REVOKED')
 	SELECT GROUPING(r.authority_code) = 1 AS is_total, r.authority_code AS department_code, d.name AS department_name,
