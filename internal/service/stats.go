@@ -26,7 +26,7 @@ var (
 		Dimensions: []credit.StatsDimension{credit.DimDepartment, credit.DimDomain, credit.DimMonth, credit.DimSeverity}}
 	// Published penalties were decided at most 36 months ago (the longest
 	// publication window), so their period may cover three years.
-	publishedPenaltyStatsSpec = credit.StatsSpec{Name: "publishedPenaltyStats", MaxDays: 3*365 + 1,
+	publishedPenaltyStatsSpec = credit.StatsSpec{Name: "publishedPenaltyStats", MaxDays: 1100,
 		Dimensions: []credit.StatsDimension{credit.DimDepartment, credit.DimDomain, credit.DimMonth, credit.DimSeverity}}
 	listEntryStatsSpec = credit.StatsSpec{Name: "listEntryStats", MaxDays: credit.MaxStatsDays,
 		Dimensions: []credit.StatsDimension{credit.DimListKind, credit.DimDomain, credit.DimDepartment}}
