@@ -64,6 +64,8 @@ func TestStatisticsAnswerThroughGraphQLWithTheRolesOfTheTable(t *testing.T) {
 	if code, _ := e.as(credit.RoleDashboard).errorCode(`{ checkStats(from: "2026-11-01", to: "2026-11-30") { total { uses } } }`, nil); code != "FORBIDDEN" {
 		t.Errorf("DASHBOARD checkStats: %s, want FORBIDDEN", code)
 	}
-	var cs struct{ CheckStats struct{ Total struct{ Uses int } } }
+	var cs struct {
+		CheckStats struct{ Total struct{ Uses int } }
+	}
 	e.as(credit.RoleAuditor).query(`{ checkStats(from: "2026-11-01", to: "2026-11-30", groupBy: [ROLE]) { total { uses } } }`, nil, &cs)
 }
