@@ -72,6 +72,17 @@ ALTER TABLE licences ADD COLUMN missing_fields boolean GENERATED ALWAYS AS (
   OR btrim(content) = '' OR btrim(authority_name) = '' OR btrim(authority_code) = ''
   OR btrim(source_name) = '' OR btrim(source_code) = '') STORED;
 
+-- Whether a record reached the platform by its publication deadline: the
+-- day it was received, in the city's zone, is not after the deadline (the
+-- whole deadline day counts); NULL when the deadline is unknown (the
+-- calendar had no official data). The same rule as Licence.PublishedOnTime
+-- and disclosureTimeliness, worked out once per write instead of once per
+-- row counted (a zone conversion per row made a year's count 250 ms).
+ALTER TABLE licences ADD COLUMN published_on_time boolean GENERATED ALWAYS AS (
+  CAST(received_at AT TIME ZONE 'Asia/Shanghai' AS date) <= publication_deadline) STORED;
+ALTER TABLE penalties ADD COLUMN published_on_time boolean GENERATED ALWAYS AS (
+  CAST(received_at AT TIME ZONE 'Asia/Shanghai' AS date) <= publication_deadline) STORED;
+
 -- For penalties also whether the import found CF_NR_FK or CF_NR_WFFF empty
 -- and took it as 0 (the importer's warning): the amount statistics flag
 -- those, since an empty cell may be a lost value.
@@ -93,10 +104,10 @@ ALTER TABLE penalties
 -- Everything the record statistics read, by decision date and department:
 -- the scan comes sorted as the first stage groups, which spares a hash.
 CREATE INDEX licences_stats_idx ON licences (decided_on, authority_code)
-  INCLUDE (use_scope, publication_deadline, received_at, missing_fields);
+  INCLUDE (use_scope, published_on_time, missing_fields);
 CREATE INDEX penalties_stats_idx ON penalties (decided_on, authority_code)
-  INCLUDE (use_scope, status, public_until, severity, publication_deadline, received_at,
-           missing_fields, fine_fen, confiscated_fen, fine_empty, confiscated_empty);
+  INCLUDE (use_scope, status, public_until, severity, published_on_time, missing_fields, fine_fen,
+           confiscated_fen, fine_empty, confiscated_empty);
 -- Penalties published now are those whose window has not ended: a range
 -- of public_until from today on, among the ones in force and public.
 CREATE INDEX penalties_published_idx ON penalties (public_until)
@@ -154,6 +165,7 @@ DROP FUNCTION query_use_days_count();
 DROP TABLE query_use_days;
 DROP INDEX penalties_published_idx, penalties_stats_idx,
   licences_stats_idx;
-ALTER TABLE penalties DROP COLUMN missing_fields, DROP COLUMN fine_empty, DROP COLUMN confiscated_empty;
-ALTER TABLE licences DROP COLUMN missing_fields;
+ALTER TABLE penalties DROP COLUMN missing_fields, DROP COLUMN fine_empty, DROP COLUMN confiscated_empty,
+  DROP COLUMN published_on_time;
+ALTER TABLE licences DROP COLUMN missing_fields, DROP COLUMN published_on_time;
 DROP TABLE department_domains, record_domains;

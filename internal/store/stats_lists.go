@@ -23,7 +23,7 @@ func (db *DB) ListEntryStats(ctx context.Context, q credit.StatsQuery, v StatsVi
 		dept = v.Department
 	}
 	var out []credit.ListEntryStatsRow
-	err := db.sel(ctx, &out, `WITH keyed AS (
+	err := db.selStats(ctx, &out, `WITH keyed AS (
 			SELECT CAST(e.kind AS text) AS list_kind, e.domain, ld.name AS domain_name,
 				e.department_code, dp.name AS department_name,
 				count(*) FILTER (WHERE e.starts_on BETWEEN $1 AND $2) AS entered,
@@ -52,7 +52,7 @@ func (db *DB) ListEntryStats(ctx context.Context, q credit.StatsQuery, v StatsVi
 // from the per-day tally its inserts keep (query_use_days); the total last.
 func (db *DB) CheckStats(ctx context.Context, q credit.StatsQuery) ([]credit.CheckStatsRow, error) {
 	var out []credit.CheckStatsRow
-	err := db.sel(ctx, &out, `WITH keyed AS (
+	err := db.selStats(ctx, &out, `WITH keyed AS (
 			SELECT d.role, d.institution, to_char(d.day, 'YYYY-MM') AS month, d.uses, d.subjects
 			FROM query_use_days d
 			WHERE d.day BETWEEN $1 AND $2 AND ($3 = '' OR d.role = $3) AND ($4 = '' OR d.institution = $4))

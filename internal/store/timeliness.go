@@ -24,13 +24,14 @@ type TimelinessCounts struct {
 	MissingFields   int     `db:"missing_fields"`
 }
 
-// receivedOnSQL is the day a record reached the platform, in the city's
-// zone: the same day credit.DateOf gives for received_at, so that on time
-// here means what Licence.PublishedOnTime and Penalty.PublishedOnTime mean
-// (the received day is not after the deadline; the whole deadline day
-// counts). China has had no daylight saving since 1991, so the zone's
-// offset is +08:00 for every record.
-const receivedOnSQL = `CAST(x.received_at AT TIME ZONE 'Asia/Shanghai' AS date)`
+// A record's published_on_time column (generated, migration 00014) is
+// whether it reached the platform by its deadline: the day it was
+// received, in the city's zone, is not after it, the same day
+// credit.DateOf gives for received_at, so that on time here means what
+// Licence.PublishedOnTime and Penalty.PublishedOnTime mean (the whole
+// deadline day counts). NULL when the deadline is unknown. China has had
+// no daylight saving since 1991, so the zone's offset is +08:00 for every
+// record.
 
 // A record's missing_fields column (generated, migration 00014) is true
 // when it lacks a field the 双公示 standard requires: the party's name; for
@@ -53,22 +54,20 @@ const receivedOnSQL = `CAST(x.received_at AT TIME ZONE 'Asia/Shanghai' AS date)`
 // had to be published. The total row comes last, and comes also when no
 // record matches (a grouping set () over no rows is one row of zeros).
 var timelinessSQL = `WITH recs AS (
-		SELECT x.authority_code, true AS is_licence, x.publication_deadline,
-			` + receivedOnSQL + ` AS received_on, x.missing_fields AS missing
+		SELECT x.authority_code, true AS is_licence, x.published_on_time AS on_time, x.missing_fields AS missing
 		FROM licences x
 		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3)
 		UNION ALL
-		SELECT x.authority_code, false, x.publication_deadline,
-			` + receivedOnSQL + `, x.missing_fields
+		SELECT x.authority_code, false, x.published_on_time, x.missing_fields
 		FROM penalties x
 		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3) AND x.status <> 'REVOKED')
 	SELECT GROUPING(r.authority_code) = 1 AS is_total, r.authority_code AS department_code, d.name AS department_name,
 		count(*) FILTER (WHERE r.is_licence) AS licences,
 		count(*) FILTER (WHERE NOT r.is_licence) AS penalties,
 		count(*) AS records,
-		count(*) FILTER (WHERE r.received_on <= r.publication_deadline) AS on_time,
-		count(*) FILTER (WHERE r.received_on > r.publication_deadline) AS late,
-		count(*) FILTER (WHERE r.publication_deadline IS NULL) AS unknown_deadline,
+		count(*) FILTER (WHERE r.on_time) AS on_time,
+		count(*) FILTER (WHERE NOT r.on_time) AS late,
+		count(*) FILTER (WHERE r.on_time IS NULL) AS unknown_deadline,
 		count(*) FILTER (WHERE r.missing) AS missing_fields
 	FROM recs r JOIN departments d ON d.code = r.authority_code
 	GROUP BY GROUPING SETS ((r.authority_code, d.name), ())
@@ -82,6 +81,6 @@ var timelinessSQL = `WITH recs AS (
 // missing fields counts independently of those.
 func (db *DB) DisclosureTimeliness(ctx context.Context, from, to credit.Date, department string) ([]TimelinessCounts, error) {
 	var out []TimelinessCounts
-	err := db.sel(ctx, &out, timelinessSQL, from, to, department)
+	err := db.selStats(ctx, &out, timelinessSQL, from, to, department)
 	return out, err
 }
