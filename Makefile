@@ -2,8 +2,9 @@
 #   make run    start PostgreSQL and Redis (installing them if needed), create
 #               and migrate the database, seed demo data when it is empty,
 #               serve GraphQL on http://127.0.0.1:8080/graphql
-#   make test   the same service check, then every test against the real
-#               PostgreSQL and Redis
+#   make test   the same service check (and headless Chromium for the
+#               dashboard's browser test), then every test against the
+#               real PostgreSQL and Redis
 
 GO            ?= go
 BIN           := bin/credithub
@@ -11,20 +12,30 @@ SEED_SUBJECTS ?= 2000
 VERSION       ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS       := -X main.version=$(VERSION)
 
-.PHONY: run test build services generate fuzz vet bench clean
+.PHONY: run test build services browser screenshots generate fuzz vet bench clean
 
 run: services build
 	$(BIN) serve --migrate --seed-if-empty $(SEED_SUBJECTS)
 
-test: services
+test: services browser
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/credithub
 
 services:
 	@scripts/services.sh
+
+# Headless Chromium (Debian's package) and a Chinese font for the
+# dashboard's browser test; installed with apt-get when missing.
+browser:
+	@scripts/chromium.sh >/dev/null
+
+# Rewrites the README's screenshots of the dashboard (docs/dashboard.png,
+# docs/dashboard-lookup.png) from the browser test's seeded hub.
+screenshots: services browser
+	DASHBOARD_SCREENSHOTS=$(CURDIR)/docs REQUIRE_BROWSER=1 $(GO) test -count=1 -run '^TestTheDashboardInAHeadlessBrowser$$' ./cmd/credithub
 
 # Regenerate graph/generated.go after editing schema.graphqls or gqlgen.yml.
 generate:

@@ -23,6 +23,7 @@ import (
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/dashboard"
 	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
@@ -124,6 +125,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		Push:            hub,
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	mux.Handle(dashboard.Prefix, dashboard.Handler())
 	mux.Handle("/", playground.Handler("credithub", "/graphql"))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.SQL().PingContext(r.Context()); err != nil {
