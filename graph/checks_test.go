@@ -185,7 +185,7 @@ func TestChecksRefuseWhatTheyMust(t *testing.T) {
 }
 
 func TestUncachedCheckIsOneStatementWhateverTheRecordCount(t *testing.T) {
-	e := newEnvWithWait(t, 0)
+	e := newEnvSerial(t)
 	w := newCheckWorld(e)
 	e.do(`{ __typename }`, nil, "") // authenticates the key once; it is then trusted from memory
 	statements := func() int64 {

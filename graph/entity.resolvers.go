@@ -8,12 +8,20 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/credithub/credithub/internal/credit"
 )
 
 // FindSubjectByCode is the resolver for the findSubjectByCode field.
 func (r *entityResolver) FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error) {
-	return r.Service.Subject(ctx, code, "")
+	read := subjectReadOf(ctx, graphql.GetFieldContext(ctx).Field.Selections)
+	n, nodes, err := r.Service.ReadSubjectByCode(ctx, "", code, read)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	stateFrom(ctx).keep(nodes)
+	s := n.Subject
+	return &s, nil
 }
 
 // Entity returns EntityResolver implementation.

@@ -33,13 +33,16 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ApplicantCheck() ApplicantCheckResolver
 	Assignment() AssignmentResolver
 	AttributedListEntry() AttributedListEntryResolver
+	CreditCheck() CreditCheckResolver
 	Entity() EntityResolver
 	JointCase() JointCaseResolver
 	JointCaseConnection() JointCaseConnectionResolver
 	JointCaseStatsRow() JointCaseStatsRowResolver
 	KeyPerson() KeyPersonResolver
+	KeyPersonFinding() KeyPersonFindingResolver
 	LicenceConnection() LicenceConnectionResolver
 	ListEntry() ListEntryResolver
 	ListEntryConnection() ListEntryConnectionResolver
@@ -609,6 +612,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApplicantCheckResolver interface {
+	Subject(ctx context.Context, obj *credit.ApplicantCheck) (*credit.Subject, error)
+}
 type AssignmentResolver interface {
 	Case(ctx context.Context, obj *credit.Assignment) (*credit.JointCase, error)
 	Measure(ctx context.Context, obj *credit.Assignment) (*credit.Measure, error)
@@ -617,6 +623,9 @@ type AssignmentResolver interface {
 }
 type AttributedListEntryResolver interface {
 	Organization(ctx context.Context, obj *credit.AttributedEntry) (*credit.Subject, error)
+}
+type CreditCheckResolver interface {
+	Subject(ctx context.Context, obj *credit.CreditCheck) (*credit.Subject, error)
 }
 type EntityResolver interface {
 	FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error)
@@ -637,6 +646,9 @@ type JointCaseStatsRowResolver interface {
 type KeyPersonResolver interface {
 	Person(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error)
 	Organization(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error)
+}
+type KeyPersonFindingResolver interface {
+	Person(ctx context.Context, obj *credit.KeyPersonFinding) (*credit.Subject, error)
 }
 type LicenceConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error)
@@ -3386,6 +3398,12 @@ enum ErrorCode {
   UNAVAILABLE
   "Something went wrong inside the hub; it has been logged."
   INTERNAL
+  "The operation text is not valid GraphQL syntax."
+  GRAPHQL_PARSE_FAILED
+  "The operation does not validate against the schema (an unknown field, a wrong argument type, ...)."
+  GRAPHQL_VALIDATION_FAILED
+  "The operation was sent as a hash the hub does not know: send it once with its text (not for anonymous callers), or install it (` + "`" + `credithub operations add` + "`" + `)."
+  PERSISTED_QUERY_NOT_FOUND
 }
 
 type Query {
@@ -4754,7 +4772,7 @@ extend type Query {
     @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
   """
   Penalties published today: public scope, in force (neither revoked nor repaired) and today inside their
-  publication window, decided from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (at most 1,096 days: the longest window is 36 months), per
+  publication window, decided from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (at most 1,100 days: the longest window is 36 months), per
   department, domain, month of decision and severity. Every role allowed counts the same (a DEPARTMENT its own);
   errors as ` + "`" + `recordStats` + "`" + `.
   """
@@ -7498,11 +7516,11 @@ func (ec *executionContext) _ApplicantCheck_subject(ctx context.Context, field g
 			return ec.fieldContext_ApplicantCheck_subject(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
+			return ec.Resolvers.ApplicantCheck().Subject(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
-			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7512,8 +7530,8 @@ func (ec *executionContext) fieldContext_ApplicantCheck_subject(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "ApplicantCheck",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subject(ctx, field)
 		},
@@ -8360,11 +8378,11 @@ func (ec *executionContext) _CreditCheck_subject(ctx context.Context, field grap
 			return ec.fieldContext_CreditCheck_subject(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
+			return ec.Resolvers.CreditCheck().Subject(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
-			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8374,8 +8392,8 @@ func (ec *executionContext) fieldContext_CreditCheck_subject(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "CreditCheck",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subject(ctx, field)
 		},
@@ -9992,11 +10010,11 @@ func (ec *executionContext) _KeyPersonFinding_person(ctx context.Context, field 
 			return ec.fieldContext_KeyPersonFinding_person(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Person, nil
+			return ec.Resolvers.KeyPersonFinding().Person(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
-			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10006,8 +10024,8 @@ func (ec *executionContext) fieldContext_KeyPersonFinding_person(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "KeyPersonFinding",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subject(ctx, field)
 		},
@@ -20285,44 +20303,45 @@ func (ec *executionContext) _ApplicantCheck(ctx context.Context, sel ast.Selecti
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ApplicantCheck")
 		case "subject":
-			out.Values[i] = ec._ApplicantCheck_subject(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApplicantCheck_subject(ctx, field, obj)
+				})
 		case "asOf":
 			out.Values[i] = ec._ApplicantCheck_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ruleVersion":
 			out.Values[i] = ec._ApplicantCheck_ruleVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "greenChannel":
 			out.Values[i] = ec._ApplicantCheck_greenChannel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "acceptWithMissingDocuments":
 			out.Values[i] = ec._ApplicantCheck_acceptWithMissingDocuments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "measures":
 			out.Values[i] = ec._ApplicantCheck_measures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disputed":
 			out.Values[i] = ec._ApplicantCheck_disputed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasons":
 			out.Values[i] = ec._ApplicantCheck_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20617,69 +20636,70 @@ func (ec *executionContext) _CreditCheck(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CreditCheck")
 		case "subject":
-			out.Values[i] = ec._CreditCheck_subject(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CreditCheck_subject(ctx, field, obj)
+				})
 		case "asOf":
 			out.Values[i] = ec._CreditCheck_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ruleVersion":
 			out.Values[i] = ec._CreditCheck_ruleVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "verdict":
 			out.Values[i] = ec._CreditCheck_verdict(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "redListed":
 			out.Values[i] = ec._CreditCheck_redListed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "blacklisted":
 			out.Values[i] = ec._CreditCheck_blacklisted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxCreditGrade":
 			out.Values[i] = ec._CreditCheck_taxCreditGrade(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "penaltiesLast3Years":
 			out.Values[i] = ec._CreditCheck_penaltiesLast3Years(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "seriousPenaltiesLast3Years":
 			out.Values[i] = ec._CreditCheck_seriousPenaltiesLast3Years(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeListEntries":
 			out.Values[i] = ec._CreditCheck_activeListEntries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "measures":
 			out.Values[i] = ec._CreditCheck_measures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "keyPersonFindings":
 			out.Values[i] = ec._CreditCheck_keyPersonFindings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasons":
 			out.Values[i] = ec._CreditCheck_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21226,22 +21246,23 @@ func (ec *executionContext) _KeyPersonFinding(ctx context.Context, sel ast.Selec
 		case "role":
 			out.Values[i] = ec._KeyPersonFinding_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "person":
-			out.Values[i] = ec._KeyPersonFinding_person(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KeyPersonFinding_person(ctx, field, obj)
+				})
 		case "entries":
 			out.Values[i] = ec._KeyPersonFinding_entries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "attributed":
 			out.Values[i] = ec._KeyPersonFinding_attributed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -3,17 +3,12 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/ratelimit"
 )
 
 // The limits that keep one request from taking the hub down, each with a
@@ -85,46 +80,8 @@ func onlyServiceSDL(set ast.SelectionSet) bool {
 	return len(set) > 0
 }
 
-// persistedOnly refuses operation text from the listed roles: they may run
-// only operations registered before (Automatic Persisted Queries, sent by
-// hash alone). It runs before the APQ extension sees the request.
-type persistedOnly struct{ Roles []credit.Role }
-
-func (persistedOnly) ExtensionName() string                   { return "PersistedOnly" }
-func (persistedOnly) Validate(graphql.ExecutableSchema) error { return nil }
-func (p persistedOnly) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
-	role := credit.CallerFrom(ctx).Role
-	if !slices.Contains(p.Roles, role) || (raw.Query == "" && raw.Extensions["persistedQuery"] != nil) {
-		return nil
-	}
-	return limitError("PERSISTED_QUERY_REQUIRED", fmt.Sprintf(
-		"the %s role may run only persisted operations: send extensions.persistedQuery.sha256Hash without the query text", role))
-}
-
 func limitError(reason, msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(credit.BadUserInput), "reason": reason}}
-}
-
-// rateLimit refuses a caller over its budget with 429 and RATE_LIMITED.
-// Anonymous callers are counted by address.
-func rateLimit(l *ratelimit.Limiter, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := credit.CallerFrom(r.Context())
-		who := c.ID
-		if c.Role == credit.RolePublic {
-			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			who = "ip:" + host
-		}
-		d := l.Allow(r.Context(), c.Role, who)
-		if !d.Allowed {
-			secs := int(d.RetryAfter.Seconds()) + 1
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeRequestError(w, http.StatusTooManyRequests,
-				fmt.Sprintf("too many requests for this key; try again in %d s", secs), credit.RateLimited)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // connectionComplexity makes a connection cost its page size times its

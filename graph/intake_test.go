@@ -8,10 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
@@ -422,7 +420,7 @@ func (e *env) intakeVerdict(code string) string {
 
 func TestWritesInvalidateExactlyTheAnswersTheyChange(t *testing.T) {
 	c := testenv.Cache(t)
-	e := newEnvFull(t, func(o *graph.HandlerOptions) { o.Cache = c }, service.WithCache(c))
+	e := newEnvFull(t, nil, redisOpts(c)...)
 	t.Parallel()
 	org := e.f.Subject(intakeOrg, credit.LegalPerson, "丹东推送有限公司")
 	if v := e.intakeVerdict(intakeOrg); v != "CLEAR" {
@@ -463,7 +461,7 @@ func TestWritesInvalidateExactlyTheAnswersTheyChange(t *testing.T) {
 
 func TestCorrectingARecordsSubjectInvalidatesThePreviousSubject(t *testing.T) {
 	c := testenv.Cache(t)
-	e := newEnvFull(t, func(o *graph.HandlerOptions) { o.Cache = c }, service.WithCache(c))
+	e := newEnvFull(t, nil, redisOpts(c)...)
 	t.Parallel()
 	serious := func(code string) map[string]any {
 		return penaltyIn("丹市监罚〔2026〕10号", func(in, p map[string]any) {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/testenv"
@@ -41,7 +40,7 @@ const deepPage = `query($first: Int) { subjects(first: $first, filter: {kind: LE
 
 func TestSubjectsStatementCountDoesNotGrowWithThePageSize(t *testing.T) {
 	// Not parallel: other tests' load would split loader batches.
-	e := newEnvWithWait(t, 100*time.Millisecond)
+	e := newEnvSerial(t)
 	e.seedOrganisations(100)
 	statements := func(first int) int64 {
 		before := e.db.Statements()

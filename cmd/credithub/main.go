@@ -34,6 +34,8 @@ Usage:
                                      fill an empty database with demo data
   credithub apikey create|list|revoke
                                      manage API keys for institutions
+  credithub operations add|list|remove
+                                     the persisted operations PERSISTED_ONLY_ROLES may run
   credithub audit verify             check the audit log's hash chain
   credithub export --since TIME [--format 双公示-csv|jsonl] [--kind K] [--out FILE|-] [--dry-run]
                                      write changed records for the provincial platform and mark them
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.audit(ctx, args[1:])
 	case "apikey":
 		return env.apikey(ctx, args[1:])
+	case "operations":
+		return env.operations(ctx, args[1:])
 	case "export":
 		return env.export(ctx, args[1:])
 	case "import":

@@ -35,7 +35,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	seedEmpty := fs.Int("seed-if-empty", 0, "seed this many demo subjects if the database has none (0: never)")
 	addr := fs.String("listen", "", "address to listen on (overrides LISTEN_ADDR)")
-	noCache := fs.Bool("no-cache", false, "answer every check from PostgreSQL (for benchmarks of the uncached path)")
+	noCache := fs.Bool("no-cache", false, "answer every request from PostgreSQL, without the response cache (for benchmarks of the uncached path)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, apart from the API (e.g. 127.0.0.1:6060; empty: off)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: credithub serve [flags]\n\nServes GraphQL at /graphql and GraphiQL at /.\n\nFlags:")
@@ -100,7 +100,8 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry))}
+	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry)),
+		service.WithPersistedQueries(redis), service.WithRateLimits(redis, rateLimits)}
 	if !*noCache {
 		opts = append(opts, service.WithCache(redis))
 	}
@@ -113,16 +114,14 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	go expireEntries(ctx, svc, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
-		Auth:            authn,
-		Log:             log,
-		Introspection:   !cfg.Production(),
-		Timeout:         cfg.RequestTimeout,
-		Limits:          graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
-		Cache:           redis,
-		RateLimits:      &rateLimits,
-		PersistedOnly:   persistedOnly,
-		NoResponseCache: *noCache,
-		Push:            hub,
+		Auth:          authn,
+		Log:           log,
+		Introspection: !cfg.Production(),
+		Production:    cfg.Production(),
+		Timeout:       cfg.RequestTimeout,
+		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
+		PersistedOnly: persistedOnly,
+		Push:          hub,
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 	mux.Handle(dashboard.Prefix, dashboard.Handler())

@@ -25,7 +25,7 @@ type Options struct {
 
 // Cache is the hub's Redis client.
 type Cache struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	prefix string
 
 	// Current's batching loop (current.go), started on first use.
@@ -76,7 +76,7 @@ func (c *Cache) Close() error {
 }
 
 // Client returns the underlying client, for libraries that take one.
-func (c *Cache) Client() *redis.Client { return c.rdb }
+func (c *Cache) Client() redis.UniversalClient { return c.rdb }
 
 // Key returns the full key for a name in this cache's key space.
 func (c *Cache) Key(parts ...string) string {

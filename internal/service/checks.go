@@ -2,17 +2,16 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/credithub/credithub/internal/credit"
 )
 
 // The two hot checks. Each answer is computed from one SQL statement by
-// the pure rules in internal/credit, and cached in Redis per (subject, as-of
-// date, rule version, role) with generation counters, so that it is never
-// served after a write that changes it (see internal/cache).
+// the pure rules in internal/credit; the subjects it shows are recorded on
+// the request (query-use log, and what a cached response rests on: the
+// pipeline's cache stage stores responses made of checks like any other
+// subject read).
 
 // CreditCheck answers a bank's check of the subject with code as of asOf
 // (today when zero). FORBIDDEN for roles other than BANK and CREDIT_OFFICE;
@@ -45,14 +44,14 @@ var checkActions = map[checkKind]credit.Action{
 	checkApplicant: credit.ActApplicantCheck,
 }
 
-// runCheck runs one check: authorise, validate, then answer from the cache
-// or compute with evaluate and cache the answer.
+// runCheck runs one check: authorise, validate, read the records in one
+// statement, record the subjects shown, mask, and evaluate.
 func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose string,
 	evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, error) {
 	if _, err := s.authorize(ctx, checkActions[kind]); err != nil {
 		return nil, err
 	}
-	c, a := s.access(ctx)
+	_, a := s.access(ctx)
 	purpose, err := s.checkPurpose(ctx, purpose)
 	if err != nil {
 		return nil, err
@@ -60,12 +59,11 @@ func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code strin
 	if purpose == "" {
 		return nil, credit.FieldErrorf("purpose", "must say why the check is made")
 	}
-	setPurpose(ctx, purpose)
 	lc, err := credit.ParseLookupCode("code", code)
 	if err != nil {
 		return nil, err
 	}
-	today := s.Today()
+	today := s.today(ctx)
 	if asOf.IsZero() {
 		asOf = today
 	}
@@ -73,41 +71,23 @@ func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code strin
 		return nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
 	}
 	rules := credit.CheckRulesFor(asOf)
-	key := fmt.Sprintf("check:%s:%s:%s:%s:%s", kind, lc.Code, asOf, rules.Version, c.Role)
-
-	answer, err := cached(ctx, s, key, lc.Code, ttlFor(asOf, today, s.now()), func() (T, []string, error) {
-		var none T
-		since, _ := rules.Window(asOf)
-		r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
-		if credit.CodeOf(err) == credit.NotFound {
-			if lc.ChecksumOnly {
-				return none, nil, lc.Err
-			}
-			return none, nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
+	since, _ := rules.Window(asOf)
+	r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
+	if credit.CodeOf(err) == credit.NotFound {
+		if lc.ChecksumOnly {
+			return nil, lc.Err
 		}
-		if err != nil {
-			return none, nil, err
-		}
-		reads := readCodes(r)
-		maskRecords(&r, a)
-		return evaluate(r, rules), reads, nil
-	})
+		return nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return &answer, nil
-}
-
-// ttlFor bounds how long an answer is cached: an answer for today never
-// survives midnight (its key names the date, and it expires then); one for
-// a past date lives an hour (writes still invalidate it at once).
-func ttlFor(asOf, today credit.Date, now time.Time) time.Duration {
-	if asOf != today {
-		return time.Hour
+	if err := s.noteRead(ctx, purpose, readCodes(r)...); err != nil {
+		return nil, err
 	}
-	y, m, d := now.In(credit.Shanghai).Date()
-	midnight := time.Date(y, m, d+1, 0, 0, 0, 0, credit.Shanghai)
-	return midnight.Sub(now)
+	maskRecords(&r, a)
+	answer := evaluate(r, rules)
+	return &answer, nil
 }
 
 // maskRecords masks the persons in a check's records as access a requires.

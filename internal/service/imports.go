@@ -301,7 +301,7 @@ func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opt
 	// answer unservable: never stale, and it spares working out the
 	// affected codes (a sixth of a 50,000-row chunk's time).
 	exact := n < bulkInvalidateRows
-	sess.Affected = s.answers != nil && exact
+	sess.Affected = s.responses != nil && exact
 	err := sess.InTx(ctx, func(tx *store.ImportTx) error {
 		var err error
 		if res, err = write(tx); err != nil {
@@ -319,7 +319,7 @@ func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opt
 		s.invalidate(ctx, res.Codes[i:min(i+invalidateBatch, len(res.Codes))])
 	}
 	if !exact && res.Changed() {
-		s.invalidateAll(ctx)
+		s.invalidateEverything(ctx)
 	}
 	return res, err
 }
@@ -328,21 +328,6 @@ func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opt
 // the whole cache after each chunk that changed something, rather than the
 // codes the chunk affected.
 const bulkInvalidateRows = 5000
-
-// invalidateAll makes every cached answer stale after a bulk write has
-// committed, by moving the cache's epoch; if Redis cannot be told, as
-// invalidate.
-func (s *Service) invalidateAll(ctx context.Context) {
-	a := s.answers
-	if a == nil || a.c == nil {
-		return
-	}
-	if err := a.c.InvalidateAll(context.WithoutCancel(ctx)); err != nil {
-		a.lose("invalidate", err)
-		return
-	}
-	a.metrics.Invalidations.Inc()
-}
 
 // add counts a written chunk of n staged rows, hands its rejects (the
 // decoder's and the database's, in line order) on, and reports progress.
@@ -388,8 +373,8 @@ const invalidateBatch = 5000
 // move now, because this process's memory of the failure ends with it.
 // UNAVAILABLE when Redis cannot be reached for that.
 func (s *Service) ensureInvalidated(ctx context.Context) error {
-	a := s.answers
-	if a == nil || a.c == nil || !a.lostInvalidation.Load() || a.recoverEpoch(context.WithoutCancel(ctx)) {
+	rc := s.responses
+	if rc == nil || !rc.lostInvalidation.Load() || rc.recoverEpoch(context.WithoutCancel(ctx)) {
 		return nil
 	}
 	return credit.Errorf(credit.Unavailable, "the import is committed, but Redis could not be told: "+

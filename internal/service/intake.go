@@ -80,7 +80,7 @@ func (s *Service) authorizeWrite(ctx context.Context, authority, field string) e
 // COMMIT that failed on the way back may still have committed, and an extra
 // invalidation costs only a cache miss.
 func (s *Service) write(ctx context.Context, fn func(tx *store.DB) (codes []string, err error)) error {
-	markUncachable(ctx)
+	uncacheable(ctx, "a write")
 	var codes []string
 	err := s.db.InTx(ctx, func(tx *store.DB) error {
 		c, err := fn(tx)

@@ -106,7 +106,7 @@ func (s *Service) jointView(ctx context.Context) (string, error) {
 // Errors: FORBIDDEN for roles other than CREDIT_OFFICE, DASHBOARD and
 // DEPARTMENT.
 func (s *Service) Overdue(ctx context.Context, caseIDs []int64) (map[int64][]credit.Overdue, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (s *Service) Overdue(ctx context.Context, caseIDs []int64) (map[int64][]cre
 // filter.department for a DEPARTMENT naming another; BAD_USER_INPUT as
 // StatsSpec.Check (from missing, to before from, a period over a year).
 func (s *Service) JointCaseStats(ctx context.Context, q credit.StatsQuery) (credit.JointStats, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	c, err := s.authorize(ctx, credit.ActJointStatistics)
 	if err != nil {
 		return credit.JointStats{}, err
@@ -219,7 +219,7 @@ func (s *Service) entryView(ctx context.Context) (credit.RecordView, error) {
 // entryView; BAD_USER_INPUT for a page size over MaxPageSize, a foreign
 // cursor or decidedTo before decidedFrom.
 func (s *Service) ListEntries(ctx context.Context, f credit.ListEntryFilter, p credit.Page) (ListEntryPage, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	v, err := s.entryView(ctx)
 	if err != nil {
 		return ListEntryPage{}, err
@@ -249,7 +249,7 @@ func (s *Service) ListEntries(ctx context.Context, f credit.ListEntryFilter, p c
 // CountListEntries counts the entries a (checked) filter matches that the
 // caller sees.
 func (s *Service) CountListEntries(ctx context.Context, f credit.ListEntryFilter) (int, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	v, err := s.entryView(ctx)
 	if err != nil {
 		return 0, err
@@ -277,7 +277,7 @@ func asOf(rows []credit.ListEntry, today credit.Date) []credit.ListEntry {
 // cases it is involved in, since it implements their measures. Errors:
 // FORBIDDEN for roles that read no records.
 func (s *Service) EntriesByIDs(ctx context.Context, ids []int64) (map[int64]*credit.ListEntry, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -304,7 +304,7 @@ func (s *Service) EntriesByIDs(ctx context.Context, ids []int64) (map[int64]*cre
 // entries were filtered before. Errors: FORBIDDEN for roles other than
 // CREDIT_OFFICE and DEPARTMENT, since events name the staff who decided.
 func (s *Service) EventsByEntries(ctx context.Context, entryIDs []int64) (map[int64][]credit.ListEntryEvent, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.authorize(ctx, credit.ActListEntryHistory); err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (s *Service) EventsByEntries(ctx context.Context, entryIDs []int64) (map[in
 // an unknown one. The catalogue is public. Errors: FORBIDDEN for roles that
 // read no records.
 func (s *Service) MeasuresByIDs(ctx context.Context, ids []int64) (map[int64]*credit.Measure, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/store"
 )
 
@@ -18,12 +19,14 @@ const MaxPageSize = 100
 
 // Service is the hub's application layer.
 type Service struct {
-	db      *store.DB
-	now     func() time.Time
-	uses    *audit.QueryLog
-	answers *answers
-	metrics *Metrics
-	log     *slog.Logger
+	db        *store.DB
+	now       func() time.Time
+	uses      *audit.QueryLog
+	responses *responses
+	ops       operations
+	limiter   *ratelimit.Limiter
+	metrics   *Metrics
+	log       *slog.Logger
 	// deadlines are the working days of the joint workflow (WithDeadlines).
 	deadlines credit.Deadlines
 }
@@ -42,11 +45,11 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
 }
 
-// WithCache makes the service cache answers in c (nil: no cache).
+// WithCache makes the service cache whole responses in c (nil: no cache).
 func WithCache(c *cache.Cache) Option {
 	return func(s *Service) {
 		if c != nil {
-			s.answers = &answers{c: c}
+			s.responses = &responses{c: c, near: cache.NewNear[storedResponse](nearResponses)}
 		}
 	}
 }
@@ -70,8 +73,8 @@ func New(db *store.DB, opts ...Option) *Service {
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}
-	if s.answers != nil {
-		s.answers.metrics, s.answers.log = s.metrics, s.log
+	if s.responses != nil {
+		s.responses.metrics, s.responses.log = s.metrics, s.log
 	}
 	return s
 }

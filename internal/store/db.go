@@ -115,11 +115,22 @@ func (db *DB) getPrepared(ctx context.Context, dest any, query string, args ...a
 	return translate(stmt.GetContext(ctx, dest, args...))
 }
 
+// maxCachedStatements bounds the statements kept prepared: subject reads
+// are built from clients' queries, and each prepared statement costs
+// memory on every pooled connection. Past the bound, statements run
+// unprepared.
+const maxCachedStatements = 512
+
+var errStatementCacheFull = errors.New("store: statement cache full")
+
 func (c *stmtCache) prepare(ctx context.Context, pool *sqlx.DB, query string) (*sqlx.Stmt, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[query]; ok {
 		return st, nil
+	}
+	if len(c.stmts) >= maxCachedStatements {
+		return nil, errStatementCacheFull
 	}
 	st, err := pool.PreparexContext(ctx, query)
 	if err != nil {
@@ -127,6 +138,19 @@ func (c *stmtCache) prepare(ctx context.Context, pool *sqlx.DB, query string) (*
 	}
 	c.stmts[query] = st
 	return st, nil
+}
+
+// selPrepared is sel for a statement worth preparing (see getPrepared).
+func (db *DB) selPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	if _, inTx := db.ext.(*sqlx.Tx); inTx {
+		return db.sel(ctx, dest, query, args...)
+	}
+	stmt, err := db.stmts.prepare(ctx, db.pool, query)
+	if err != nil {
+		return db.sel(ctx, dest, query, args...)
+	}
+	db.stats.statements.Add(1)
+	return translate(stmt.SelectContext(ctx, dest, args...))
 }
 
 func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
