@@ -45,42 +45,28 @@ type TimelinessCounts struct {
 // counts as empty. Stored with the record, it is read from the covering
 // indexes with the rest of what the statistics count.
 
-// timelinessSQL counts, in one statement, the records decided in [$1, $2]
-// (by one department when $3 is not empty) per deciding department, and
-// adds the total row with GROUPING SETS, so that the database, not Go,
-// makes the total, and it is the sum of the rows by construction. Revoked
-// penalties are left out: they were decided in error and count nowhere.
-// Revoked licences stay: revocation ends a licence that was granted and
-// had to be published. The total row comes last, and comes also when no
-// record matches (a grouping set () over no rows is one row of zeros).
-var timelinessSQL = `WITH recs AS (
-		SELECT x.authority_code, true AS is_licence, x.published_on_time AS on_time, x.missing_fields AS missing
-		FROM licences x
-		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3)
-		UNION ALL
-		SELECT x.authority_code, false, x.published_on_time, x.missing_fields
-		FROM penalties x
-		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3) AND x.status <> 'REVOKED')
-	SELECT GROUPING(r.authority_code) = 1 AS is_total, r.authority_code AS department_code, d.name AS department_name,
-		count(*) FILTER (WHERE r.is_licence) AS licences,
-		count(*) FILTER (WHERE NOT r.is_licence) AS penalties,
-		count(*) AS records,
-		count(*) FILTER (WHERE r.on_time) AS on_time,
-		count(*) FILTER (WHERE NOT r.on_time) AS late,
-		count(*) FILTER (WHERE r.on_time IS NULL) AS unknown_deadline,
-		count(*) FILTER (WHERE r.missing) AS missing_fields
-	FROM recs r JOIN departments d ON d.code = r.authority_code
-	GROUP BY GROUPING SETS ((r.authority_code, d.name), ())
-	ORDER BY is_total, department_code`
-
 // DisclosureTimeliness returns the timeliness counts of the records decided
 // from from to to (inclusive), per department ordered by code, then the
-// total. department, when not empty, limits them to that department. Every
-// record counts once in records and in exactly one of on time, late and
-// unknown deadline (a NULL deadline: the calendar had no official data);
-// missing fields counts independently of those.
+// total, which the database sums from the rows' counts (GROUPING SETS) and
+// which comes also when no record matches. department, when not empty,
+// limits them to that department. Every record counts once in records and
+// in exactly one of on time, late and unknown deadline (a NULL deadline:
+// the calendar had no official data); missing fields counts independently
+// of those. Revoked penalties are left out: they were decided in error and
+// count nowhere. Revoked licences stay: revocation ends a licence that was
+// granted and had to be published. It is TimelinessStats by department,
+// over every use scope: one statement, and the same counts by construction.
 func (db *DB) DisclosureTimeliness(ctx context.Context, from, to credit.Date, department string) ([]TimelinessCounts, error) {
-	var out []TimelinessCounts
-	err := db.selStats(ctx, &out, timelinessSQL, from, to, department)
-	return out, err
+	rows, err := db.TimelinessStats(ctx, credit.StatsQuery{From: from, To: to,
+		GroupBy: []credit.StatsDimension{credit.DimDepartment}, Filter: credit.StatsFilter{Department: department}}, StatsView{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TimelinessCounts, len(rows))
+	for i, r := range rows {
+		out[i] = TimelinessCounts{Total: r.IsTotal, DepartmentCode: r.DepartmentCode, DepartmentName: r.DepartmentName,
+			Licences: r.Licences, Penalties: r.Penalties, Records: r.Records(), OnTime: r.OnTime, Late: r.Late,
+			UnknownDeadline: r.UnknownDeadline, MissingFields: r.MissingFields}
+	}
+	return out, nil
 }
