@@ -7,15 +7,12 @@ package graph
 
 import (
 	"context"
-
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/credithub/credithub/internal/credit"
 )
 
 // FindSubjectByCode is the resolver for the findSubjectByCode field.
 func (r *entityResolver) FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error) {
-	read := subjectReadOf(ctx, graphql.GetFieldContext(ctx).Field.Selections)
-	n, nodes, err := r.Service.ReadSubjectByCode(ctx, "", code, read)
+	n, nodes, err := r.Service.ReadSubjectByCode(ctx, "", code, stateFrom(ctx).readOf(ctx, false))
 	if err != nil || n == nil {
 		return nil, err
 	}

@@ -112,3 +112,28 @@ func TestPersistedAndFullTextRequestsAreCachedAlike(t *testing.T) {
 		t.Fatalf("persisted after a write: tier %q, unchanged %v", r.cache, bytes.Equal(r.raw, first.raw))
 	}
 }
+
+// A fragment used in two places, merged with another selection of the same
+// field in one of them: each place shows what it asked for.
+func TestAFragmentMergedInOnePlaceOnlyShowsWhatEachPlaceAsks(t *testing.T) {
+	e := newEnv(t)
+	e.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕1号", nil), &intakePenaltyOut{})
+	q := `query($c: ID!) {
+		a: subject(code: $c) { ...Rep legalRepresentative { kind status } }
+		b: subject(code: $c) { ...Rep }
+	}
+	fragment Rep on Subject { legalRepresentative { name } }`
+	var out struct {
+		A struct {
+			LegalRepresentative struct{ Name, Kind, Status string }
+		}
+		B struct{ LegalRepresentative map[string]any }
+	}
+	e.query(q, map[string]any{"c": intakeOrg}, &out)
+	if out.A.LegalRepresentative.Name == "" || out.A.LegalRepresentative.Kind != "NATURAL_PERSON" || out.A.LegalRepresentative.Status != "ACTIVE" {
+		t.Errorf("a (merged): %+v, want name, kind NATURAL_PERSON and status ACTIVE", out.A.LegalRepresentative)
+	}
+	if len(out.B.LegalRepresentative) != 1 || out.B.LegalRepresentative["name"] == "" {
+		t.Errorf("b (the fragment alone): %+v, want its name only", out.B.LegalRepresentative)
+	}
+}

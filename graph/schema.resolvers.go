@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
@@ -269,8 +268,7 @@ func (r *penaltyConnectionResolver) TotalCount(ctx context.Context, obj *model.P
 
 // Subject is the resolver for the subject field.
 func (r *queryResolver) Subject(ctx context.Context, code string, purpose *string) (*credit.Subject, error) {
-	read := subjectReadOf(ctx, graphql.GetFieldContext(ctx).Field.Selections)
-	n, nodes, err := r.Service.ReadSubjectByCode(ctx, deref(purpose), code, read)
+	n, nodes, err := r.Service.ReadSubjectByCode(ctx, deref(purpose), code, stateFrom(ctx).readOf(ctx, false))
 	if err != nil || n == nil {
 		return nil, err
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
 )
@@ -18,6 +21,10 @@ type state struct {
 	nodes map[int64]*credit.SubjectNode
 	// trees batch subject reads by what they read and their purpose.
 	trees map[treeKey]*batchLoader[int64, struct{}]
+	// reads remembers the read of each field's selection: list elements
+	// share their field, and walking it again for each would cost more than
+	// the read.
+	reads map[readKey]*credit.SubjectRead
 
 	cases       *batchLoader[int64, *credit.JointCase]
 	entries     *batchLoader[int64, *credit.ListEntry]
@@ -38,6 +45,7 @@ func newState(svc *service.Service) *state {
 		svc:         svc,
 		nodes:       map[int64]*credit.SubjectNode{},
 		trees:       map[treeKey]*batchLoader[int64, struct{}]{},
+		reads:       map[readKey]*credit.SubjectRead{},
 		cases:       newBatchLoader(svc.CasesByIDs),
 		entries:     newBatchLoader(svc.EntriesByIDs),
 		measure:     newBatchLoader(svc.MeasuresByIDs),
@@ -120,4 +128,66 @@ func (st *state) tree(purpose string, r *credit.SubjectRead) *batchLoader[int64,
 		st.trees[k] = l
 	}
 	return l
+}
+
+// readKey names the read of a field: of its selection (what it returns), or
+// of the field itself on its parent subject (self). A field met in several
+// places (a fragment used twice) may have its selection merged with other
+// occurrences in one place and not in another, so the key names the
+// selection too: its length and first and last elements, which are the
+// document's own nodes.
+type readKey struct {
+	field       *ast.Field
+	self        bool
+	n           int
+	first, last ast.Selection
+}
+
+func keyOf(f *ast.Field, sel ast.SelectionSet, self bool) readKey {
+	k := readKey{field: f, self: self, n: len(sel)}
+	if len(sel) > 0 {
+		k.first, k.last = sel[0], sel[len(sel)-1]
+	}
+	return k
+}
+
+// readOf returns the read of the field being resolved: what its selection
+// asks (self false: the field returns subjects) or what the field asks of
+// the subject it belongs to (self true).
+func (st *state) readOf(ctx context.Context, self bool) *credit.SubjectRead {
+	fc := graphql.GetFieldContext(ctx)
+	k := keyOf(fc.Field.Field, fc.Field.Selections, self)
+	st.mu.Lock()
+	r, ok := st.reads[k]
+	st.mu.Unlock()
+	if ok {
+		return r
+	}
+	// Walk the selection once, remembering the read of every field below
+	// (their resolvers find it), and of this one.
+	sel := fc.Field.Selections
+	if self {
+		// The field itself, with its selection merged over its occurrences.
+		f := *fc.Field.Field
+		f.SelectionSet = fc.Field.Selections
+		sel = ast.SelectionSet{&f}
+	}
+	found := map[readKey]*credit.SubjectRead{}
+	r = subjectReadOf(ctx, sel, func(k readKey, r *credit.SubjectRead) { found[k] = r })
+	st.mu.Lock()
+	for k, fr := range found {
+		if _, ok := st.reads[k]; !ok {
+			st.reads[k] = fr
+		}
+	}
+	if self {
+		for fk, fr := range found {
+			if fk.self && fk.n == k.n && fk.first == k.first && fk.last == k.last {
+				r = fr
+			}
+		}
+	}
+	st.reads[k] = r
+	st.mu.Unlock()
+	return r
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -19,9 +20,10 @@ import (
 // resolved by gqlgen's own CollectFields, the function the executor uses,
 // so the read asks exactly for what the resolvers will then look up. A
 // relation whose arguments do not parse is left out: its resolver reports
-// the error, and nothing is read for it.
-func subjectReadOf(ctx context.Context, sel ast.SelectionSet) (r *credit.SubjectRead) {
-	r = &credit.SubjectRead{}
+// the error, and nothing is read for it. memo, when set, receives the read
+// of every field met on the way (what it returns, and what it asks of its
+// subject), so that no resolver below walks its selection again.
+func subjectReadOf(ctx context.Context, sel ast.SelectionSet, memo func(readKey, *credit.SubjectRead)) (r *credit.SubjectRead) {
 	defer func() {
 		// ast.Field.ArgumentMap panics on a value it cannot convert; the
 		// resolver then reports it as the client's error.
@@ -29,9 +31,8 @@ func subjectReadOf(ctx context.Context, sel ast.SelectionSet) (r *credit.Subject
 			r = &credit.SubjectRead{}
 		}
 	}()
-	oc := graphql.GetOperationContext(ctx)
-	addSubjectRead(oc, r, sel, 0)
-	return r
+	w := readWalker{oc: graphql.GetOperationContext(ctx), memo: memo}
+	return w.subject(sel, 0)
 }
 
 // maxReadDepth stops a read at the operation depth limit's order of size.
@@ -44,124 +45,191 @@ var (
 	attributedTypes = []string{"AttributedListEntry"}
 )
 
-func addSubjectRead(oc *graphql.OperationContext, r *credit.SubjectRead, sel ast.SelectionSet, depth int) {
-	if depth > maxReadDepth {
-		return
-	}
-	for _, f := range graphql.CollectFields(oc, sel, subjectTypes) {
-		switch f.Name {
-		case "legalRepresentative":
-			if r.LegalRep == nil {
-				r.LegalRep = &credit.SubjectRead{}
-			}
-			addSubjectRead(oc, r.LegalRep, f.Selections, depth+1)
-		case "keyPersons":
-			r.KeyPersons = addLinks(oc, r, r.KeyPersons, f.Selections, "person", "organization", depth)
-		case "roles":
-			r.Roles = addLinks(oc, r, r.Roles, f.Selections, "organization", "person", depth)
-		case "licences":
-			page, ok := recordPageArg(f, oc.Variables, false)
-			if !ok {
-				continue
-			}
-			pages, count := connectionParts(oc, f.Selections, "LicenceConnection")
-			if pages {
-				r.AddLicencePage(page)
-			}
-			r.LicenceCount = r.LicenceCount || count
-		case "penalties":
-			page, ok := recordPageArg(f, oc.Variables, true)
-			if !ok {
-				continue
-			}
-			pages, count := connectionParts(oc, f.Selections, "PenaltyConnection")
-			if pages {
-				r.AddPenaltyPage(page)
-			}
-			if count {
-				r.AddPenaltyCount(page.Since)
-			}
-		case "listEntries":
-			if r.Entries == nil {
-				r.Entries = &credit.EntryRead{}
-			}
-			for _, g := range graphql.CollectFields(oc, f.Selections, entryTypes) {
-				switch g.Name {
-				case "measures":
-					r.Entries.Measures = true
-				case "subject": // the subject's own entries: it is the subject read here
-					addSubjectRead(oc, r, g.Selections, depth+1)
-				}
-			}
-		case "attributedListEntries":
-			if r.Attributed == nil {
-				// The organisation is always read: its entry shows, so it
-				// is a subject the answer reads.
-				r.Attributed = &credit.AttributedRead{Organization: &credit.SubjectRead{}}
-			}
-			for _, g := range graphql.CollectFields(oc, f.Selections, attributedTypes) {
-				switch g.Name {
-				case "organization":
-					addSubjectRead(oc, r.Attributed.Organization, g.Selections, depth+1)
-				case "entry":
-					for _, h := range graphql.CollectFields(oc, g.Selections, entryTypes) {
-						switch h.Name {
-						case "measures":
-							r.Attributed.Entry.Measures = true
-						case "subject":
-							addSubjectRead(oc, r.Attributed.Organization, h.Selections, depth+1)
-						}
-					}
-				}
-			}
-		case "taxCreditGrade":
-			r.TaxGrade = true
-		}
+type readWalker struct {
+	oc   *graphql.OperationContext
+	memo func(readKey, *credit.SubjectRead)
+}
+
+func (w readWalker) record(f graphql.CollectedField, self bool, r *credit.SubjectRead) {
+	if w.memo != nil {
+		w.memo(keyOf(f.Field, f.Selections, self), r)
 	}
 }
 
-// addLinks adds a keyPersons or roles selection: other is the field naming
-// the subject at the link's other end, self the one naming the subject
-// read here (merged into r).
-func addLinks(oc *graphql.OperationContext, r *credit.SubjectRead, k *credit.KeyPersonRead, sel ast.SelectionSet, other, self string, depth int) *credit.KeyPersonRead {
-	if k == nil {
-		k = &credit.KeyPersonRead{}
+// subject is the read of a selection on Subject.
+func (w readWalker) subject(sel ast.SelectionSet, depth int) *credit.SubjectRead {
+	r := &credit.SubjectRead{}
+	if depth > maxReadDepth {
+		return r
 	}
-	for _, g := range graphql.CollectFields(oc, sel, keyPersonTypes) {
+	for _, f := range graphql.CollectFields(w.oc, sel, subjectTypes) {
+		r.Merge(w.field(f, depth))
+	}
+	return r
+}
+
+// returning is the read of a field that returns subjects: its selection's.
+func (w readWalker) returning(f graphql.CollectedField, depth int) *credit.SubjectRead {
+	r := w.subject(f.Selections, depth+1)
+	w.record(f, false, r)
+	return r
+}
+
+// field is what field f of a subject asks of that subject.
+func (w readWalker) field(f graphql.CollectedField, depth int) *credit.SubjectRead {
+	fr := &credit.SubjectRead{}
+	switch f.Name {
+	case "code", "kind", "name", "status", "registeredOn", "address", "district", "legacyIdentifiers", "identifierWarnings":
+		fr.Fields = fr.Fields.With(goField("Subject", f.Name)...)
+		return fr
+	case "legalRepresentative":
+		fr.LegalRep = w.returning(f, depth)
+	case "keyPersons":
+		fr.KeyPersons = w.links(fr, f.Selections, "person", "organization", depth)
+	case "roles":
+		fr.Roles = w.links(fr, f.Selections, "organization", "person", depth)
+	case "licences":
+		page, ok := recordPageArg(f, w.oc.Variables, false)
+		if !ok {
+			return fr
+		}
+		pages, count, fields := connectionParts(w.oc, f.Selections, "Licence")
+		if pages {
+			fr.AddLicencePage(page)
+			fr.LicenceFields = fields
+		}
+		fr.LicenceCount = count
+	case "penalties":
+		page, ok := recordPageArg(f, w.oc.Variables, true)
+		if !ok {
+			return fr
+		}
+		pages, count, fields := connectionParts(w.oc, f.Selections, "Penalty")
+		if pages {
+			fr.AddPenaltyPage(page)
+			fr.PenaltyFields = fields
+		}
+		if count {
+			fr.AddPenaltyCount(page.Since)
+		}
+	case "listEntries":
+		fr.Entries = &credit.EntryRead{}
+		for _, g := range graphql.CollectFields(w.oc, f.Selections, entryTypes) {
+			switch g.Name {
+			case "measures":
+				fr.Entries.Measures = true
+				fr.Entries.MeasureFields = fr.Entries.MeasureFields.With(fieldsOf(w.oc, g.Selections, "Measure")...)
+			case "subject": // the subject's own entries: it is the subject read here
+				fr.Merge(w.returning(g, depth))
+			default:
+				fr.Entries.Fields = fr.Entries.Fields.With(goField("ListEntry", g.Name)...)
+			}
+		}
+	case "attributedListEntries":
+		// The organisation is always read: its entry shows, so it is a
+		// subject the answer reads.
+		fr.Attributed = &credit.AttributedRead{Organization: &credit.SubjectRead{}}
+		for _, g := range graphql.CollectFields(w.oc, f.Selections, attributedTypes) {
+			switch g.Name {
+			case "organization":
+				fr.Attributed.Organization.Merge(w.returning(g, depth))
+			case "entry":
+				for _, h := range graphql.CollectFields(w.oc, g.Selections, entryTypes) {
+					switch h.Name {
+					case "measures":
+						fr.Attributed.Entry.Measures = true
+						fr.Attributed.Entry.MeasureFields = fr.Attributed.Entry.MeasureFields.With(fieldsOf(w.oc, h.Selections, "Measure")...)
+					case "subject":
+						fr.Attributed.Organization.Merge(w.returning(h, depth))
+					default:
+						fr.Attributed.Entry.Fields = fr.Attributed.Entry.Fields.With(goField("ListEntry", h.Name)...)
+					}
+				}
+			}
+		}
+	case "taxCreditGrade":
+		fr.TaxGrade = true
+	default:
+		return fr
+	}
+	w.record(f, true, fr)
+	return fr
+}
+
+// links is a keyPersons or roles selection: other is the field naming the
+// subject at the link's other end, self the one naming the subject read
+// here (merged into fr).
+func (w readWalker) links(fr *credit.SubjectRead, sel ast.SelectionSet, other, self string, depth int) *credit.KeyPersonRead {
+	k := &credit.KeyPersonRead{}
+	for _, g := range graphql.CollectFields(w.oc, sel, keyPersonTypes) {
 		switch g.Name {
 		case other:
-			var o *credit.SubjectRead
+			o := w.returning(g, depth)
 			if other == "person" {
-				if k.Person == nil {
-					k.Person = &credit.SubjectRead{}
-				}
-				o = k.Person
+				k.Person = k.Person.Merge(o)
 			} else {
-				if k.Organization == nil {
-					k.Organization = &credit.SubjectRead{}
-				}
-				o = k.Organization
+				k.Organization = k.Organization.Merge(o)
 			}
-			addSubjectRead(oc, o, g.Selections, depth+1)
 		case self:
-			addSubjectRead(oc, r, g.Selections, depth+1)
+			fr.Merge(w.returning(g, depth))
 		}
 	}
 	return k
 }
 
-// connectionParts says whether a connection's selection needs its page
-// (edges or pageInfo) and its total.
-func connectionParts(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) (page, count bool) {
-	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
+// connectionParts says whether a connection of records of type node needs
+// its page (edges or pageInfo), its total, and which fields of the records.
+func connectionParts(oc *graphql.OperationContext, sel ast.SelectionSet, node string) (page, count bool, fields credit.Fields) {
+	for _, f := range graphql.CollectFields(oc, sel, []string{node + "Connection"}) {
 		switch f.Name {
-		case "edges", "pageInfo":
+		case "edges":
+			page = true
+			for _, g := range graphql.CollectFields(oc, f.Selections, []string{node + "Edge"}) {
+				if g.Name == "node" {
+					fields = fields.With(fieldsOf(oc, g.Selections, node)...)
+				}
+			}
+		case "pageInfo":
 			page = true
 		case "totalCount":
 			count = true
 		}
 	}
-	return page, count
+	return page, count, fields
+}
+
+// fieldsOf is the Go fields a selection on a record type asks for.
+func fieldsOf(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) credit.Fields {
+	var out credit.Fields
+	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
+		out = out.With(goField(typ, f.Name)...)
+	}
+	return out
+}
+
+// goFieldNames are the GraphQL fields whose Go fields are not named by
+// upper-casing their first letter (gqlgen.yml's bindings, and methods that
+// read several fields); nil means the field reads no column.
+var goFieldNames = map[string]map[string][]string{
+	"Subject": {"legacyIdentifiers": {"LegacyIdentifiers"}, "identifierWarnings": {"IdentifierWarningList"}},
+	"Licence": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"}, "licenceNumber": {"LicenceNo"},
+		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"}},
+	"Penalty": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"},
+		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"}},
+	"ListEntry": {"id": {"ID"}, "decisionNumber": {"DecisionNo"}, "exitDecisionNumber": {"ExitDecisionNo"},
+		"inForce": nil, "subject": nil, "measures": nil},
+	"Measure": {"id": {"ID"}, "appliesTo": {"Targets"}, "contexts": {"ContextList"}},
+}
+
+// goField returns the Go fields of typ that its GraphQL field name reads.
+func goField(typ, name string) []string {
+	if strings.HasPrefix(name, "__") {
+		return nil
+	}
+	if names, ok := goFieldNames[typ][name]; ok {
+		return names
+	}
+	return []string{strings.ToUpper(name[:1]) + name[1:]}
 }
 
 // recordPageArg reads a licences or penalties field's arguments as the

@@ -25,8 +25,8 @@ var errMissingSubject = errors.New("graph: subject referenced by a record is mis
 
 // subjectOut resolves a field that returns subject id.
 func subjectOut(ctx context.Context, id int64) (*credit.Subject, error) {
-	read := subjectReadOf(ctx, graphql.GetFieldContext(ctx).Field.Selections)
-	n, err := stateFrom(ctx).subject(ctx, rootPurpose(ctx), id, read)
+	st := stateFrom(ctx)
+	n, err := st.subject(ctx, rootPurpose(ctx), id, st.readOf(ctx, false))
 	if err != nil {
 		return nil, err
 	}
@@ -40,9 +40,8 @@ func subjectOut(ctx context.Context, id int64) (*credit.Subject, error) {
 // nodeFor returns what the request read of obj, with at least what the
 // field being resolved asks of it.
 func nodeFor(ctx context.Context, obj *credit.Subject) (*credit.SubjectNode, error) {
-	fc := graphql.GetFieldContext(ctx)
-	need := subjectReadOf(ctx, ast.SelectionSet{fc.Field.Field})
 	st := stateFrom(ctx)
+	need := st.readOf(ctx, true)
 	if n := st.node(obj.ID); n != nil && n.Covers(need) {
 		return n, nil
 	}
@@ -56,7 +55,7 @@ func nodeFor(ctx context.Context, obj *credit.Subject) (*credit.SubjectNode, err
 // prefetchSubjects reads, in one statement, what sel (a selection on
 // Subject) asks of each of the subjects ids, so that their fields find it.
 func prefetchSubjects(ctx context.Context, ids []int64, sel ast.SelectionSet) error {
-	read := subjectReadOf(ctx, sel)
+	read := subjectReadOf(ctx, sel, nil)
 	if len(ids) == 0 || !read.Relations() {
 		return nil
 	}
@@ -142,7 +141,7 @@ func today(ctx context.Context) credit.Date {
 // person): the check read and masked it already, so only a selection that
 // asks for its relations reads more.
 func checkSubject(ctx context.Context, s credit.Subject) (*credit.Subject, error) {
-	if !subjectReadOf(ctx, graphql.GetFieldContext(ctx).Field.Selections).Relations() {
+	if !stateFrom(ctx).readOf(ctx, false).Relations() {
 		return &s, nil
 	}
 	return subjectOut(ctx, s.ID)

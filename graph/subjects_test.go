@@ -194,7 +194,7 @@ func TestInternalErrorsDoNotLeakDetails(t *testing.T) {
 	if _, err := e.db.SQL().Exec(`ALTER TABLE licences RENAME COLUMN licence_no TO licence_number_x`); err != nil {
 		t.Fatal(err)
 	}
-	code, err := e.errorCode(`{ subject(code: "`+testenv.USCC(1)+`") { licences { edges { node { id } } } } }`, nil)
+	code, err := e.errorCode(`{ subject(code: "`+testenv.USCC(1)+`") { licences { edges { node { id licenceNumber } } } } }`, nil)
 	if code != "INTERNAL" || err.Message != "internal error" {
 		t.Fatalf("got %s %q, want INTERNAL \"internal error\"", code, err.Message)
 	}

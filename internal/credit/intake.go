@@ -3,6 +3,7 @@ package credit
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Intake: licences, penalties and subjects as departments push them. The
@@ -390,6 +391,11 @@ func required(field, v string) error {
 }
 
 // text is an input text field: its path, where it is, whether it is required.
+// MaxTextLength bounds a record's text field (the facts, the content, the
+// legal basis are the long ones): a department's system that sends a
+// megabyte in one field is sending something wrong.
+const MaxTextLength = 5000
+
 type text struct {
 	field    string
 	p        *string
@@ -404,6 +410,9 @@ func clean(ts ...text) error {
 		*t.p = strings.TrimSpace(*t.p)
 		if strings.ContainsRune(*t.p, 0) {
 			return FieldErrorf(t.field, "contains a NUL character, which is not allowed in text")
+		}
+		if n := utf8.RuneCountInString(*t.p); n > MaxTextLength {
+			return FieldErrorf(t.field, "must be at most %d characters, got %d", MaxTextLength, n)
 		}
 		if t.required {
 			if err := required(t.field, *t.p); err != nil {

@@ -14,10 +14,60 @@ import (
 // fields reach subjects through several levels therefore costs one round
 // trip per subject-returning field, not one per relation and level.
 
+// Fields names the fields of a record a read asks for, by the Go field
+// names of its credit type (DecisionNo, RecordParty, ...), sorted. Fields
+// the rules need (a record's id, dates, scope and status; a subject's code,
+// kind and name) are always read; the rest only when asked, so that a read
+// costs what the request shows.
+type Fields []string
+
+// With returns f with names added (sorted, once each).
+func (f Fields) With(names ...string) Fields {
+	out := append(Fields(nil), f...)
+	for _, n := range names {
+		i := sort.SearchStrings(out, n)
+		if i < len(out) && out[i] == n {
+			continue
+		}
+		out = append(out, "")
+		copy(out[i+1:], out[i:])
+		out[i] = n
+	}
+	return out
+}
+
+// And returns the names f and o both hold.
+func (f Fields) And(o Fields) Fields {
+	var out Fields
+	for _, n := range f {
+		if o.Covers(Fields{n}) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Covers reports whether f holds every name of o.
+func (f Fields) Covers(o Fields) bool {
+	for _, n := range o {
+		i := sort.SearchStrings(f, n)
+		if i >= len(f) || f[i] != n {
+			return false
+		}
+	}
+	return true
+}
+
 // SubjectRead says which relations of a subject are read. A nil pointer
 // or an empty slice means "not asked"; the zero value asks for the
-// subject's own fields only.
+// subject's own identity fields only.
 type SubjectRead struct {
+	// Fields are the subject's own fields asked.
+	Fields Fields
+	// LicenceFields and PenaltyFields are the fields asked of the records
+	// on every page of them.
+	LicenceFields Fields
+	PenaltyFields Fields
 	// LegalRep asks for the legal representative in office today, and what
 	// to read of them.
 	LegalRep *SubjectRead
@@ -50,7 +100,10 @@ type KeyPersonRead struct {
 // the subject the entries are read for: what is read of it belongs to that
 // subject's own read.
 type EntryRead struct {
+	Fields   Fields
 	Measures bool
+	// MeasureFields are the fields asked of the measures.
+	MeasureFields Fields
 }
 
 // AttributedRead says what to read with each attributed entry; the
@@ -69,14 +122,17 @@ func (r *SubjectRead) Relations() bool {
 }
 
 // Merge adds what o asks to r (either may be nil) and returns the result.
+// r is changed; o never is, nor shared: what r takes of o is copied.
 func (r *SubjectRead) Merge(o *SubjectRead) *SubjectRead {
 	switch {
 	case o == nil:
 		return r
 	case r == nil:
-		c := *o
-		return &c
+		return o.Clone()
 	}
+	r.Fields = r.Fields.With(o.Fields...)
+	r.LicenceFields = r.LicenceFields.With(o.LicenceFields...)
+	r.PenaltyFields = r.PenaltyFields.With(o.PenaltyFields...)
 	r.LegalRep = r.LegalRep.Merge(o.LegalRep)
 	r.KeyPersons = r.KeyPersons.merge(o.KeyPersons)
 	r.Roles = r.Roles.merge(o.Roles)
@@ -96,6 +152,27 @@ func (r *SubjectRead) Merge(o *SubjectRead) *SubjectRead {
 	}
 	r.TaxGrade = r.TaxGrade || o.TaxGrade
 	return r
+}
+
+// Clone returns a deep copy of r.
+func (r *SubjectRead) Clone() *SubjectRead {
+	if r == nil {
+		return nil
+	}
+	c := &SubjectRead{
+		Fields: append(Fields(nil), r.Fields...), LicenceFields: append(Fields(nil), r.LicenceFields...),
+		PenaltyFields: append(Fields(nil), r.PenaltyFields...), LegalRep: r.LegalRep.Clone(),
+		LicencePages: append([]RecordPage(nil), r.LicencePages...), LicenceCount: r.LicenceCount,
+		PenaltyPages: append([]RecordPage(nil), r.PenaltyPages...), PenaltyCounts: append([]Date(nil), r.PenaltyCounts...),
+		TaxGrade: r.TaxGrade,
+	}
+	c.KeyPersons = (*KeyPersonRead)(nil).merge(r.KeyPersons)
+	c.Roles = (*KeyPersonRead)(nil).merge(r.Roles)
+	c.Entries = (*EntryRead)(nil).merge(r.Entries)
+	if r.Attributed != nil {
+		c.Attributed = &AttributedRead{Entry: *(*EntryRead)(nil).merge(&r.Attributed.Entry), Organization: r.Attributed.Organization.Clone()}
+	}
+	return c
 }
 
 // AddLicencePage asks for page p of licences (once).
@@ -136,8 +213,7 @@ func (k *KeyPersonRead) merge(o *KeyPersonRead) *KeyPersonRead {
 	case o == nil:
 		return k
 	case k == nil:
-		c := *o
-		return &c
+		return &KeyPersonRead{Person: o.Person.Clone(), Organization: o.Organization.Clone()}
 	}
 	k.Person = k.Person.Merge(o.Person)
 	k.Organization = k.Organization.Merge(o.Organization)
@@ -149,10 +225,12 @@ func (e *EntryRead) merge(o *EntryRead) *EntryRead {
 	case o == nil:
 		return e
 	case e == nil:
-		c := *o
-		return &c
+		return &EntryRead{Fields: append(Fields(nil), o.Fields...), Measures: o.Measures,
+			MeasureFields: append(Fields(nil), o.MeasureFields...)}
 	}
+	e.Fields = e.Fields.With(o.Fields...)
 	e.Measures = e.Measures || o.Measures
+	e.MeasureFields = e.MeasureFields.With(o.MeasureFields...)
 	return e
 }
 
@@ -171,6 +249,9 @@ func (r *SubjectRead) write(b *strings.Builder) {
 		return
 	}
 	b.WriteByte('{')
+	writeFields(b, "f", r.Fields)
+	writeFields(b, "lf", r.LicenceFields)
+	writeFields(b, "pf", r.PenaltyFields)
 	if r.LegalRep != nil {
 		b.WriteString("lr")
 		r.LegalRep.write(b)
@@ -217,10 +298,18 @@ func (r *SubjectRead) write(b *strings.Builder) {
 
 func (e *EntryRead) write(b *strings.Builder) {
 	b.WriteByte('(')
+	writeFields(b, "f", e.Fields)
 	if e.Measures {
 		b.WriteByte('m')
+		writeFields(b, "", e.MeasureFields)
 	}
 	b.WriteByte(')')
+}
+
+func writeFields(b *strings.Builder, name string, f Fields) {
+	if len(f) > 0 {
+		b.WriteString(name + "<" + strings.Join(f, ",") + ">")
+	}
 }
 
 func writePages(b *strings.Builder, name string, pages []RecordPage) {
@@ -244,6 +333,10 @@ type SubjectNode struct {
 	// code as stored, which the query-use log and the cache key on.
 	Subject Subject
 	Code    string
+	// Fields are the subject's fields read; LicenceFields, PenaltyFields,
+	// EntryFields and MeasureFields those of its records (of every page and
+	// entry read, attributed entries included).
+	Fields, LicenceFields, PenaltyFields, EntryFields, MeasureFields Fields
 
 	HasLegalRep bool
 	LegalRepID  int64 // 0: none in office today
@@ -274,6 +367,10 @@ type SubjectNode struct {
 // read by other goroutines while a later read of its subject completes.
 func (n *SubjectNode) Merged(o *SubjectNode) *SubjectNode {
 	m := *n
+	if !n.Fields.Covers(o.Fields) {
+		m.Subject, m.Fields = o.Subject, o.Fields.With(n.Fields...)
+		m.Subject = mergeSubject(n.Subject, o.Subject, n.Fields)
+	}
 	if o.HasLegalRep {
 		m.HasLegalRep, m.LegalRepID = true, o.LegalRepID
 	}
@@ -284,18 +381,25 @@ func (n *SubjectNode) Merged(o *SubjectNode) *SubjectNode {
 		m.HasRoles, m.Roles = true, o.Roles
 	}
 	if len(o.LicencePages) > 0 {
-		m.LicencePages = mergeMaps(n.LicencePages, o.LicencePages)
+		m.LicencePages, m.LicenceFields = mergeMaps(n.LicencePages, o.LicencePages), o.LicenceFields
 	}
 	if o.LicenceCount != nil {
 		m.LicenceCount = o.LicenceCount
 	}
 	if len(o.PenaltyPages) > 0 {
-		m.PenaltyPages = mergeMaps(n.PenaltyPages, o.PenaltyPages)
+		m.PenaltyPages, m.PenaltyFields = mergeMaps(n.PenaltyPages, o.PenaltyPages), o.PenaltyFields
 	}
 	if len(o.PenaltyCounts) > 0 {
 		m.PenaltyCounts = mergeMaps(n.PenaltyCounts, o.PenaltyCounts)
 	}
-	if o.HasEntries && (!n.HasEntries || entriesHaveMeasures(o.Entries) || !entriesHaveMeasures(n.Entries)) {
+	switch {
+	case o.HasEntries && o.HasAttributed, !n.HasEntries && !n.HasAttributed:
+		m.EntryFields, m.MeasureFields = o.EntryFields, o.MeasureFields
+	case o.HasEntries || o.HasAttributed:
+		// One of the two replaced, the other kept: what both hold.
+		m.EntryFields, m.MeasureFields = n.EntryFields.And(o.EntryFields), n.MeasureFields.And(o.MeasureFields)
+	}
+	if o.HasEntries {
 		m.HasEntries, m.Entries = true, o.Entries
 	}
 	if o.HasAttributed {
@@ -318,8 +422,38 @@ func mergeMaps[K comparable, V any](a, b map[K]V) map[K]V {
 	return out
 }
 
+// mergeSubject keeps from a the fields of have, the rest from b: two reads
+// of one subject with different fields.
+func mergeSubject(a, b Subject, have Fields) Subject {
+	out := b
+	for _, f := range have {
+		switch f {
+		case "Status":
+			out.Status = a.Status
+		case "RegisteredOn":
+			out.RegisteredOn = a.RegisteredOn
+		case "Address":
+			out.Address = a.Address
+		case "District":
+			out.District = a.District
+		case "LegacyIdentifiers":
+			out.LegacyIdentifiers = a.LegacyIdentifiers
+		case "IdentifierWarningList":
+			out.IdentifierWarningList = a.IdentifierWarningList
+		}
+	}
+	return out
+}
+
 func entriesHaveMeasures(es []ListEntry) bool {
 	return len(es) == 0 || es[0].Measures != nil
+}
+
+func attributedEntry(r *SubjectRead) *EntryRead {
+	if r.Attributed == nil {
+		return nil
+	}
+	return &r.Attributed.Entry
 }
 
 // Covers reports whether n already holds everything r asks of this subject
@@ -327,6 +461,18 @@ func entriesHaveMeasures(es []ListEntry) bool {
 func (n *SubjectNode) Covers(r *SubjectRead) bool {
 	if r == nil {
 		return true
+	}
+	if !n.Fields.Covers(r.Fields) {
+		return false
+	}
+	if len(r.LicencePages) > 0 && !n.LicenceFields.Covers(r.LicenceFields) ||
+		len(r.PenaltyPages) > 0 && !n.PenaltyFields.Covers(r.PenaltyFields) {
+		return false
+	}
+	for _, e := range []*EntryRead{r.Entries, attributedEntry(r)} {
+		if e != nil && (!n.EntryFields.Covers(e.Fields) || e.Measures && !n.MeasureFields.Covers(e.MeasureFields)) {
+			return false
+		}
 	}
 	if r.LegalRep != nil && !n.HasLegalRep || r.KeyPersons != nil && !n.HasKeyPersons || r.Roles != nil && !n.HasRoles {
 		return false

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/credithub/credithub/internal/credit"
 )
@@ -61,14 +62,26 @@ func (s *Service) view(ctx context.Context) credit.RecordView {
 // state one and did not.
 func (s *Service) checkPurpose(ctx context.Context, purpose string) (string, error) {
 	c, a := s.access(ctx)
-	if p := strings.TrimSpace(purpose); p != "" {
-		return p, nil
-	}
-	if p := strings.TrimSpace(c.Purpose); p != "" {
-		return p, nil
+	for _, p := range []struct{ field, value string }{{"purpose", purpose}, {PurposeHeader, c.Purpose}} {
+		v := strings.TrimSpace(p.value)
+		switch {
+		case v == "":
+			continue
+		case strings.ContainsRune(v, 0) || !utf8.ValidString(v):
+			return "", credit.FieldErrorf(p.field, "must be text without NUL characters")
+		case utf8.RuneCountInString(v) > MaxPurposeLength:
+			return "", credit.FieldErrorf(p.field, "must be at most %d characters, got %d", MaxPurposeLength, utf8.RuneCountInString(v))
+		}
+		return v, nil
 	}
 	if a.NeedsPurpose {
 		return "", credit.FieldErrorf("purpose", "a %s caller must state the purpose of every read (argument purpose or header X-Credit-Purpose)", c.Role)
 	}
 	return "", nil
 }
+
+// MaxPurposeLength bounds a stated purpose (it goes into every log row).
+const MaxPurposeLength = 200
+
+// PurposeHeader is the HTTP header a purpose may come in.
+const PurposeHeader = "X-Credit-Purpose"

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/credithub/credithub/internal/credit"
 )
@@ -18,7 +19,7 @@ import (
 // BAD_USER_INPUT for an invalid code, a missing purpose or a future date;
 // NOT_FOUND for a code no subject has.
 func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date, purpose string) (*credit.CreditCheck, error) {
-	return runCheck(ctx, s, checkCredit, code, asOf, purpose, credit.EvaluateCredit)
+	return runCheck(ctx, s, checkCredit, code, asOf, purpose, "", credit.EvaluateCredit)
 }
 
 // ApplicantCheck answers an approval window's check of the subject with
@@ -26,10 +27,10 @@ func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date
 // for roles other than WINDOW and CREDIT_OFFICE. The matter applied for is
 // recorded with the purpose in the query-use log.
 func (s *Service) ApplicantCheck(ctx context.Context, code, matter string, asOf credit.Date, purpose string) (*credit.ApplicantCheck, error) {
-	if m := strings.TrimSpace(matter); m != "" && strings.TrimSpace(purpose) != "" {
-		purpose = strings.TrimSpace(purpose) + "（事项：" + m + "）"
+	if n := utf8.RuneCountInString(strings.TrimSpace(matter)); n > MaxPurposeLength {
+		return nil, credit.FieldErrorf("matter", "must be at most %d characters, got %d", MaxPurposeLength, n)
 	}
-	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, credit.EvaluateApplicant)
+	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, strings.TrimSpace(matter), credit.EvaluateApplicant)
 }
 
 type checkKind string
@@ -46,7 +47,7 @@ var checkActions = map[checkKind]credit.Action{
 
 // runCheck runs one check: authorise, validate, read the records in one
 // statement, record the subjects shown, mask, and evaluate.
-func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose string,
+func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose, matter string,
 	evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, error) {
 	if _, err := s.authorize(ctx, checkActions[kind]); err != nil {
 		return nil, err
@@ -58,6 +59,9 @@ func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code strin
 	}
 	if purpose == "" {
 		return nil, credit.FieldErrorf("purpose", "must say why the check is made")
+	}
+	if matter != "" { // the matter applied for is logged with the purpose
+		purpose += "（事项：" + matter + "）"
 	}
 	lc, err := credit.ParseLookupCode("code", code)
 	if err != nil {

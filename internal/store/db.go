@@ -158,6 +158,20 @@ func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) erro
 	return translate(db.ext.SelectContext(ctx, dest, query, args...))
 }
 
+// execPrepared is exec for a hot statement (see getPrepared).
+func (db *DB) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if _, inTx := db.ext.(*sqlx.Tx); inTx {
+		return db.exec(ctx, query, args...)
+	}
+	stmt, err := db.stmts.prepare(ctx, db.pool, query)
+	if err != nil {
+		return db.exec(ctx, query, args...)
+	}
+	db.stats.statements.Add(1)
+	res, err := stmt.ExecContext(ctx, args...)
+	return res, translate(err)
+}
+
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	db.stats.statements.Add(1)
 	res, err := db.ext.ExecContext(ctx, query, args...)

@@ -32,7 +32,7 @@ func (db *DB) InsertQueryUses(ctx context.Context, uses []QueryUse) error {
 	if err != nil {
 		return fmt.Errorf("insert query uses: %w", err)
 	}
-	_, err = db.exec(ctx, `INSERT INTO query_log (at, caller_id, institution, role, purpose, subject_codes, operation)
+	_, err = db.execPrepared(ctx, `INSERT INTO query_log (at, caller_id, institution, role, purpose, subject_codes, operation)
 		SELECT at, caller_id, institution, role, purpose, subject_codes, operation
 		FROM json_populate_recordset(NULL::query_log, $1)`, doc)
 	if err != nil {

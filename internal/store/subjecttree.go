@@ -94,10 +94,10 @@ func (c *treeCompiler) alias(prefix string) string {
 
 // node is the JSON object of subject a with what r asks.
 func (c *treeCompiler) node(a string, r *credit.SubjectRead) string {
-	parts := []string{`'s', ` + subjectJSON(a)}
 	if r == nil {
 		r = &credit.SubjectRead{}
 	}
+	parts := []string{`'s', ` + jsonObject(a, "", subjectReadColumns, fieldsOf(r.Fields, subjectAlways))}
 	if r.LegalRep != nil {
 		k, p := c.alias("k"), c.alias("p")
 		parts = append(parts, `'lr', (SELECT `+c.node(p, r.LegalRep)+` FROM key_persons `+k+`
@@ -113,13 +113,15 @@ func (c *treeCompiler) node(a string, r *credit.SubjectRead) string {
 		parts = append(parts, `'ro', `+c.keyPersons(a, "person_id", "organization_id", r.Roles.Organization))
 	}
 	if len(r.LicencePages) > 0 {
-		parts = append(parts, `'lp', `+c.pages(a, "licences", licenceObject, r.LicencePages))
+		fields := fieldsOf(r.LicenceFields, recordAlways)
+		parts = append(parts, `'lp', `+c.pages(a, "licences", func(x string) string { return jsonObject(x, "", licenceReadColumns, fields) }, r.LicencePages))
 	}
 	if r.LicenceCount {
 		parts = append(parts, `'lc', `+c.count(a, "licences", credit.Date{}))
 	}
 	if len(r.PenaltyPages) > 0 {
-		parts = append(parts, `'pp', `+c.pages(a, "penalties", penaltyObject, r.PenaltyPages))
+		fields := fieldsOf(r.PenaltyFields, recordAlways)
+		parts = append(parts, `'pp', `+c.pages(a, "penalties", func(x string) string { return jsonObject(x, "", penaltyReadColumns, fields) }, r.PenaltyPages))
 	}
 	if len(r.PenaltyCounts) > 0 {
 		counts := make([]string, len(r.PenaltyCounts))
@@ -130,13 +132,13 @@ func (c *treeCompiler) node(a string, r *credit.SubjectRead) string {
 	}
 	if r.Entries != nil {
 		e, d := c.alias("e"), c.alias("d")
-		parts = append(parts, `'en', COALESCE((SELECT json_agg(`+c.entry(e, d, r.Entries.Measures)+
+		parts = append(parts, `'en', COALESCE((SELECT json_agg(`+c.entry(e, d, entryRead(r))+
 			` ORDER BY `+e+`.decided_on DESC, `+e+`.id DESC)
 			FROM list_entries `+e+` JOIN list_domains `+d+` ON `+d+`.code = `+e+`.domain
 			WHERE `+e+`.subject_id = `+a+`.id), '[]')`)
 	}
 	if r.Attributed != nil {
-		parts = append(parts, `'at', `+c.attributed(a, r.Attributed))
+		parts = append(parts, `'at', `+c.attributed(a, r.Attributed, entryRead(r)))
 	}
 	if r.TaxGrade {
 		g := c.alias("g")
@@ -192,32 +194,46 @@ func (c *treeCompiler) count(a, table string, since credit.Date) string {
 	return `(SELECT count(*) FROM ` + table + ` ` + x + ` WHERE ` + cond + `)`
 }
 
-// entry is a list entry e (domain d) with its measures when asked.
-func (c *treeCompiler) entry(e, d string, measures bool) string {
-	obj := `json_build_object('e', json_build_object('ID', ` + e + `.id, 'SubjectID', ` + e + `.subject_id,
-		'Kind', ` + e + `.kind, 'Domain', ` + e + `.domain, 'DomainName', ` + d + `.name,
-		'DepartmentCode', ` + e + `.department_code, 'DecisionNo', ` + e + `.decision_no, 'DecidedOn', ` + e + `.decided_on,
-		'Facts', ` + e + `.facts, 'DecisionContent', ` + e + `.decision_content, 'StartsOn', ` + e + `.starts_on,
-		'EndsOn', ` + e + `.ends_on, 'Status', ` + e + `.status, 'UseScope', ` + e + `.use_scope, 'EndedOn', ` + e + `.ended_on,
-		'ExitDecisionNo', ` + e + `.exit_decision_no, 'ExitReason', ` + e + `.exit_reason)`
-	if measures {
+// entry is a list entry e (domain d) with the fields asked and its
+// measures when asked.
+func (c *treeCompiler) entry(e, d string, r credit.EntryRead) string {
+	obj := `json_build_object('e', ` + jsonObject(e, d, entryReadColumns, r.Fields)
+	if r.Measures {
 		m, l := c.alias("m"), c.alias("l")
-		obj += `, 'm', COALESCE((SELECT json_agg(json_build_object('ID', ` + m + `.id, 'Code', ` + m + `.code,
-			'Version', ` + m + `.version, 'Kind', ` + m + `.kind, 'Name', ` + m + `.name, 'Detail', ` + m + `.detail,
-			'LegalBasis', ` + m + `.legal_basis, 'ImplementingDepartment', ` + m + `.implementing_department,
-			'Targets', ` + m + `.applies_to, 'ContextList', ` + m + `.contexts, 'ListKind', ` + m + `.list_kind,
-			'Domain', ` + m + `.domain) ORDER BY ` + m + `.code)
+		obj += `, 'm', COALESCE((SELECT json_agg(` + jsonObject(m, "", measureReadColumns, r.MeasureFields) + ` ORDER BY ` + m + `.code)
 			FROM list_entry_measures ` + l + ` JOIN measures ` + m + ` ON ` + m + `.id = ` + l + `.measure_id
 			WHERE ` + l + `.entry_id = ` + e + `.id), '[]')`
 	}
 	return obj + `)`
 }
 
+// entryRead is what a read writes of the entries of subject r, its own and
+// those attributed to it alike: the fields and measures either asks, and
+// those the rules need.
+func entryRead(r *credit.SubjectRead) credit.EntryRead {
+	out := credit.EntryRead{Fields: entryAlways, MeasureFields: measureAlways}
+	for _, e := range []*credit.EntryRead{r.Entries, attributedEntry(r)} {
+		if e != nil {
+			out.Fields = out.Fields.With(e.Fields...)
+			out.Measures = out.Measures || e.Measures
+			out.MeasureFields = out.MeasureFields.With(e.MeasureFields...)
+		}
+	}
+	return out
+}
+
+func attributedEntry(r *credit.SubjectRead) *credit.EntryRead {
+	if r.Attributed == nil {
+		return nil
+	}
+	return &r.Attributed.Entry
+}
+
 // attributed lists, for person a, the black-list entries of organisations
 // in which a held a role that can carry them (credit.Attributable decides).
-func (c *treeCompiler) attributed(a string, r *credit.AttributedRead) string {
+func (c *treeCompiler) attributed(a string, r *credit.AttributedRead, entries credit.EntryRead) string {
 	k, e, d := c.alias("k"), c.alias("e"), c.alias("d")
-	obj := `json_build_object('e', ` + c.entry(e, d, r.Entry.Measures) + `, 'k', json_build_object('ID', ` + k + `.id,
+	obj := `json_build_object('e', ` + c.entry(e, d, entries) + `, 'k', json_build_object('ID', ` + k + `.id,
 		'OrganizationID', ` + k + `.organization_id, 'PersonID', ` + k + `.person_id, 'Role', ` + k + `.role,
 		'Since', ` + k + `.since, 'Until', ` + k + `.until)`
 	from := `key_persons ` + k + ` JOIN list_entries ` + e + ` ON ` + e + `.subject_id = ` + k + `.organization_id AND ` + e + `.kind = 'BLACK'
@@ -241,34 +257,4 @@ func visibleRecord(x, table string) string {
 		cond += ` AND ` + x + `.status = 'IN_FORCE' AND ` + x + `.public_until >= p.pub`
 	}
 	return cond + `))`
-}
-
-func partyJSON(x string) string {
-	return strings.NewReplacer("r.", x+".").Replace(`json_build_object('Name', r.xdr_name, 'Category', r.xdr_category,
-		'USCC', r.xdr_uscc, 'BusinessRegNo', r.xdr_business_reg_no, 'OrganizationCode', r.xdr_organization_code,
-		'TaxRegNo', r.xdr_tax_reg_no, 'PublicInstitutionNo', r.xdr_public_institution_no, 'SocialOrgNo', r.xdr_social_org_no,
-		'LegalRepName', r.legal_rep_name, 'LegalRepIDType', r.legal_rep_id_type, 'LegalRepIDNo', r.legal_rep_id_no,
-		'IDType', r.xdr_id_type, 'IDNo', r.xdr_id_no)`)
-}
-
-func licenceObject(x string) string {
-	return strings.NewReplacer("r.", x+".").Replace(`json_build_object('ID', r.id, 'SubjectID', r.subject_id,
-		'P', ` + partyJSON("r") + `, 'DocumentName', r.document_name, 'DecisionNo', r.decision_no,
-		'Category', r.licence_category, 'CertificateName', r.certificate_name, 'LicenceNo', r.licence_no,
-		'Content', r.content, 'DecidedOn', r.decided_on, 'ValidFrom', r.valid_from, 'ValidUntil', r.valid_until,
-		'AuthorityName', r.authority_name, 'AuthorityCode', r.authority_code, 'Status', r.status,
-		'SourceName', r.source_name, 'SourceCode', r.source_code, 'Remarks', r.remarks, 'UseScope', r.use_scope,
-		'PublicationDeadline', r.publication_deadline, 'ReceivedAt', r.received_at, 'WarningList', r.warnings)`)
-}
-
-func penaltyObject(x string) string {
-	return strings.NewReplacer("r.", x+".").Replace(`json_build_object('ID', r.id, 'SubjectID', r.subject_id,
-		'P', ` + partyJSON("r") + `, 'DecisionNo', r.decision_no, 'ViolationType', r.violation_type, 'Facts', r.facts,
-		'LegalBasis', r.legal_basis, 'Category', r.penalty_category, 'Content', r.content, 'Fine', r.fine_fen,
-		'Confiscated', r.confiscated_fen, 'SuspendedLicence', r.suspended_licence, 'DecidedOn', r.decided_on,
-		'ValidUntil', r.valid_until, 'PublicUntil', r.public_until, 'AuthorityName', r.authority_name,
-		'AuthorityCode', r.authority_code, 'SourceName', r.source_name, 'SourceCode', r.source_code,
-		'Remarks', r.remarks, 'Severity', r.severity, 'RepairableFrom', r.repairable_from, 'Status', r.status,
-		'RepairedOn', r.repaired_on, 'UseScope', r.use_scope, 'PublicationDeadline', r.publication_deadline,
-		'ReceivedAt', r.received_at, 'WarningList', r.warnings)`)
 }

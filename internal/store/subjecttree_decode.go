@@ -61,7 +61,20 @@ func (n *nodeJSON) add(nodes map[int64]*credit.SubjectNode, r *credit.SubjectRea
 	if r == nil {
 		r = &credit.SubjectRead{}
 	}
-	out := &credit.SubjectNode{Subject: n.S, Code: n.S.Code}
+	out := &credit.SubjectNode{Subject: n.S, Code: n.S.Code, Fields: fieldsOf(r.Fields, subjectAlways)}
+	if len(r.LicencePages) > 0 {
+		out.LicenceFields = fieldsOf(r.LicenceFields, recordAlways)
+	}
+	if len(r.PenaltyPages) > 0 {
+		out.PenaltyFields = fieldsOf(r.PenaltyFields, recordAlways)
+	}
+	if r.Entries != nil || r.Attributed != nil {
+		er := entryRead(r)
+		out.EntryFields = er.Fields
+		if er.Measures {
+			out.MeasureFields = er.MeasureFields
+		}
+	}
 	if r.LegalRep != nil {
 		out.HasLegalRep = true
 		if n.LR != nil {
@@ -109,14 +122,15 @@ func (n *nodeJSON) add(nodes map[int64]*credit.SubjectNode, r *credit.SubjectRea
 		}
 		out.PenaltyCounts[d] = n.PC[i]
 	}
+	measures := entryRead(r).Measures
 	if r.Entries != nil {
-		out.HasEntries, out.Entries = true, entries(n.EN, r.Entries.Measures)
+		out.HasEntries, out.Entries = true, entries(n.EN, measures)
 	}
 	if r.Attributed != nil {
 		out.HasAttributed = true
 		out.Attributed = make([]credit.AttributedEntry, 0, len(n.AT))
 		for _, a := range n.AT {
-			e := entries([]entryRow{a.E}, r.Attributed.Entry.Measures)[0]
+			e := entries([]entryRow{a.E}, measures)[0]
 			out.Attributed = append(out.Attributed, credit.AttributedEntry{Entry: e, Via: a.K})
 			if a.O != nil {
 				a.O.add(nodes, r.Attributed.Organization)

@@ -33,7 +33,7 @@ func TestASubjectReadAnswersEveryRelationToAnyDepthInOneStatement(t *testing.T) 
 	read := &credit.SubjectRead{
 		LegalRep: &credit.SubjectRead{
 			Roles:      &credit.KeyPersonRead{Organization: &credit.SubjectRead{Entries: &credit.EntryRead{Measures: true}}},
-			Attributed: &credit.AttributedRead{Entry: credit.EntryRead{Measures: true}, Organization: &credit.SubjectRead{}},
+			Attributed: &credit.AttributedRead{Entry: credit.EntryRead{Measures: true, MeasureFields: credit.Fields{"Code"}}, Organization: &credit.SubjectRead{}},
 		},
 		LicencePages:  []credit.RecordPage{page},
 		LicenceCount:  true,
