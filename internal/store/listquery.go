@@ -287,32 +287,45 @@ func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCut
 		Total  bool `db:"total"`
 		Opened int  `db:"cases_opened"`
 	}
-	// The assignments of the cases are read once (ac), and executions,
-	// feedback and late items are joined to them as sets: per-row
-	// subqueries ran once per assignment (24,000 on the benchmark data).
+	// One pass over the cases' assignments, counted per case and
+	// department (cd), then per department. Late feedback is counted by
+	// arithmetic instead of listing the quarters (overdueSQL lists them for
+	// jointCase.overdue): the quarters from the first accepted push's to
+	// the last one due, less the feedback rows for them (one per period, a
+	// unique key). Sets of rows joined per assignment took 0.36 s on the
+	// benchmark data (24,000 assignments a year).
 	err = db.selStats(ctx, &out, `WITH cs AS (
-			SELECT c.id FROM joint_cases c JOIN list_entries e ON e.id = c.entry_id
-			WHERE c.opened_at >= $3 AND c.opened_at < $4 AND ($6 = '' OR e.domain = $6)
+			SELECT c.id FROM joint_cases c
+			WHERE c.opened_at >= $3 AND c.opened_at < $4
+				AND ($6 = '' OR EXISTS (SELECT 1 FROM list_entries e WHERE e.id = c.entry_id AND e.domain = $6))
 				AND ($5 = '' OR EXISTS (SELECT 1 FROM assignments x WHERE x.case_id = c.id AND x.department_code = $5))),
-		ac AS MATERIALIZED (
-			SELECT a.id, a.case_id, a.department_code, a.status, a.response, a.pushed_at
-			FROM assignments a JOIN cs ON cs.id = a.case_id WHERE $5 = '' OR a.department_code = $5),
-		`+overdueOver(`ac a WHERE TRUE`)+`,
-		per AS (
-			SELECT a.department_code, count(DISTINCT a.case_id) AS cases, count(*) AS pushed,
+		cd AS (
+			SELECT a.case_id, a.department_code, count(*) AS pushed,
 				count(*) FILTER (WHERE a.response = 'ACCEPTED') AS accepted,
 				count(*) FILTER (WHERE a.response = 'REJECTED') AS rejected,
-				count(*) FILTER (WHERE x.assignment_id IS NOT NULL) AS executed,
-				count(*) FILTER (WHERE f.case_id IS NOT NULL) AS fed_back,
-				max(o.overdue) AS overdue
-			FROM ac a
-			LEFT JOIN (SELECT DISTINCT x.assignment_id FROM executions x JOIN ac ON ac.id = x.assignment_id) x
-				ON x.assignment_id = a.id
-			LEFT JOIN (SELECT DISTINCT f.case_id, f.department_code FROM feedback f JOIN cs ON cs.id = f.case_id) f
-				ON f.case_id = a.case_id AND f.department_code = a.department_code
-			LEFT JOIN (SELECT department_code, count(*) AS overdue FROM od GROUP BY department_code) o
-				ON o.department_code = a.department_code
-			GROUP BY a.department_code)
+				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM executions x WHERE x.assignment_id = a.id)) AS executed,
+				count(*) FILTER (WHERE a.status = 'PUSHED' AND a.pushed_at < $1) AS late_responses,
+				date_trunc('quarter', min(a.pushed_at) FILTER (WHERE a.status IN ('ACCEPTED', 'EXECUTED'))
+					AT TIME ZONE 'Asia/Shanghai') AS first_quarter
+			FROM assignments a JOIN cs ON cs.id = a.case_id
+			WHERE $5 = '' OR a.department_code = $5
+			GROUP BY a.case_id, a.department_code),
+		cdf AS (
+			SELECT cd.*, EXISTS (SELECT 1 FROM feedback f
+					WHERE f.case_id = cd.case_id AND f.department_code = cd.department_code) AS fed_back,
+				CASE WHEN cd.first_quarter IS NULL OR cd.first_quarter > CAST($2 AS timestamp) THEN 0
+					ELSE (extract(year FROM CAST($2 AS timestamp)) * 4 + extract(quarter FROM CAST($2 AS timestamp)))
+						- (extract(year FROM cd.first_quarter) * 4 + extract(quarter FROM cd.first_quarter)) + 1
+						- (SELECT count(*) FROM feedback f WHERE f.case_id = cd.case_id AND f.department_code = cd.department_code
+							AND f.period BETWEEN to_char(cd.first_quarter, 'YYYY"Q"Q') AND to_char(CAST($2 AS timestamp), 'YYYY"Q"Q'))
+				END AS late_feedback
+			FROM cd),
+		per AS (
+			SELECT department_code, count(*) AS cases, sum(pushed) AS pushed, sum(accepted) AS accepted,
+				sum(rejected) AS rejected, sum(executed) AS executed,
+				COALESCE(sum(pushed) FILTER (WHERE fed_back), 0) AS fed_back,
+				sum(late_responses + late_feedback) AS overdue
+			FROM cdf GROUP BY department_code)
 		SELECT COALESCE(p.department_code, '') AS department_code, COALESCE(d.name, '') AS department_name,
 			CAST(COALESCE(sum(p.cases), 0) AS int) AS cases, CAST(COALESCE(sum(p.pushed), 0) AS int) AS pushed,
 			CAST(COALESCE(sum(p.accepted), 0) AS int) AS accepted, CAST(COALESCE(sum(p.rejected), 0) AS int) AS rejected,
