@@ -154,6 +154,11 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 	if err := p.svc.LogReads(ctx, req); err != nil {
 		return requestError(http.StatusServiceUnavailable, credit.Unavailable, err.Error())
 	}
+	if wholeRequestUnavailable(resp) {
+		// Nothing was answered, and only because a service the hub needs
+		// is down: the request failed as a whole, retryable.
+		return outcome{status: http.StatusServiceUnavailable, errors: resp.Errors, req: req}
+	}
 	body := encodeResponse(resp)
 	o := outcome{body: body, req: req}
 	if cacheable && len(resp.Errors) == 0 {
@@ -272,3 +277,30 @@ func encodeErrors(errs gqlerror.List) []byte {
 }
 
 func retryAfterHeader(d time.Duration) string { return strconv.Itoa(int(d.Seconds())) }
+
+// wholeRequestUnavailable reports whether an executed operation answered
+// nothing (data null, or every root field null) and every error is
+// UNAVAILABLE.
+func wholeRequestUnavailable(resp *graphql.Response) bool {
+	if len(resp.Errors) == 0 {
+		return false
+	}
+	for _, e := range resp.Errors {
+		if code, _ := e.Extensions["code"].(string); code != string(credit.Unavailable) {
+			return false
+		}
+	}
+	if len(resp.Data) == 0 || string(resp.Data) == "null" {
+		return true
+	}
+	var roots map[string]json.RawMessage
+	if json.Unmarshal(resp.Data, &roots) != nil {
+		return false
+	}
+	for _, v := range roots {
+		if string(v) != "null" {
+			return false
+		}
+	}
+	return true
+}

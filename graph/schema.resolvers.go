@@ -188,12 +188,12 @@ func (r *mutationResolver) ProposeListEntry(ctx context.Context, input model.Lis
 }
 
 // ApproveListEntry is the resolver for the approveListEntry field.
-func (r *mutationResolver) ApproveListEntry(ctx context.Context, id string) (*credit.ListEntry, error) {
+func (r *mutationResolver) ApproveListEntry(ctx context.Context, id string, measures []model.CaseMeasureInput) (*credit.ListEntry, error) {
 	entryID, err := recordID("id", id)
 	if err != nil {
 		return nil, err
 	}
-	e, _, err := r.Service.ApproveListEntry(ctx, entryID)
+	e, _, err := r.Service.ApproveListEntry(ctx, entryID, caseMeasures(measures))
 	return &e, err
 }
 
@@ -255,6 +255,30 @@ func (r *mutationResolver) SubmitFeedback(ctx context.Context, caseArg string, p
 	}
 	f, err := r.Service.SubmitFeedback(ctx, caseID, period, text)
 	return &f, err
+}
+
+// SaveDepartment is the resolver for the saveDepartment field.
+func (r *mutationResolver) SaveDepartment(ctx context.Context, input model.DepartmentInput) (*credit.Department, error) {
+	d, err := r.Service.SaveDepartment(ctx, credit.Department{Code: input.Code, Name: input.Name, Parent: input.Parent})
+	return &d, err
+}
+
+// AddMeasureVersion is the resolver for the addMeasureVersion field.
+func (r *mutationResolver) AddMeasureVersion(ctx context.Context, input model.CatalogueMeasureInput) (*credit.CatalogueMeasure, error) {
+	m, err := r.Service.AddMeasureVersion(ctx, catalogueMeasureInput(input))
+	return &m, err
+}
+
+// SetRule is the resolver for the setRule field.
+func (r *mutationResolver) SetRule(ctx context.Context, input model.RuleInput) (*credit.RuleInForce, error) {
+	rule, err := r.Service.SetRule(ctx, ruleInput(input))
+	return &rule, err
+}
+
+// RemoveRule is the resolver for the removeRule field.
+func (r *mutationResolver) RemoveRule(ctx context.Context, rule string, scope *string, effectiveFrom credit.Date) (bool, error) {
+	err := r.Service.RemoveRule(ctx, credit.RuleKind(rule), deref(scope), effectiveFrom)
+	return err == nil, err
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -375,6 +399,21 @@ func (r *queryResolver) ListEntryStats(ctx context.Context, from credit.Date, to
 func (r *queryResolver) CheckStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.CheckStats, error) {
 	rep, err := r.Service.CheckStats(ctx, statsQuery(from, to, groupBy, filter))
 	return &rep, err
+}
+
+// Rules is the resolver for the rules field.
+func (r *queryResolver) Rules(ctx context.Context, asOf *credit.Date, all *bool) ([]credit.RuleInForce, error) {
+	return r.Service.Rules(ctx, deref(asOf), deref(all))
+}
+
+// Departments is the resolver for the departments field.
+func (r *queryResolver) Departments(ctx context.Context) ([]credit.Department, error) {
+	return r.Service.DepartmentList(ctx)
+}
+
+// MeasureCatalogue is the resolver for the measureCatalogue field.
+func (r *queryResolver) MeasureCatalogue(ctx context.Context, domain *string, asOf *credit.Date) ([]credit.CatalogueMeasure, error) {
+	return r.Service.MeasureCatalogue(ctx, deref(domain), deref(asOf))
 }
 
 // LegalRepresentative is the resolver for the legalRepresentative field.

@@ -56,7 +56,7 @@ func hub(t *testing.T) (string, map[credit.Role]string, string) {
 		t.Fatal(err)
 	}
 	office := credit.WithCaller(ctx, credit.Caller{ID: "staff:office", Role: credit.RoleCreditOffice})
-	if _, _, err := svc.ApproveListEntry(office, entry.ID); err != nil {
+	if _, _, err := svc.ApproveListEntry(office, entry.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	authn, err := auth.New(ctx, db, auth.JWTConfig{}, false)

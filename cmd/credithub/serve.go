@@ -21,7 +21,7 @@ import (
 	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/auth"
-	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/dashboard"
 	"github.com/credithub/credithub/internal/push"
@@ -71,10 +71,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	redis, err := cache.Open(cache.Options{URL: cfg.RedisURL})
+	redis, prefix, err := openCache(ctx, cfg, db, 0)
 	if err != nil {
 		return err
 	}
+	log.Info("redis", "prefix", prefix)
 	defer redis.Close()
 	if err := redis.Ping(ctx); err != nil {
 		log.Warn("Redis is not answering; serving without it until it is back", "err", err)
@@ -90,7 +91,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 		persistedOnly = append(persistedOnly, credit.Role(r))
 	}
-	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log})
+	spool := cfg.QueryLogSpool
+	if spool == "off" {
+		spool = ""
+	}
+	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log, SpoolDir: spool})
 	defer func() {
 		closing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -100,12 +105,24 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	cal, notices, err := calendar.City(cfg.CalendarFile)
+	if err != nil {
+		return fmt.Errorf("CALENDAR_FILE: %w", err)
+	}
+	years := cal.Years()
+	log.Info("official calendar", "covers", fmt.Sprintf("%d-%d", years[0], years[len(years)-1]),
+		"calendarFile", cfg.CalendarFile, "fileYears", len(notices))
 	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry)),
-		service.WithPersistedQueries(redis), service.WithRateLimits(redis, rateLimits)}
+		service.WithPersistedQueries(redis), service.WithRateLimits(redis, rateLimits), service.WithCalendar(cal)}
 	if !*noCache {
 		opts = append(opts, service.WithCache(redis))
 	}
 	svc := service.New(db, opts...)
+	// The rules are read once here, so that a database the hub cannot
+	// apply (not migrated, rules changed by hand) stops the start.
+	if _, err := svc.ReloadRules(ctx); err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
 	hub, err := push.Listen(ctx, cfg.DatabaseURL, db, push.WithLogger(log))
 	if err != nil {
 		return fmt.Errorf("listen for pushed assignments: %w", err)

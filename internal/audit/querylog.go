@@ -38,6 +38,10 @@ type QueryLogOptions struct {
 	BatchSize int
 	// Logger receives write failures (default slog.Default()).
 	Logger *slog.Logger
+	// SpoolDir, when set, keeps the log durable while PostgreSQL cannot
+	// take it: rows go to files there, fsynced, and move into query_log
+	// when it can (spool.go). Without it a batch is retried until written.
+	SpoolDir string
 }
 
 // Retry delays after a failed batch write, and how long one write may take.
@@ -73,6 +77,14 @@ type QueryLog struct {
 	queued, written, writeErrors, blockedWaits, refused atomic.Int64
 	// batches and batchNanos measure the writer (metrics).
 	batches, batchNanos atomic.Int64
+	// spooled and shipped count rows that went through the spool.
+	spooled, shipped atomic.Int64
+
+	spool *spool
+	// pgDownUntil: while PostgreSQL is known to be down, batches go to the
+	// spool without trying it first.
+	pgDownUntil atomic.Int64
+	shipperDone chan struct{}
 }
 
 // item is a row to write, or (barrier) a mark that Flush waits for. done,
@@ -84,7 +96,8 @@ type item struct {
 }
 
 // NewQueryLog starts a QueryLog writing to db. Close it to write what is
-// still queued.
+// still queued. A spool directory that cannot be made is logged and left
+// out (rows are then retried until written).
 func NewQueryLog(db *store.DB, opts QueryLogOptions) *QueryLog {
 	if opts.QueueSize < 1 {
 		opts.QueueSize = 4096
@@ -101,6 +114,16 @@ func NewQueryLog(db *store.DB, opts QueryLogOptions) *QueryLog {
 		items: make(chan item, opts.QueueSize),
 		abort: make(chan struct{}),
 		done:  make(chan struct{}),
+	}
+	if opts.SpoolDir != "" {
+		sp, err := openSpool(opts.SpoolDir)
+		if err != nil {
+			opts.Logger.Error("query log: no spool; rows are retried until PostgreSQL takes them", "err", err)
+		} else {
+			q.spool = sp
+			q.shipperDone = make(chan struct{})
+			go q.shipper()
+		}
 	}
 	go q.run()
 	return q
@@ -253,11 +276,21 @@ func (q *QueryLog) Close(ctx context.Context) error {
 	q.mu.Unlock()
 	select {
 	case <-q.done:
-		return q.leftover(nil)
 	case <-ctx.Done():
 		q.abortOnce.Do(func() { close(q.abort) })
 		return q.leftover(ctx.Err())
 	}
+	if q.spool != nil {
+		q.abortOnce.Do(func() { close(q.abort) }) // stops the shipper
+		<-q.shipperDone
+		q.spool.seal()
+		if n, err := q.spool.ship(ctx, q.db, q.opts.BatchSize); err != nil {
+			q.opts.Logger.Warn("query log: spooled rows stay on disk for the next start", "dir", q.spool.dir, "err", err)
+		} else {
+			q.shipped.Add(int64(n))
+		}
+	}
+	return q.leftover(nil)
 }
 
 func (q *QueryLog) leftover(cause error) error {
@@ -284,6 +317,10 @@ func (q *QueryLog) BlockedWaits() int64 { return q.blockedWaits.Load() }
 
 // Refused returns how many Records gave up waiting and returned an error.
 func (q *QueryLog) Refused() int64 { return q.refused.Load() }
+
+// Spooled returns how many rows went to the spool, and how many of them
+// have since moved into query_log.
+func (q *QueryLog) Spooled() (spooled, shipped int64) { return q.spooled.Load(), q.shipped.Load() }
 
 // Batches returns how many batches the writer has written, and the time
 // they took in all.

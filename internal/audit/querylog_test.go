@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -260,5 +261,52 @@ func TestCommitReturnsOnlyOnceTheRowsAreInTheDatabase(t *testing.T) {
 	}
 	if got := count(t, db.SQL(), "query_log"); got != 3 {
 		t.Errorf("got %d rows, want 3: the refused read's row is still written (the log may name a refused read, never miss a served one)", got)
+	}
+}
+
+// While PostgreSQL cannot take the log, reads are still logged durably:
+// their rows go to the spool on disk before the read is answered, and into
+// query_log once it can take them, even after the process that spooled
+// them has gone.
+func TestTheSpoolKeepsReadsLoggedWhilePostgreSQLIsAway(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 4)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log RENAME TO query_log_away`); err != nil {
+		t.Fatal(err)
+	}
+	first := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: quiet, SpoolDir: dir})
+	use := audit.Use{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditCheck"}
+	short, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for range 3 {
+		if err := first.Commit(short, use); err != nil {
+			t.Fatalf("a read while query_log is away: %v, want it logged to the spool", err)
+		}
+	}
+	if spooled, _ := first.Spooled(); spooled != 3 {
+		t.Fatalf("spooled %d rows, want 3", spooled)
+	}
+	// The process goes away with PostgreSQL still unable to take the rows.
+	closing, stop := context.WithTimeout(ctx, time.Second)
+	first.Close(closing)
+	stop()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if len(files) == 0 {
+		t.Fatal("nothing left in the spool for the next start")
+	}
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log_away RENAME TO query_log`); err != nil {
+		t.Fatal(err)
+	}
+	next := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: quiet, SpoolDir: dir})
+	defer next.Close(ctx)
+	for deadline := time.Now().Add(10 * time.Second); count(t, db.SQL(), "query_log") != 3; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the next start moved %d of 3 spooled rows into query_log", count(t, db.SQL(), "query_log"))
+		}
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl")); len(files) != 0 {
+		t.Errorf("spool files left after moving them: %v", files)
 	}
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/credithub/credithub/internal/store"
@@ -104,14 +105,37 @@ func (q *QueryLog) writeChunk(rows []store.QueryUse) error {
 	delay := minRetry
 	for {
 		start := time.Now()
-		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		err := q.db.InsertQueryUses(ctx, rows)
-		cancel()
+		err := errPGDown
+		if q.spool == nil || time.Now().UnixNano() >= q.pgDownUntil.Load() {
+			timeout := writeTimeout
+			if q.spool != nil {
+				timeout = spoolAfter // readers wait: the spool takes over soon
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			err = q.db.InsertQueryUses(ctx, rows)
+			cancel()
+		}
 		if err == nil {
+			if q.spool != nil {
+				q.spool.seal() // PostgreSQL is back: what was spooled may move
+			}
 			q.written.Add(int64(len(rows)))
 			q.batches.Add(1)
 			q.batchNanos.Add(int64(time.Since(start)))
 			return nil
+		}
+		if q.spool != nil {
+			if err != errPGDown {
+				q.pgDownUntil.Store(time.Now().Add(pgDownPause).UnixNano())
+				q.opts.Logger.Warn("query log: PostgreSQL cannot take the log; spooling to disk", "dir", q.spool.dir, "err", err)
+			}
+			if serr := q.spool.append(rows); serr == nil {
+				q.spooled.Add(int64(len(rows)))
+				q.written.Add(int64(len(rows)))
+				return nil
+			} else {
+				err = fmt.Errorf("%w; and the spool: %v", err, serr)
+			}
 		}
 		q.writeErrors.Add(1)
 		q.opts.Logger.Error("query log: batch write failed; keeping the rows and retrying",
@@ -122,5 +146,45 @@ func (q *QueryLog) writeChunk(rows []store.QueryUse) error {
 			return errAborted
 		}
 		delay = min(2*delay, maxRetry)
+	}
+}
+
+// errPGDown stands for a write not tried because PostgreSQL was down a
+// moment ago.
+var errPGDown = errors.New("query log: PostgreSQL was down a moment ago")
+
+const (
+	// spoolAfter is how long a batch waits for PostgreSQL before it goes to
+	// the spool; pgDownPause how long after a failure the spool is used
+	// without trying PostgreSQL first.
+	spoolAfter  = 2 * time.Second
+	pgDownPause = time.Second
+	// shipEvery is how often spooled rows are offered to PostgreSQL.
+	shipEvery = time.Second
+)
+
+// shipper moves spooled rows into query_log, at start (what an earlier
+// process left) and every shipEvery.
+func (q *QueryLog) shipper() {
+	defer close(q.shipperDone)
+	tick := time.NewTicker(shipEvery)
+	defer tick.Stop()
+	for {
+		if time.Now().UnixNano() >= q.pgDownUntil.Load() && len(q.spool.files()) > 0 {
+			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+			n, err := q.spool.ship(ctx, q.db, q.opts.BatchSize)
+			cancel()
+			q.shipped.Add(int64(n))
+			if err != nil {
+				q.opts.Logger.Warn("query log: spooled rows not moved yet", "err", err)
+			} else if n > 0 {
+				q.opts.Logger.Info("query log: spooled rows moved into query_log", "rows", n)
+			}
+		}
+		select {
+		case <-tick.C:
+		case <-q.abort:
+			return
+		}
 	}
 }

@@ -138,6 +138,8 @@ const (
 	ActCheckStatistics   Action = "read statistics of checks"
 	ActReadQueryLog      Action = "read the query-use log"
 	ActManageKeys        Action = "manage API keys"
+	ActReadReference     Action = "read the rules and reference data"
+	ActManageReference   Action = "change the rules and reference data"
 )
 
 // actionRoles says which roles may do each action. DepartmentBound below
@@ -163,6 +165,8 @@ var actionRoles = map[Action][]Role{
 	ActCheckStatistics:   {RoleCreditOffice, RoleAuditor},
 	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
 	ActManageKeys:        {RoleAdmin},
+	ActReadReference:     {RoleCreditOffice, RoleDashboard},
+	ActManageReference:   {RoleCreditOffice},
 }
 
 // May reports whether role r may do act.

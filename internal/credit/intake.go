@@ -335,10 +335,17 @@ func (k *KeyPersonInput) validate(path, orgCode string, today Date) error {
 }
 
 // Window returns the publication window the rule gives a penalty decided on
-// decided: publication ends after publicUntil (decided + MaxMonths) and
-// repair may be requested from repairableFrom (decided + MinMonths).
-func (r PublicationRule) Window(decided Date) (publicUntil, repairableFrom Date) {
-	return decided.AddMonths(r.MaxMonths), decided.AddMonths(r.MinMonths)
+// decided with use scope scope, both periods counted from the decision
+// (PeriodEnd): publication ends after publicUntil, the last day of
+// MaxMonths, and repair may be requested from repairableFrom, the last day
+// of MinMonths. A penalty of a severity that is in principle not published
+// (MINOR) has no publicUntil unless its department made it PUBLIC.
+func (r PublicationRule) Window(decided Date, scope UseScope) (publicUntil *Date, repairableFrom Date) {
+	if r.PublishedByDefault || scope == ScopePublic {
+		end := PeriodEnd(decided, r.MaxMonths)
+		publicUntil = &end
+	}
+	return publicUntil, PeriodEnd(decided, r.MinMonths)
 }
 
 // DefaultScope is the use scope of a penalty under the rule when its

@@ -47,7 +47,7 @@ func (s *Service) requireRecords(ctx context.Context) (credit.Access, error) {
 // view is the record view of the caller in ctx.
 func (s *Service) view(ctx context.Context) credit.RecordView {
 	c, a := s.access(ctx)
-	v := credit.RecordView{Scopes: a.Scopes}
+	v := credit.RecordView{Scopes: a.Scopes, AllEntryStates: a.AllEntryStates}
 	if a.OwnDepartment {
 		v.Department = c.Department
 	}

@@ -74,7 +74,11 @@ func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code strin
 	if asOf.After(today) {
 		return nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
 	}
-	rules := credit.CheckRulesFor(asOf)
+	book, err := s.ruleBook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rules := book.CheckRules(asOf)
 	since, _ := rules.Window(asOf)
 	r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
 	if credit.CodeOf(err) == credit.NotFound {

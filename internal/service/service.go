@@ -9,6 +9,7 @@ import (
 
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/store"
@@ -27,8 +28,10 @@ type Service struct {
 	limiter   *ratelimit.Limiter
 	metrics   *Metrics
 	log       *slog.Logger
-	// deadlines are the working days of the joint workflow (WithDeadlines).
-	deadlines credit.Deadlines
+	// rules are the rules in force (rules.go); cal the working-day
+	// calendar (WithCalendar; nil: the official one).
+	rules ruleBooks
+	cal   *calendar.Calendar
 }
 
 // WithQueryLog makes the service record reads in log: the plan's system
@@ -66,7 +69,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // New returns a Service over db.
 func New(db *store.DB, opts ...Option) *Service {
-	s := &Service{db: db, now: time.Now, log: slog.Default(), deadlines: credit.DefaultDeadlines}
+	s := &Service{db: db, now: time.Now, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}

@@ -7,8 +7,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"sync"
 	"sync/atomic"
 
@@ -82,7 +87,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*DB) error) error {
 	}
 	tx, err := db.pool.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", translate(err))
 	}
 	if err := fn(&DB{pool: db.pool, ext: tx, stats: db.stats, stmts: db.stmts}); err != nil {
 		_ = tx.Rollback()
@@ -200,6 +205,9 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return credit.Errorf(credit.NotFound, "not found")
 	}
+	if unreachable(err) {
+		return &unavailableError{cause: err}
+	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch pqErr.Code.Name() {
@@ -215,6 +223,43 @@ func translate(err error) error {
 		case "query_canceled":
 			return credit.Errorf(credit.Unavailable, "the request took too long and was cancelled")
 		}
+		switch pqErr.Code.Class() {
+		case "08", "53", "57": // connection exception, insufficient resources, operator intervention
+			return &unavailableError{cause: err}
+		}
 	}
 	return fmt.Errorf("store: %w", err)
+}
+
+// unavailableError is a failure to reach PostgreSQL: the client sees
+// UNAVAILABLE ("try again"), never the driver's words, and the cause stays
+// for the logs.
+type unavailableError struct{ cause error }
+
+func (e *unavailableError) Error() string { return "the database is unavailable; try again" }
+func (e *unavailableError) Unwrap() []error {
+	return []error{credit.Errorf(credit.Unavailable, "the database is unavailable; try again"), e.cause}
+}
+
+// unreachable reports whether err says PostgreSQL could not be reached (a
+// refused or broken connection, a timeout, a closed pool), as opposed to an
+// error in what was asked.
+func unreachable(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr):
+		return true
+	}
+	return strings.Contains(err.Error(), "sql: database is closed")
+}
+
+// Identity names the database: the PostgreSQL cluster's system identifier
+// (a replica shares it) and the database's name. Two deployments that share
+// one Redis derive different key prefixes from it.
+func (db *DB) Identity(ctx context.Context) (string, error) {
+	var id string
+	err := db.get(ctx, &id, `SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || current_database()`)
+	return id, err
 }

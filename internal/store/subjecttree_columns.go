@@ -72,7 +72,8 @@ var entryAlways = credit.Fields{"DecidedOn", "DepartmentCode", "EndedOn", "EndsO
 
 var measureReadColumns = map[string]string{
 	"ID": "r.id", "Code": "r.code", "Version": "r.version", "Kind": "r.kind", "Name": "r.name", "Detail": "r.detail",
-	"LegalBasis": "r.legal_basis", "ImplementingDepartment": "r.implementing_department", "Targets": "r.applies_to",
+	"LegalBasis": "r.legal_basis", "ImplementingDepartment": "r.implementing_department",
+	"ImplementingAuthority": "r.implementing_authority", "Targets": "r.applies_to",
 	"ContextList": "r.contexts", "ListKind": "r.list_kind", "Domain": "r.domain",
 }
 

@@ -75,7 +75,8 @@ FROM subjects s WHERE s.code = $1`, 1)
 		fmt.Print(pgbenchHeader + stmt + ";\n")
 	case *vars:
 		today := credit.DateOf(time.Now())
-		since, _ := credit.CheckRulesFor(today).Window(today)
+		// The baseline CHECK_LOOKBACK rule (migration 00020): 36 months.
+		since := credit.PeriodStartReaching(today, 36)
 		var roles []string
 		for _, r := range credit.AttributedRoles() {
 			roles = append(roles, string(r))
