@@ -29,6 +29,8 @@ import (
 const (
 	dashFrom, dashTo = "2025-11-28", "2026-11-27"
 	taxDepartment    = "11210600001205841G"
+	approvalBureau   = "11210600001250722E" // 丹东市行政审批局
+	centralBank      = "11210600001167857E" // 中国人民银行丹东市分行
 )
 
 // hub starts the hub on a seeded database with its clock on dashTo and a
@@ -49,6 +51,11 @@ func hub(t *testing.T) (string, map[credit.Role]string, string) {
 		AND NOT EXISTS (SELECT 1 FROM list_entries e WHERE e.subject_id = s.id) ORDER BY code LIMIT 1`).Scan(&org); err != nil {
 		t.Fatal(err)
 	}
+	// The city's adoption of two national measures for the domain: the
+	// national baseline names kinds of authority, a push needs a department.
+	f := testenv.NewFixtures(t, db)
+	f.Measure("DASH_STRICT_REVIEW", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", approvalBureau, credit.ApprovalWindow)
+	f.Measure("DASH_LOAN_REFUSAL", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", centralBank, credit.BankCredit)
 	dept := credit.WithCaller(ctx, credit.Caller{ID: "staff:tax", Role: credit.RoleDepartment, Department: taxDepartment})
 	entry, err := svc.ProposeListEntry(dept, credit.ListEntryInput{SubjectCode: org, Kind: credit.Black,
 		Domain: "MAJOR_TAX_VIOLATION", DecisionNo: "丹税稽罚〔2026〕88号", DecidedOn: today, Facts: "虚开增值税专用发票"})

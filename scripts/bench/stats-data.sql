@@ -36,7 +36,8 @@ FROM list_entries e
 WHERE e.status NOT IN ('PROPOSED', 'REJECTED') AND EXISTS (SELECT 1 FROM list_entry_measures m WHERE m.entry_id = e.id);
 
 -- One assignment per measure the entry triggered, to its implementing
--- department: 70 % accepted, 10 % refused, the rest unanswered.
+-- department (a national measure the city has not adopted names none and
+-- is pushed to nobody): 70 % accepted, 10 % refused, the rest unanswered.
 INSERT INTO assignments (case_id, measure_id, department_code, status, pushed_at, response, responded_at,
                          responded_by, reject_reason, closed_at)
 SELECT c.id, m.id, m.implementing_department,
@@ -50,7 +51,7 @@ SELECT c.id, m.id, m.implementing_department,
        c.closed_at
 FROM joint_cases c
 JOIN list_entry_measures lm ON lm.entry_id = c.entry_id
-JOIN measures m ON m.id = lm.measure_id
+JOIN measures m ON m.id = lm.measure_id AND m.implementing_department IS NOT NULL
 CROSS JOIN LATERAL (SELECT pg_temp.h('a' || c.id || ':' || m.id) AS r) x;
 
 -- Six in ten accepted assignments executed once.
