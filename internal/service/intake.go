@@ -24,14 +24,16 @@ func (s *Service) requireWriter(ctx context.Context) error {
 }
 
 // authorizeWrite lets the credit office write any authority's records and a
-// department only its own. FORBIDDEN otherwise, naming both codes.
+// department only its own. FORBIDDEN otherwise, naming the caller's
+// department only: a record of another (reached by its id) may be one the
+// caller cannot see, and who decided it is not for the caller to learn.
 func (s *Service) authorizeWrite(ctx context.Context, authority, field string) error {
 	if err := s.requireWriter(ctx); err != nil {
 		return err
 	}
 	if c, _ := s.access(ctx); c.Role == credit.RoleDepartment && authority != c.Department {
 		return &credit.Error{Code: credit.Forbidden, Field: field, Message: fmt.Sprintf(
-			"a DEPARTMENT key of %s may write only records decided by %s, not by %s", c.Department, c.Department, authority)}
+			"a DEPARTMENT key of %s may write only records decided by %s", c.Department, c.Department)}
 	}
 	return nil
 }
