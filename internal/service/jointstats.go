@@ -167,7 +167,7 @@ func (s *Service) JointCaseStats(ctx context.Context, q credit.StatsQuery) (cred
 	if c.Role == credit.RoleDepartment {
 		if q.Filter.Department != "" && q.Filter.Department != c.Department {
 			return credit.JointStats{}, &credit.Error{Code: credit.Forbidden, Field: "filter.department", Message: fmt.Sprintf(
-				"a DEPARTMENT key of %s counts only its own assignments, not %s's", c.Department, q.Filter.Department)}
+				"a DEPARTMENT key of %s counts only its own department's assignments", c.Department)}
 		}
 		q.Filter.Department = c.Department
 	} else if err := s.checkStatsFilter(ctx, q.Filter, "list"); err != nil {

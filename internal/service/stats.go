@@ -117,7 +117,7 @@ func (s *Service) recordView(ctx context.Context, sp credit.StatsSpec, q credit.
 	case c.Role == credit.RoleDepartment:
 		if q.Filter.Department != "" && q.Filter.Department != c.Department {
 			return q, v, &credit.Error{Code: credit.Forbidden, Field: "filter.department", Message: fmt.Sprintf(
-				"a DEPARTMENT key of %s counts only its own department's records, not %s's", c.Department, q.Filter.Department)}
+				"a DEPARTMENT key of %s counts only its own department's records", c.Department)}
 		}
 		v.Department = c.Department
 	case credit.AccessOf(c.Role).PublishedOnly:
