@@ -138,6 +138,7 @@ const (
 	ActCheckStatistics   Action = "read statistics of checks"
 	ActReadQueryLog      Action = "read the query-use log"
 	ActManageKeys        Action = "manage API keys"
+	ActDecideKeyPersons  Action = "decide key-person links departments asked for"
 	ActReadReference     Action = "read the rules and reference data"
 	ActManageReference   Action = "change the rules and reference data"
 )
@@ -165,6 +166,7 @@ var actionRoles = map[Action][]Role{
 	ActCheckStatistics:   {RoleCreditOffice, RoleAuditor},
 	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
 	ActManageKeys:        {RoleAdmin},
+	ActDecideKeyPersons:  {RoleCreditOffice},
 	ActReadReference:     {RoleCreditOffice, RoleDashboard},
 	ActManageReference:   {RoleCreditOffice},
 }
