@@ -2,7 +2,8 @@
 #   make run    start PostgreSQL and Redis (installing them if needed), create
 #               and migrate the database, seed demo data when it is empty,
 #               serve GraphQL on http://127.0.0.1:8080/graphql
-#   make test   the same service check, the npm packages of the interop tests
+#   make test   the same service check, headless Chromium for the dashboard's
+#               browser test, the npm packages of the interop tests
 #               (test/node), then every test against the real PostgreSQL and
 #               Redis
 
@@ -13,14 +14,14 @@ VERSION       ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 COMMIT        ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: run test build services node-deps generate fuzz vet bench clean
+.PHONY: run test build services node-deps browser screenshots generate fuzz vet bench clean
 
 run: services build
 	$(BIN) serve --migrate --seed-if-empty $(SEED_SUBJECTS)
 
-test: services node-deps
+test: services browser node-deps
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/credithub
@@ -32,6 +33,16 @@ services:
 # test/interop drives, pinned by test/node/package-lock.json (npm ci).
 node-deps:
 	@scripts/node-deps.sh
+
+# Headless Chromium (Debian's package) and a Chinese font for the
+# dashboard's browser test; installed with apt-get when missing.
+browser:
+	@scripts/chromium.sh >/dev/null
+
+# Rewrites the README's screenshots of the dashboard (docs/dashboard.png,
+# docs/dashboard-lookup.png) from the browser test's seeded hub.
+screenshots: services browser
+	DASHBOARD_SCREENSHOTS=$(CURDIR)/docs REQUIRE_BROWSER=1 $(GO) test -count=1 -run '^TestTheDashboardInAHeadlessBrowser$$' ./cmd/credithub
 
 # Regenerate graph/generated.go after editing schema.graphqls or gqlgen.yml.
 generate:

@@ -60,6 +60,24 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AmountStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	AmountStatsRow struct {
+		Amount             func(childComplexity int) int
+		Confiscated        func(childComplexity int) int
+		EmptyConfiscations func(childComplexity int) int
+		EmptyFines         func(childComplexity int) int
+		Fines              func(childComplexity int) int
+		Group              func(childComplexity int) int
+		Penalties          func(childComplexity int) int
+	}
+
 	ApplicantCheck struct {
 		AcceptWithMissingDocuments func(childComplexity int) int
 		AsOf                       func(childComplexity int) int
@@ -111,6 +129,20 @@ type ComplexityRoot struct {
 		TargetList            func(childComplexity int) int
 		Until                 func(childComplexity int) int
 		Version               func(childComplexity int) int
+	}
+
+	CheckStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	CheckStatsRow struct {
+		Group    func(childComplexity int) int
+		Subjects func(childComplexity int) int
+		Uses     func(childComplexity int) int
 	}
 
 	CreditCheck struct {
@@ -181,6 +213,7 @@ type ComplexityRoot struct {
 	JointCaseStats struct {
 		CasesOpened func(childComplexity int) int
 		From        func(childComplexity int) int
+		GroupBy     func(childComplexity int) int
 		Rows        func(childComplexity int) int
 		To          func(childComplexity int) int
 		Total       func(childComplexity int) int
@@ -196,6 +229,7 @@ type ComplexityRoot struct {
 		ExecutedPercent func(childComplexity int) int
 		FedBack         func(childComplexity int) int
 		FedBackPercent  func(childComplexity int) int
+		Group           func(childComplexity int) int
 		Overdue         func(childComplexity int) int
 		Pushed          func(childComplexity int) int
 		Rejected        func(childComplexity int) int
@@ -313,6 +347,25 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ListEntryStats struct {
+		AsOf    func(childComplexity int) int
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	ListEntryStatsRow struct {
+		Active   func(childComplexity int) int
+		Entered  func(childComplexity int) int
+		Exited   func(childComplexity int) int
+		Expired  func(childComplexity int) int
+		Group    func(childComplexity int) int
+		Repaired func(childComplexity int) int
+		Revoked  func(childComplexity int) int
+	}
+
 	Measure struct {
 		AppliesTo              func(childComplexity int) int
 		Code                   func(childComplexity int) int
@@ -413,22 +466,43 @@ type ComplexityRoot struct {
 		Warnings func(childComplexity int) int
 	}
 
+	PublishedPenaltyStats struct {
+		AsOf    func(childComplexity int) int
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	PublishedPenaltyStatsRow struct {
+		Fines     func(childComplexity int) int
+		Group     func(childComplexity int) int
+		Penalties func(childComplexity int) int
+	}
+
 	Query struct {
-		ApplicantCheck       func(childComplexity int, code string, matter *string, asOf *credit.Date, purpose string) int
-		CreditCheck          func(childComplexity int, code string, asOf *credit.Date, purpose string) int
-		Departments          func(childComplexity int) int
-		DisclosureTimeliness func(childComplexity int, from credit.Date, to credit.Date, department *string) int
-		JointCaseStats       func(childComplexity int, from credit.Date, to credit.Date) int
-		JointCases           func(childComplexity int, filter *model.JointCaseFilter, first *int, after *string) int
-		KeyPersonRequests    func(childComplexity int, status *credit.RequestStatus, first *int) int
-		ListEntries          func(childComplexity int, filter *model.ListEntryFilter, first *int, after *string) int
-		MeasureCatalogue     func(childComplexity int, domain *string, asOf *credit.Date) int
-		MyAssignments        func(childComplexity int, status *credit.AssignmentStatus) int
-		Rules                func(childComplexity int, asOf *credit.Date, all *bool) int
-		Subject              func(childComplexity int, code string, purpose *string) int
-		Subjects             func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
-		__resolve__service   func(childComplexity int) int
-		__resolve_entities   func(childComplexity int, representations []map[string]any) int
+		AmountStats           func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		ApplicantCheck        func(childComplexity int, code string, matter *string, asOf *credit.Date, purpose string) int
+		CheckStats            func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		CreditCheck           func(childComplexity int, code string, asOf *credit.Date, purpose string) int
+		Departments           func(childComplexity int) int
+		DisclosureTimeliness  func(childComplexity int, from credit.Date, to credit.Date, department *string) int
+		JointCaseStats        func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		JointCases            func(childComplexity int, filter *model.JointCaseFilter, first *int, after *string) int
+		KeyPersonRequests     func(childComplexity int, status *credit.RequestStatus, first *int) int
+		ListEntries           func(childComplexity int, filter *model.ListEntryFilter, first *int, after *string) int
+		ListEntryStats        func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		MeasureCatalogue      func(childComplexity int, domain *string, asOf *credit.Date) int
+		MyAssignments         func(childComplexity int, status *credit.AssignmentStatus) int
+		PublishedPenaltyStats func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		RecordStats           func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		Rules                 func(childComplexity int, asOf *credit.Date, all *bool) int
+		Subject               func(childComplexity int, code string, purpose *string) int
+		Subjects              func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
+		TimelinessStats       func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		__resolve__service    func(childComplexity int) int
+		__resolve_entities    func(childComplexity int, representations []map[string]any) int
 	}
 
 	QueryUse struct {
@@ -464,6 +538,21 @@ type ComplexityRoot struct {
 		Kind       func(childComplexity int) int
 	}
 
+	RecordStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	RecordStatsRow struct {
+		Group     func(childComplexity int) int
+		Licences  func(childComplexity int) int
+		Penalties func(childComplexity int) int
+		Records   func(childComplexity int) int
+	}
+
 	Rule struct {
 		Description   func(childComplexity int) int
 		EffectiveFrom func(childComplexity int) int
@@ -474,6 +563,18 @@ type ComplexityRoot struct {
 		RuleName      func(childComplexity int) int
 		Scope         func(childComplexity int) int
 		Until         func(childComplexity int) int
+	}
+
+	StatsGroup struct {
+		DepartmentCode func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		Domain         func(childComplexity int) int
+		DomainName     func(childComplexity int) int
+		Institution    func(childComplexity int) int
+		ListKind       func(childComplexity int) int
+		Month          func(childComplexity int) int
+		Role           func(childComplexity int) int
+		Severity       func(childComplexity int) int
 	}
 
 	Subject struct {
@@ -535,6 +636,26 @@ type ComplexityRoot struct {
 	TimelinessRow struct {
 		DepartmentCode  func(childComplexity int) int
 		DepartmentName  func(childComplexity int) int
+		Late            func(childComplexity int) int
+		Licences        func(childComplexity int) int
+		MissingFields   func(childComplexity int) int
+		OnTime          func(childComplexity int) int
+		OnTimeRate      func(childComplexity int) int
+		Penalties       func(childComplexity int) int
+		Records         func(childComplexity int) int
+		UnknownDeadline func(childComplexity int) int
+	}
+
+	TimelinessStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	TimelinessStatsRow struct {
+		Group           func(childComplexity int) int
 		Late            func(childComplexity int) int
 		Licences        func(childComplexity int) int
 		MissingFields   func(childComplexity int) int
@@ -644,7 +765,13 @@ type QueryResolver interface {
 	ListEntries(ctx context.Context, filter *model.ListEntryFilter, first *int, after *string) (*model.ListEntryConnection, error)
 	MyAssignments(ctx context.Context, status *credit.AssignmentStatus) ([]credit.Assignment, error)
 	JointCases(ctx context.Context, filter *model.JointCaseFilter, first *int, after *string) (*model.JointCaseConnection, error)
-	JointCaseStats(ctx context.Context, from credit.Date, to credit.Date) (*credit.JointStats, error)
+	JointCaseStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*credit.JointStats, error)
+	RecordStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.RecordStats, error)
+	TimelinessStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.TimelinessStats, error)
+	AmountStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.AmountStats, error)
+	PublishedPenaltyStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.PublishedPenaltyStats, error)
+	ListEntryStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.ListEntryStats, error)
+	CheckStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.CheckStats, error)
 	Rules(ctx context.Context, asOf *credit.Date, all *bool) ([]credit.RuleInForce, error)
 	Departments(ctx context.Context) ([]credit.Department, error)
 	MeasureCatalogue(ctx context.Context, domain *string, asOf *credit.Date) ([]credit.CatalogueMeasure, error)
@@ -684,6 +811,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AmountStats.from":
+		if e.ComplexityRoot.AmountStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStats.From(childComplexity), true
+	case "AmountStats.groupBy":
+		if e.ComplexityRoot.AmountStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStats.GroupBy(childComplexity), true
+	case "AmountStats.rows":
+		if e.ComplexityRoot.AmountStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStats.Rows(childComplexity), true
+	case "AmountStats.to":
+		if e.ComplexityRoot.AmountStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStats.To(childComplexity), true
+	case "AmountStats.total":
+		if e.ComplexityRoot.AmountStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStats.Total(childComplexity), true
+
+	case "AmountStatsRow.amount":
+		if e.ComplexityRoot.AmountStatsRow.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.Amount(childComplexity), true
+	case "AmountStatsRow.confiscated":
+		if e.ComplexityRoot.AmountStatsRow.Confiscated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.Confiscated(childComplexity), true
+	case "AmountStatsRow.emptyConfiscations":
+		if e.ComplexityRoot.AmountStatsRow.EmptyConfiscations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.EmptyConfiscations(childComplexity), true
+	case "AmountStatsRow.emptyFines":
+		if e.ComplexityRoot.AmountStatsRow.EmptyFines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.EmptyFines(childComplexity), true
+	case "AmountStatsRow.fines":
+		if e.ComplexityRoot.AmountStatsRow.Fines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.Fines(childComplexity), true
+	case "AmountStatsRow.group":
+		if e.ComplexityRoot.AmountStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.Group(childComplexity), true
+	case "AmountStatsRow.penalties":
+		if e.ComplexityRoot.AmountStatsRow.Penalties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmountStatsRow.Penalties(childComplexity), true
 
 	case "ApplicantCheck.acceptWithMissingDocuments":
 		if e.ComplexityRoot.ApplicantCheck.AcceptWithMissingDocuments == nil {
@@ -917,6 +1118,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CatalogueMeasure.Version(childComplexity), true
+
+	case "CheckStats.from":
+		if e.ComplexityRoot.CheckStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStats.From(childComplexity), true
+	case "CheckStats.groupBy":
+		if e.ComplexityRoot.CheckStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStats.GroupBy(childComplexity), true
+	case "CheckStats.rows":
+		if e.ComplexityRoot.CheckStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStats.Rows(childComplexity), true
+	case "CheckStats.to":
+		if e.ComplexityRoot.CheckStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStats.To(childComplexity), true
+	case "CheckStats.total":
+		if e.ComplexityRoot.CheckStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStats.Total(childComplexity), true
+
+	case "CheckStatsRow.group":
+		if e.ComplexityRoot.CheckStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStatsRow.Group(childComplexity), true
+	case "CheckStatsRow.subjects":
+		if e.ComplexityRoot.CheckStatsRow.Subjects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStatsRow.Subjects(childComplexity), true
+	case "CheckStatsRow.uses":
+		if e.ComplexityRoot.CheckStatsRow.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckStatsRow.Uses(childComplexity), true
 
 	case "CreditCheck.activeListEntries":
 		if e.ComplexityRoot.CreditCheck.ActiveListEntries == nil {
@@ -1189,6 +1440,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.JointCaseStats.From(childComplexity), true
+	case "JointCaseStats.groupBy":
+		if e.ComplexityRoot.JointCaseStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStats.GroupBy(childComplexity), true
 	case "JointCaseStats.rows":
 		if e.ComplexityRoot.JointCaseStats.Rows == nil {
 			break
@@ -1262,6 +1519,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.JointCaseStatsRow.FedBackPercent(childComplexity), true
+	case "JointCaseStatsRow.group":
+		if e.ComplexityRoot.JointCaseStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JointCaseStatsRow.Group(childComplexity), true
 	case "JointCaseStatsRow.overdue":
 		if e.ComplexityRoot.JointCaseStatsRow.Overdue == nil {
 			break
@@ -1765,6 +2028,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ListEntryEdge.Node(childComplexity), true
+
+	case "ListEntryStats.asOf":
+		if e.ComplexityRoot.ListEntryStats.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStats.AsOf(childComplexity), true
+	case "ListEntryStats.from":
+		if e.ComplexityRoot.ListEntryStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStats.From(childComplexity), true
+	case "ListEntryStats.groupBy":
+		if e.ComplexityRoot.ListEntryStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStats.GroupBy(childComplexity), true
+	case "ListEntryStats.rows":
+		if e.ComplexityRoot.ListEntryStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStats.Rows(childComplexity), true
+	case "ListEntryStats.to":
+		if e.ComplexityRoot.ListEntryStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStats.To(childComplexity), true
+	case "ListEntryStats.total":
+		if e.ComplexityRoot.ListEntryStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStats.Total(childComplexity), true
+
+	case "ListEntryStatsRow.active":
+		if e.ComplexityRoot.ListEntryStatsRow.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Active(childComplexity), true
+	case "ListEntryStatsRow.entered":
+		if e.ComplexityRoot.ListEntryStatsRow.Entered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Entered(childComplexity), true
+	case "ListEntryStatsRow.exited":
+		if e.ComplexityRoot.ListEntryStatsRow.Exited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Exited(childComplexity), true
+	case "ListEntryStatsRow.expired":
+		if e.ComplexityRoot.ListEntryStatsRow.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Expired(childComplexity), true
+	case "ListEntryStatsRow.group":
+		if e.ComplexityRoot.ListEntryStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Group(childComplexity), true
+	case "ListEntryStatsRow.repaired":
+		if e.ComplexityRoot.ListEntryStatsRow.Repaired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Repaired(childComplexity), true
+	case "ListEntryStatsRow.revoked":
+		if e.ComplexityRoot.ListEntryStatsRow.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntryStatsRow.Revoked(childComplexity), true
 
 	case "Measure.appliesTo":
 		if e.ComplexityRoot.Measure.AppliesTo == nil {
@@ -2325,6 +2668,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PenaltyPayload.Warnings(childComplexity), true
 
+	case "PublishedPenaltyStats.asOf":
+		if e.ComplexityRoot.PublishedPenaltyStats.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStats.AsOf(childComplexity), true
+	case "PublishedPenaltyStats.from":
+		if e.ComplexityRoot.PublishedPenaltyStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStats.From(childComplexity), true
+	case "PublishedPenaltyStats.groupBy":
+		if e.ComplexityRoot.PublishedPenaltyStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStats.GroupBy(childComplexity), true
+	case "PublishedPenaltyStats.rows":
+		if e.ComplexityRoot.PublishedPenaltyStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStats.Rows(childComplexity), true
+	case "PublishedPenaltyStats.to":
+		if e.ComplexityRoot.PublishedPenaltyStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStats.To(childComplexity), true
+	case "PublishedPenaltyStats.total":
+		if e.ComplexityRoot.PublishedPenaltyStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStats.Total(childComplexity), true
+
+	case "PublishedPenaltyStatsRow.fines":
+		if e.ComplexityRoot.PublishedPenaltyStatsRow.Fines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStatsRow.Fines(childComplexity), true
+	case "PublishedPenaltyStatsRow.group":
+		if e.ComplexityRoot.PublishedPenaltyStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStatsRow.Group(childComplexity), true
+	case "PublishedPenaltyStatsRow.penalties":
+		if e.ComplexityRoot.PublishedPenaltyStatsRow.Penalties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishedPenaltyStatsRow.Penalties(childComplexity), true
+
+	case "Query.amountStats":
+		if e.ComplexityRoot.Query.AmountStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_amountStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AmountStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
 	case "Query.applicantCheck":
 		if e.ComplexityRoot.Query.ApplicantCheck == nil {
 			break
@@ -2336,6 +2746,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ApplicantCheck(childComplexity, args["code"].(string), args["matter"].(*string), args["asOf"].(*credit.Date), args["purpose"].(string)), true
+	case "Query.checkStats":
+		if e.ComplexityRoot.Query.CheckStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
 	case "Query.creditCheck":
 		if e.ComplexityRoot.Query.CreditCheck == nil {
 			break
@@ -2375,7 +2796,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.JointCaseStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date)), true
+		return e.ComplexityRoot.Query.JointCaseStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
 	case "Query.jointCases":
 		if e.ComplexityRoot.Query.JointCases == nil {
 			break
@@ -2409,6 +2830,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ListEntries(childComplexity, args["filter"].(*model.ListEntryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.listEntryStats":
+		if e.ComplexityRoot.Query.ListEntryStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_listEntryStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ListEntryStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
 	case "Query.measureCatalogue":
 		if e.ComplexityRoot.Query.MeasureCatalogue == nil {
 			break
@@ -2431,6 +2863,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyAssignments(childComplexity, args["status"].(*credit.AssignmentStatus)), true
+	case "Query.publishedPenaltyStats":
+		if e.ComplexityRoot.Query.PublishedPenaltyStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_publishedPenaltyStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PublishedPenaltyStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
+	case "Query.recordStats":
+		if e.ComplexityRoot.Query.RecordStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recordStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecordStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
 	case "Query.rules":
 		if e.ComplexityRoot.Query.Rules == nil {
 			break
@@ -2464,6 +2918,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Subjects(childComplexity, args["filter"].(*model.SubjectFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.timelinessStats":
+		if e.ComplexityRoot.Query.TimelinessStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timelinessStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TimelinessStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
 	case "Query._service":
 		if e.ComplexityRoot.Query.__resolve__service == nil {
 			break
@@ -2612,6 +3077,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecordRef.Kind(childComplexity), true
 
+	case "RecordStats.from":
+		if e.ComplexityRoot.RecordStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStats.From(childComplexity), true
+	case "RecordStats.groupBy":
+		if e.ComplexityRoot.RecordStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStats.GroupBy(childComplexity), true
+	case "RecordStats.rows":
+		if e.ComplexityRoot.RecordStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStats.Rows(childComplexity), true
+	case "RecordStats.to":
+		if e.ComplexityRoot.RecordStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStats.To(childComplexity), true
+	case "RecordStats.total":
+		if e.ComplexityRoot.RecordStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStats.Total(childComplexity), true
+
+	case "RecordStatsRow.group":
+		if e.ComplexityRoot.RecordStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStatsRow.Group(childComplexity), true
+	case "RecordStatsRow.licences":
+		if e.ComplexityRoot.RecordStatsRow.Licences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStatsRow.Licences(childComplexity), true
+	case "RecordStatsRow.penalties":
+		if e.ComplexityRoot.RecordStatsRow.Penalties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStatsRow.Penalties(childComplexity), true
+	case "RecordStatsRow.records":
+		if e.ComplexityRoot.RecordStatsRow.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordStatsRow.Records(childComplexity), true
+
 	case "Rule.description":
 		if e.ComplexityRoot.Rule.Description == nil {
 			break
@@ -2666,6 +3187,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Rule.Until(childComplexity), true
+
+	case "StatsGroup.departmentCode":
+		if e.ComplexityRoot.StatsGroup.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.DepartmentCode(childComplexity), true
+	case "StatsGroup.departmentName":
+		if e.ComplexityRoot.StatsGroup.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.DepartmentName(childComplexity), true
+	case "StatsGroup.domain":
+		if e.ComplexityRoot.StatsGroup.Domain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Domain(childComplexity), true
+	case "StatsGroup.domainName":
+		if e.ComplexityRoot.StatsGroup.DomainName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.DomainName(childComplexity), true
+	case "StatsGroup.institution":
+		if e.ComplexityRoot.StatsGroup.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Institution(childComplexity), true
+	case "StatsGroup.listKind":
+		if e.ComplexityRoot.StatsGroup.ListKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.ListKind(childComplexity), true
+	case "StatsGroup.month":
+		if e.ComplexityRoot.StatsGroup.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Month(childComplexity), true
+	case "StatsGroup.role":
+		if e.ComplexityRoot.StatsGroup.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Role(childComplexity), true
+	case "StatsGroup.severity":
+		if e.ComplexityRoot.StatsGroup.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatsGroup.Severity(childComplexity), true
 
 	case "Subject.address":
 		if e.ComplexityRoot.Subject.Address == nil {
@@ -2975,6 +3551,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelinessRow.UnknownDeadline(childComplexity), true
 
+	case "TimelinessStats.from":
+		if e.ComplexityRoot.TimelinessStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStats.From(childComplexity), true
+	case "TimelinessStats.groupBy":
+		if e.ComplexityRoot.TimelinessStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStats.GroupBy(childComplexity), true
+	case "TimelinessStats.rows":
+		if e.ComplexityRoot.TimelinessStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStats.Rows(childComplexity), true
+	case "TimelinessStats.to":
+		if e.ComplexityRoot.TimelinessStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStats.To(childComplexity), true
+	case "TimelinessStats.total":
+		if e.ComplexityRoot.TimelinessStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStats.Total(childComplexity), true
+
+	case "TimelinessStatsRow.group":
+		if e.ComplexityRoot.TimelinessStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.Group(childComplexity), true
+	case "TimelinessStatsRow.late":
+		if e.ComplexityRoot.TimelinessStatsRow.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.Late(childComplexity), true
+	case "TimelinessStatsRow.licences":
+		if e.ComplexityRoot.TimelinessStatsRow.Licences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.Licences(childComplexity), true
+	case "TimelinessStatsRow.missingFields":
+		if e.ComplexityRoot.TimelinessStatsRow.MissingFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.MissingFields(childComplexity), true
+	case "TimelinessStatsRow.onTime":
+		if e.ComplexityRoot.TimelinessStatsRow.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.OnTime(childComplexity), true
+	case "TimelinessStatsRow.onTimeRate":
+		if e.ComplexityRoot.TimelinessStatsRow.OnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.OnTimeRate(childComplexity), true
+	case "TimelinessStatsRow.penalties":
+		if e.ComplexityRoot.TimelinessStatsRow.Penalties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.Penalties(childComplexity), true
+	case "TimelinessStatsRow.records":
+		if e.ComplexityRoot.TimelinessStatsRow.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.Records(childComplexity), true
+	case "TimelinessStatsRow.unknownDeadline":
+		if e.ComplexityRoot.TimelinessStatsRow.UnknownDeadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelinessStatsRow.UnknownDeadline(childComplexity), true
+
 	case "_Service.sdl":
 		if e.ComplexityRoot._Service.SDL == nil {
 			break
@@ -3003,6 +3665,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PartyInput", ec.unmarshalInputPartyInput),
 			graphql.NewInputUnmarshaler("PenaltyInput", ec.unmarshalInputPenaltyInput),
 			graphql.NewInputUnmarshaler("RuleInput", ec.unmarshalInputRuleInput),
+			graphql.NewInputUnmarshaler("StatsFilter", ec.unmarshalInputStatsFilter),
 			graphql.NewInputUnmarshaler("SubjectFilter", ec.unmarshalInputSubjectFilter),
 			graphql.NewInputUnmarshaler("SubjectInput", ec.unmarshalInputSubjectInput),
 		)
@@ -4278,8 +4941,13 @@ extend type Query {
   "Joint cases for the credit office and dashboards, newest first. ` + "`" + `first` + "`" + ` is at most 100."
   jointCases(filter: JointCaseFilter, first: Int = 20, after: String): JointCaseConnection!
     @allow(roles: [DASHBOARD, CREDIT_OFFICE])
-  "What the joint workflow did with the cases opened between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + `, per implementing department."
-  jointCaseStats(from: Date!, to: Date!): JointCaseStats! @allow(roles: [DASHBOARD, CREDIT_OFFICE])
+  """
+  What the joint workflow did with the cases opened between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` (at most 366 days), per implementing
+  department: the joint member of the statistics family (groupBy DEPARTMENT; filter by department and list
+  domain). A DEPARTMENT counts its own assignments only (FORBIDDEN on ` + "`" + `filter.department` + "`" + ` for another's).
+  """
+  jointCaseStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [DEPARTMENT], filter: StatsFilter): JointCaseStats!
+    @allow(roles: [DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
 }
 
 extend type Mutation {
@@ -4542,6 +5210,8 @@ The joint workflow's figures for a period.
 type JointCaseStats {
   from: Date!
   to: Date!
+  "The dimensions the rows are grouped by (DEPARTMENT)."
+  groupBy: [StatsDimension!]!
   "Cases opened in the period, each counted once."
   casesOpened: Int!
   "One row per implementing department."
@@ -4554,6 +5224,8 @@ type JointCaseStats {
 One implementing department's figures (or the total).
 """
 type JointCaseStatsRow {
+  "The implementing department, as in every row of the statistics family; empty on the total row."
+  group: StatsGroup!
   "The department's code; null on the total row."
   departmentCode: String
   "The department's name; empty on the total row."
@@ -4573,6 +5245,265 @@ type JointCaseStatsRow {
   executedPercent: Float
   "Fed back as a percentage of pushed; null when nothing was pushed."
   fedBackPercent: Float
+}
+
+extend type Query {
+  """
+  Licences and penalties collected: decided from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (inclusive, at most 366 days), revoked penalties
+  left out, per department, domain and month. PUBLIC and DASHBOARD count what is published today (public
+  licences; public penalties in force inside their window); a DEPARTMENT counts its own records (FORBIDDEN on
+  ` + "`" + `filter.department` + "`" + ` for another's); CREDIT_OFFICE everything. BAD_USER_INPUT naming ` + "`" + `to` + "`" + `, ` + "`" + `groupBy` + "`" + ` or the
+  filter's field for a period that is reversed or too long, a dimension or filter this statistic has not, or an
+  unknown department or domain.
+  """
+  recordStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [DEPARTMENT], filter: StatsFilter): RecordStats!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  """
+  Publication timeliness as ` + "`" + `disclosureTimeliness` + "`" + ` counts it (on time, late, deadline unknown, missing fields),
+  per department, domain and month, with the roles and errors of ` + "`" + `recordStats` + "`" + `.
+  """
+  timelinessStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [DEPARTMENT], filter: StatsFilter): TimelinessStats!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  """
+  Fines (CF_NR_FK) and confiscations (CF_NR_WFFF) of the penalties decided in the period, exact in yuan, per
+  department, domain, month and severity, with the roles and errors of ` + "`" + `recordStats` + "`" + `. An amount an import found
+  empty counts 0 and is counted in ` + "`" + `emptyFines` + "`" + ` / ` + "`" + `emptyConfiscations` + "`" + `.
+  """
+  amountStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [DEPARTMENT], filter: StatsFilter): AmountStats!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  """
+  Penalties published today: public scope, in force (neither revoked nor repaired) and today inside their
+  publication window, decided from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (at most 1,100 days: the longest window is 36 months), per
+  department, domain, month of decision and severity. Every role allowed counts the same (a DEPARTMENT its own);
+  errors as ` + "`" + `recordStats` + "`" + `.
+  """
+  publishedPenaltyStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [DEPARTMENT], filter: StatsFilter): PublishedPenaltyStats!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  """
+  Red and black list entries per kind, list domain and deciding department: entered (took effect) in the period,
+  active on its last day (or today, if earlier), and exited, expired, repaired and revoked in it. PUBLIC and
+  DASHBOARD count the public entries in force today (so only entered and active); a DEPARTMENT its own
+  decisions. Errors as ` + "`" + `recordStats` + "`" + `; ` + "`" + `filter.domain` + "`" + ` is a list domain.
+  """
+  listEntryStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [DOMAIN], filter: StatsFilter): ListEntryStats!
+    @allow(roles: [PUBLIC, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  """
+  Uses of the query-use log (checks, look-ups and search pages of banks, windows and departments, once per
+  request) in the period, per role, institution and month of use (Asia/Shanghai). Errors as ` + "`" + `recordStats` + "`" + `.
+  """
+  checkStats(from: Date!, to: Date!, groupBy: [StatsDimension!] = [ROLE, INSTITUTION], filter: StatsFilter): CheckStats!
+    @allow(roles: [CREDIT_OFFICE, AUDITOR])
+}
+
+"""
+What the statistics group their rows by. Each statistic accepts the dimensions its description names; rows are
+ordered by LIST_KIND, DOMAIN, DEPARTMENT, SEVERITY, ROLE, INSTITUTION, MONTH, whichever are asked for.
+"""
+enum StatsDimension {
+  "The deciding department of a record or list entry; the implementing department of a joint measure."
+  DEPARTMENT
+  "A record's domain (领域, its department's: see recordDomains in the README) or a list entry's list domain."
+  DOMAIN
+  "The month of the decision (records), as YYYY-MM; of the use (checks)."
+  MONTH
+  "Red or black list."
+  LIST_KIND
+  "A penalty's severity."
+  SEVERITY
+  "The role of the caller whose read the query-use log holds."
+  ROLE
+  "The institution of that caller."
+  INSTITUTION
+}
+
+"""
+Narrows a statistic. Fields left out do not filter; a field of a dimension the statistic has not is BAD_USER_INPUT.
+"""
+input StatsFilter {
+  "A department's code."
+  department: ID
+  "A record domain's code (e.g. MARKET), or for list entries and joint cases a list domain's (e.g. WAGE_ARREARS)."
+  domain: String
+  listKind: ListKind
+  severity: Severity
+  role: Role
+  institution: String
+}
+
+"""
+What a statistics row counts: the values of the dimensions the statistic was grouped by; null for the others,
+and everywhere on the total row.
+"""
+type StatsGroup {
+  departmentCode: ID
+  departmentName: String
+  "The domain's code."
+  domain: String
+  domainName: String
+  "YYYY-MM."
+  month: String
+  listKind: ListKind
+  severity: Severity
+  role: Role
+  institution: String
+}
+
+"""
+Licences and penalties collected. Every statistic has this shape: the period, the dimensions, the rows, and the
+total, which the database sums from the same counts as the rows (so it equals their sum).
+"""
+type RecordStats {
+  from: Date!
+  to: Date!
+  groupBy: [StatsDimension!]!
+  rows: [RecordStatsRow!]!
+  total: RecordStatsRow!
+}
+
+"""
+One group's licences and penalties (or the total's).
+"""
+type RecordStatsRow {
+  group: StatsGroup!
+  licences: Int!
+  "Penalties, revoked ones left out."
+  penalties: Int!
+  "licences + penalties."
+  records: Int!
+}
+
+"""
+Publication timeliness per group.
+"""
+type TimelinessStats {
+  from: Date!
+  to: Date!
+  groupBy: [StatsDimension!]!
+  rows: [TimelinessStatsRow!]!
+  total: TimelinessStatsRow!
+}
+
+"""
+One group's timeliness, as TimelinessRow defines each count. records = onTime + late + unknownDeadline.
+"""
+type TimelinessStatsRow {
+  group: StatsGroup!
+  licences: Int!
+  penalties: Int!
+  records: Int!
+  onTime: Int!
+  late: Int!
+  unknownDeadline: Int!
+  missingFields: Int!
+  "onTime / (onTime + late); null when no record has a known deadline."
+  onTimeRate: Float
+}
+
+"""
+Fines and confiscations per group.
+"""
+type AmountStats {
+  from: Date!
+  to: Date!
+  groupBy: [StatsDimension!]!
+  rows: [AmountStatsRow!]!
+  total: AmountStatsRow!
+}
+
+"""
+One group's amounts, exact, in yuan (the 双公示 files' 万元 converted on import: CF_NR_FK 0.2 is 2000.00).
+"""
+type AmountStatsRow {
+  group: StatsGroup!
+  "Penalties decided in the period, revoked ones left out."
+  penalties: Int!
+  "The sum of CF_NR_FK."
+  fines: Yuan!
+  "The sum of CF_NR_WFFF."
+  confiscated: Yuan!
+  "fines + confiscated."
+  amount: Yuan!
+  "Penalties whose CF_NR_FK an import found empty and took as 0 (a lost amount is not in ` + "`" + `fines` + "`" + `)."
+  emptyFines: Int!
+  "Penalties whose CF_NR_WFFF an import found empty and took as 0."
+  emptyConfiscations: Int!
+}
+
+"""
+Penalties published today per group.
+"""
+type PublishedPenaltyStats {
+  from: Date!
+  to: Date!
+  "The day they are published on: today."
+  asOf: Date!
+  groupBy: [StatsDimension!]!
+  rows: [PublishedPenaltyStatsRow!]!
+  total: PublishedPenaltyStatsRow!
+}
+
+"""
+One group's published penalties.
+"""
+type PublishedPenaltyStatsRow {
+  group: StatsGroup!
+  penalties: Int!
+  "Their fines."
+  fines: Yuan!
+}
+
+"""
+List entries per group.
+"""
+type ListEntryStats {
+  from: Date!
+  to: Date!
+  "The day ` + "`" + `active` + "`" + ` counts on: ` + "`" + `to` + "`" + `, or today if earlier."
+  asOf: Date!
+  groupBy: [StatsDimension!]!
+  rows: [ListEntryStatsRow!]!
+  total: ListEntryStatsRow!
+}
+
+"""
+One group's list entries.
+"""
+type ListEntryStatsRow {
+  group: StatsGroup!
+  "Took effect (start date) in the period."
+  entered: Int!
+  "In force on asOf."
+  active: Int!
+  "Left the list in the period by an exit decision (obligations fulfilled, court deletion)."
+  exited: Int!
+  "Reached their end date in the period (the last day in force is in it and before today)."
+  expired: Int!
+  "Left the list in the period through credit repair."
+  repaired: Int!
+  "Revoked in the period as made in error."
+  revoked: Int!
+}
+
+"""
+Uses of the query-use log per group.
+"""
+type CheckStats {
+  from: Date!
+  to: Date!
+  groupBy: [StatsDimension!]!
+  rows: [CheckStatsRow!]!
+  total: CheckStatsRow!
+}
+
+"""
+One group's uses.
+"""
+type CheckStatsRow {
+  group: StatsGroup!
+  "Reads recorded: a check, a look-up or a search page, once per request."
+  uses: Int!
+  "The subjects those reads named, counted once per read."
+  subjects: Int!
 }
 
 extend type Query {
@@ -4804,6 +5735,42 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AmountStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AmountStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AmountStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_AmountStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_AmountStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_AmountStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmountStats", field.Name)
+}
+
+func (ec *executionContext) childFields_AmountStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_AmountStatsRow_group(ctx, field)
+	case "penalties":
+		return ec.fieldContext_AmountStatsRow_penalties(ctx, field)
+	case "fines":
+		return ec.fieldContext_AmountStatsRow_fines(ctx, field)
+	case "confiscated":
+		return ec.fieldContext_AmountStatsRow_confiscated(ctx, field)
+	case "amount":
+		return ec.fieldContext_AmountStatsRow_amount(ctx, field)
+	case "emptyFines":
+		return ec.fieldContext_AmountStatsRow_emptyFines(ctx, field)
+	case "emptyConfiscations":
+		return ec.fieldContext_AmountStatsRow_emptyConfiscations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmountStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_ApplicantCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "subject":
@@ -4908,6 +5875,34 @@ func (ec *executionContext) childFields_CatalogueMeasure(ctx context.Context, fi
 		return ec.fieldContext_CatalogueMeasure_effectiveUntil(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CatalogueMeasure", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CheckStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CheckStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_CheckStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_CheckStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_CheckStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckStats", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_CheckStatsRow_group(ctx, field)
+	case "uses":
+		return ec.fieldContext_CheckStatsRow_uses(ctx, field)
+	case "subjects":
+		return ec.fieldContext_CheckStatsRow_subjects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckStatsRow", field.Name)
 }
 
 func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5038,6 +6033,8 @@ func (ec *executionContext) childFields_JointCaseStats(ctx context.Context, fiel
 		return ec.fieldContext_JointCaseStats_from(ctx, field)
 	case "to":
 		return ec.fieldContext_JointCaseStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_JointCaseStats_groupBy(ctx, field)
 	case "casesOpened":
 		return ec.fieldContext_JointCaseStats_casesOpened(ctx, field)
 	case "rows":
@@ -5050,6 +6047,8 @@ func (ec *executionContext) childFields_JointCaseStats(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_JointCaseStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "group":
+		return ec.fieldContext_JointCaseStatsRow_group(ctx, field)
 	case "departmentCode":
 		return ec.fieldContext_JointCaseStatsRow_departmentCode(ctx, field)
 	case "departmentName":
@@ -5302,6 +6301,44 @@ func (ec *executionContext) childFields_ListEntryEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ListEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ListEntryStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ListEntryStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ListEntryStats_to(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ListEntryStats_asOf(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ListEntryStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_ListEntryStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_ListEntryStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListEntryStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ListEntryStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_ListEntryStatsRow_group(ctx, field)
+	case "entered":
+		return ec.fieldContext_ListEntryStatsRow_entered(ctx, field)
+	case "active":
+		return ec.fieldContext_ListEntryStatsRow_active(ctx, field)
+	case "exited":
+		return ec.fieldContext_ListEntryStatsRow_exited(ctx, field)
+	case "expired":
+		return ec.fieldContext_ListEntryStatsRow_expired(ctx, field)
+	case "repaired":
+		return ec.fieldContext_ListEntryStatsRow_repaired(ctx, field)
+	case "revoked":
+		return ec.fieldContext_ListEntryStatsRow_revoked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListEntryStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Measure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5458,6 +6495,36 @@ func (ec *executionContext) childFields_PenaltyPayload(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type PenaltyPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_PublishedPenaltyStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PublishedPenaltyStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PublishedPenaltyStats_to(ctx, field)
+	case "asOf":
+		return ec.fieldContext_PublishedPenaltyStats_asOf(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_PublishedPenaltyStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_PublishedPenaltyStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_PublishedPenaltyStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishedPenaltyStats", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishedPenaltyStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_PublishedPenaltyStatsRow_group(ctx, field)
+	case "penalties":
+		return ec.fieldContext_PublishedPenaltyStatsRow_penalties(ctx, field)
+	case "fines":
+		return ec.fieldContext_PublishedPenaltyStatsRow_fines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishedPenaltyStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_QueryUse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "at":
@@ -5524,6 +6591,36 @@ func (ec *executionContext) childFields_RecordRef(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type RecordRef", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_RecordStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RecordStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_RecordStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_RecordStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_RecordStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordStats", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_RecordStatsRow_group(ctx, field)
+	case "licences":
+		return ec.fieldContext_RecordStatsRow_licences(ctx, field)
+	case "penalties":
+		return ec.fieldContext_RecordStatsRow_penalties(ctx, field)
+	case "records":
+		return ec.fieldContext_RecordStatsRow_records(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Rule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rule":
@@ -5546,6 +6643,30 @@ func (ec *executionContext) childFields_Rule(ctx context.Context, field graphql.
 		return ec.fieldContext_Rule_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Rule", field.Name)
+}
+
+func (ec *executionContext) childFields_StatsGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentCode":
+		return ec.fieldContext_StatsGroup_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_StatsGroup_departmentName(ctx, field)
+	case "domain":
+		return ec.fieldContext_StatsGroup_domain(ctx, field)
+	case "domainName":
+		return ec.fieldContext_StatsGroup_domainName(ctx, field)
+	case "month":
+		return ec.fieldContext_StatsGroup_month(ctx, field)
+	case "listKind":
+		return ec.fieldContext_StatsGroup_listKind(ctx, field)
+	case "severity":
+		return ec.fieldContext_StatsGroup_severity(ctx, field)
+	case "role":
+		return ec.fieldContext_StatsGroup_role(ctx, field)
+	case "institution":
+		return ec.fieldContext_StatsGroup_institution(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatsGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Subject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5676,6 +6797,46 @@ func (ec *executionContext) childFields_TimelinessRow(ctx context.Context, field
 		return ec.fieldContext_TimelinessRow_onTimeRate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelinessRow", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelinessStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_TimelinessStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TimelinessStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_TimelinessStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_TimelinessStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_TimelinessStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelinessStats", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelinessStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_TimelinessStatsRow_group(ctx, field)
+	case "licences":
+		return ec.fieldContext_TimelinessStatsRow_licences(ctx, field)
+	case "penalties":
+		return ec.fieldContext_TimelinessStatsRow_penalties(ctx, field)
+	case "records":
+		return ec.fieldContext_TimelinessStatsRow_records(ctx, field)
+	case "onTime":
+		return ec.fieldContext_TimelinessStatsRow_onTime(ctx, field)
+	case "late":
+		return ec.fieldContext_TimelinessStatsRow_late(ctx, field)
+	case "unknownDeadline":
+		return ec.fieldContext_TimelinessStatsRow_unknownDeadline(ctx, field)
+	case "missingFields":
+		return ec.fieldContext_TimelinessStatsRow_missingFields(ctx, field)
+	case "onTimeRate":
+		return ec.fieldContext_TimelinessStatsRow_onTimeRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelinessStatsRow", field.Name)
 }
 
 func (ec *executionContext) childFields__Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6236,6 +7397,44 @@ func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_amountStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_applicantCheck_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6271,6 +7470,44 @@ func (ec *executionContext) field_Query_applicantCheck_args(ctx context.Context,
 		return nil, err
 	}
 	args["purpose"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -6353,6 +7590,22 @@ func (ec *executionContext) field_Query_jointCaseStats_args(ctx context.Context,
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -6438,6 +7691,44 @@ func (ec *executionContext) field_Query_listEntries_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_listEntryStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_measureCatalogue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6471,6 +7762,82 @@ func (ec *executionContext) field_Query_myAssignments_args(ctx context.Context, 
 		return nil, err
 	}
 	args["status"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_publishedPenaltyStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_recordStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -6545,6 +7912,44 @@ func (ec *executionContext) field_Query_subjects_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_timelinessStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+			return ec.unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StatsFilter, error) {
+			return ec.unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -6737,6 +8142,309 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AmountStats_from(ctx context.Context, field graphql.CollectedField, obj *service.AmountStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AmountStats_to(ctx context.Context, field graphql.CollectedField, obj *service.AmountStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AmountStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *service.AmountStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStats", field, false, false, "StatsDimension")
+}
+
+func (ec *executionContext) _AmountStats_rows(ctx context.Context, field graphql.CollectedField, obj *service.AmountStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.AmountStatsRow) graphql.Marshaler {
+			return ec.marshalNAmountStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAmountStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmountStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmountStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmountStats_total(ctx context.Context, field graphql.CollectedField, obj *service.AmountStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.AmountStatsRow) graphql.Marshaler {
+			return ec.marshalNAmountStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAmountStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmountStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmountStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmountStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmountStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmountStatsRow_penalties(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_penalties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AmountStatsRow_fines(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_fines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Fen) graphql.Marshaler {
+			return ec.marshalNYuan2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_fines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStatsRow", field, false, false, "Yuan")
+}
+
+func (ec *executionContext) _AmountStatsRow_confiscated(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_confiscated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confiscated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Fen) graphql.Marshaler {
+			return ec.marshalNYuan2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_confiscated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStatsRow", field, false, false, "Yuan")
+}
+
+func (ec *executionContext) _AmountStatsRow_amount(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Fen) graphql.Marshaler {
+			return ec.marshalNYuan2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStatsRow", field, true, false, "Yuan")
+}
+
+func (ec *executionContext) _AmountStatsRow_emptyFines(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_emptyFines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmptyFines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_emptyFines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AmountStatsRow_emptyConfiscations(ctx context.Context, field graphql.CollectedField, obj *credit.AmountStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmountStatsRow_emptyConfiscations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmptyConfiscations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmountStatsRow_emptyConfiscations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmountStatsRow", field, false, false, "Int")
+}
 
 func (ec *executionContext) _ApplicantCheck_subject(ctx context.Context, field graphql.CollectedField, obj *credit.ApplicantCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7709,6 +9417,217 @@ func (ec *executionContext) _CatalogueMeasure_effectiveUntil(ctx context.Context
 }
 func (ec *executionContext) fieldContext_CatalogueMeasure_effectiveUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CheckStats_from(ctx context.Context, field graphql.CollectedField, obj *service.CheckStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CheckStats_to(ctx context.Context, field graphql.CollectedField, obj *service.CheckStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CheckStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *service.CheckStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckStats", field, false, false, "StatsDimension")
+}
+
+func (ec *executionContext) _CheckStats_rows(ctx context.Context, field graphql.CollectedField, obj *service.CheckStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.CheckStatsRow) graphql.Marshaler {
+			return ec.marshalNCheckStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCheckStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckStats_total(ctx context.Context, field graphql.CollectedField, obj *service.CheckStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.CheckStatsRow) graphql.Marshaler {
+			return ec.marshalNCheckStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCheckStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.CheckStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckStatsRow_uses(ctx context.Context, field graphql.CollectedField, obj *credit.CheckStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStatsRow_uses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStatsRow_uses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CheckStatsRow_subjects(ctx context.Context, field graphql.CollectedField, obj *credit.CheckStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckStatsRow_subjects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subjects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckStatsRow_subjects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckStatsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CreditCheck_subject(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
@@ -8838,6 +10757,29 @@ func (ec *executionContext) fieldContext_JointCaseStats_to(_ context.Context, fi
 	return graphql.NewScalarFieldContext("JointCaseStats", field, false, false, "Date")
 }
 
+func (ec *executionContext) _JointCaseStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JointCaseStats", field, false, false, "StatsDimension")
+}
+
 func (ec *executionContext) _JointCaseStats_casesOpened(ctx context.Context, field graphql.CollectedField, obj *credit.JointStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8920,6 +10862,38 @@ func (ec *executionContext) fieldContext_JointCaseStats_total(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_JointCaseStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JointCaseStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.JointStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JointCaseStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JointCaseStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JointCaseStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11169,6 +13143,332 @@ func (ec *executionContext) fieldContext_ListEntryEdge_node(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ListEntryStats_from(ctx context.Context, field graphql.CollectedField, obj *service.ListEntryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListEntryStats_to(ctx context.Context, field graphql.CollectedField, obj *service.ListEntryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListEntryStats_asOf(ctx context.Context, field graphql.CollectedField, obj *service.ListEntryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStats_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStats_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListEntryStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *service.ListEntryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStats", field, false, false, "StatsDimension")
+}
+
+func (ec *executionContext) _ListEntryStats_rows(ctx context.Context, field graphql.CollectedField, obj *service.ListEntryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.ListEntryStatsRow) graphql.Marshaler {
+			return ec.marshalNListEntryStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntryStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntryStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntryStats_total(ctx context.Context, field graphql.CollectedField, obj *service.ListEntryStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ListEntryStatsRow) graphql.Marshaler {
+			return ec.marshalNListEntryStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntryStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntryStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntryStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntryStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntryStatsRow_entered(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_entered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_entered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListEntryStatsRow_active(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListEntryStatsRow_exited(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_exited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_exited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListEntryStatsRow_expired(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_expired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListEntryStatsRow_repaired(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_repaired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repaired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_repaired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListEntryStatsRow_revoked(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntryStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntryStatsRow_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntryStatsRow_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntryStatsRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Measure_id(ctx context.Context, field graphql.CollectedField, obj *credit.Measure) (ret graphql.Marshaler) {
@@ -13705,6 +16005,240 @@ func (ec *executionContext) fieldContext_PenaltyPayload_warnings(_ context.Conte
 	return graphql.NewScalarFieldContext("PenaltyPayload", field, false, false, "String")
 }
 
+func (ec *executionContext) _PublishedPenaltyStats_from(ctx context.Context, field graphql.CollectedField, obj *service.PublishedPenaltyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishedPenaltyStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PublishedPenaltyStats_to(ctx context.Context, field graphql.CollectedField, obj *service.PublishedPenaltyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishedPenaltyStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PublishedPenaltyStats_asOf(ctx context.Context, field graphql.CollectedField, obj *service.PublishedPenaltyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStats_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStats_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishedPenaltyStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PublishedPenaltyStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *service.PublishedPenaltyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishedPenaltyStats", field, false, false, "StatsDimension")
+}
+
+func (ec *executionContext) _PublishedPenaltyStats_rows(ctx context.Context, field graphql.CollectedField, obj *service.PublishedPenaltyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.PublishedPenaltyStatsRow) graphql.Marshaler {
+			return ec.marshalNPublishedPenaltyStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPublishedPenaltyStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishedPenaltyStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishedPenaltyStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishedPenaltyStats_total(ctx context.Context, field graphql.CollectedField, obj *service.PublishedPenaltyStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.PublishedPenaltyStatsRow) graphql.Marshaler {
+			return ec.marshalNPublishedPenaltyStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPublishedPenaltyStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishedPenaltyStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishedPenaltyStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishedPenaltyStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.PublishedPenaltyStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishedPenaltyStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishedPenaltyStatsRow_penalties(ctx context.Context, field graphql.CollectedField, obj *credit.PublishedPenaltyStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStatsRow_penalties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStatsRow_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishedPenaltyStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PublishedPenaltyStatsRow_fines(ctx context.Context, field graphql.CollectedField, obj *credit.PublishedPenaltyStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishedPenaltyStatsRow_fines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Fen) graphql.Marshaler {
+			return ec.marshalNYuan2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐFen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishedPenaltyStatsRow_fines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishedPenaltyStatsRow", field, false, false, "Yuan")
+}
+
 func (ec *executionContext) _Query_subject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14273,13 +16807,13 @@ func (ec *executionContext) _Query_jointCaseStats(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().JointCaseStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date))
+			return ec.Resolvers.Query().JointCaseStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "CREDIT_OFFICE"})
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
 				if err != nil {
 					var zeroVal *credit.JointStats
 					return zeroVal, err
@@ -14319,6 +16853,378 @@ func (ec *executionContext) fieldContext_Query_jointCaseStats(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_jointCaseStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recordStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recordStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecordStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *service.RecordStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.RecordStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.RecordStats) graphql.Marshaler {
+			return ec.marshalNRecordStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐRecordStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recordStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recordStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timelinessStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timelinessStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TimelinessStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *service.TimelinessStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.TimelinessStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.TimelinessStats) graphql.Marshaler {
+			return ec.marshalNTimelinessStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timelinessStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinessStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timelinessStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_amountStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_amountStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AmountStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *service.AmountStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.AmountStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.AmountStats) graphql.Marshaler {
+			return ec.marshalNAmountStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐAmountStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_amountStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmountStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_amountStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_publishedPenaltyStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_publishedPenaltyStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PublishedPenaltyStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *service.PublishedPenaltyStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.PublishedPenaltyStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.PublishedPenaltyStats) graphql.Marshaler {
+			return ec.marshalNPublishedPenaltyStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐPublishedPenaltyStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_publishedPenaltyStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishedPenaltyStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_publishedPenaltyStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_listEntryStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_listEntryStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ListEntryStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *service.ListEntryStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.ListEntryStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.ListEntryStats) graphql.Marshaler {
+			return ec.marshalNListEntryStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐListEntryStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_listEntryStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListEntryStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_listEntryStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_checkStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.StatsDimension), fc.Args["filter"].(*model.StatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE", "AUDITOR"})
+				if err != nil {
+					var zeroVal *service.CheckStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *service.CheckStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *service.CheckStats) graphql.Marshaler {
+			return ec.marshalNCheckStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐCheckStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15143,6 +18049,240 @@ func (ec *executionContext) fieldContext_RecordRef_decidedOn(_ context.Context, 
 	return graphql.NewScalarFieldContext("RecordRef", field, false, false, "Date")
 }
 
+func (ec *executionContext) _RecordStats_from(ctx context.Context, field graphql.CollectedField, obj *service.RecordStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RecordStats_to(ctx context.Context, field graphql.CollectedField, obj *service.RecordStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RecordStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *service.RecordStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordStats", field, false, false, "StatsDimension")
+}
+
+func (ec *executionContext) _RecordStats_rows(ctx context.Context, field graphql.CollectedField, obj *service.RecordStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RecordStatsRow) graphql.Marshaler {
+			return ec.marshalNRecordStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordStats_total(ctx context.Context, field graphql.CollectedField, obj *service.RecordStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RecordStatsRow) graphql.Marshaler {
+			return ec.marshalNRecordStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.RecordStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordStatsRow_licences(ctx context.Context, field graphql.CollectedField, obj *credit.RecordStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStatsRow_licences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStatsRow_licences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordStatsRow_penalties(ctx context.Context, field graphql.CollectedField, obj *credit.RecordStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStatsRow_penalties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStatsRow_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RecordStatsRow_records(ctx context.Context, field graphql.CollectedField, obj *credit.RecordStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordStatsRow_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordStatsRow_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordStatsRow", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Rule_rule(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15348,6 +18488,213 @@ func (ec *executionContext) _Rule_note(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Rule_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Rule", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatsGroup_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatsGroup_departmentName(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatsGroup_domain(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_domain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatsGroup_domainName(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_domainName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DomainName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_domainName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatsGroup_month(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatsGroup_listKind(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_listKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ListKind) graphql.Marshaler {
+			return ec.marshalOListKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_listKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "ListKind")
+}
+
+func (ec *executionContext) _StatsGroup_severity(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Severity) graphql.Marshaler {
+			return ec.marshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Severity")
+}
+
+func (ec *executionContext) _StatsGroup_role(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "Role")
+}
+
+func (ec *executionContext) _StatsGroup_institution(ctx context.Context, field graphql.CollectedField, obj *credit.StatsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatsGroup_institution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Institution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatsGroup_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatsGroup", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subject_code(ctx context.Context, field graphql.CollectedField, obj *credit.Subject) (ret graphql.Marshaler) {
@@ -16797,6 +20144,355 @@ func (ec *executionContext) _TimelinessRow_onTimeRate(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_TimelinessRow_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TimelinessRow", field, true, false, "Float")
+}
+
+func (ec *executionContext) _TimelinessStats_from(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimelinessStats_to(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimelinessStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+			return ec.marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStats", field, false, false, "StatsDimension")
+}
+
+func (ec *executionContext) _TimelinessStats_rows(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.TimelinessStatsRow) graphql.Marshaler {
+			return ec.marshalNTimelinessStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTimelinessStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelinessStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinessStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelinessStats_total(ctx context.Context, field graphql.CollectedField, obj *service.TimelinessStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.TimelinessStatsRow) graphql.Marshaler {
+			return ec.marshalNTimelinessStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTimelinessStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelinessStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelinessStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelinessStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+			return ec.marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelinessStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelinessStatsRow_licences(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_licences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_licences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_penalties(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_penalties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_records(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_onTime(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_late(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_unknownDeadline(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_unknownDeadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownDeadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_unknownDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_missingFields(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_missingFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_missingFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimelinessStatsRow_onTimeRate(ctx context.Context, field graphql.CollectedField, obj *credit.TimelinessStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelinessStatsRow_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelinessStatsRow_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelinessStatsRow", field, true, false, "Float")
 }
 
 func (ec *executionContext) __Service_sdl(ctx context.Context, field graphql.CollectedField, obj *fedruntime.Service) (ret graphql.Marshaler) {
@@ -19029,6 +22725,83 @@ func UnmarshalRuleInput(ctx context.Context, raw any) (model.RuleInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStatsFilter(ctx context.Context, obj any) (model.StatsFilter, error) {
+	var it model.StatsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"department", "domain", "listKind", "severity", "role", "institution"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "listKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listKind"))
+			data, err := ec.unmarshalOListKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListKind = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalORole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "institution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("institution"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Institution = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatsFilter unmarshals raw into the StatsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatsFilter(ctx context.Context, raw any) (model.StatsFilter, error) {
+	var out model.StatsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatsFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSubjectFilter(ctx context.Context, obj any) (model.SubjectFilter, error) {
 	var it model.SubjectFilter
 	if obj == nil {
@@ -19203,6 +22976,122 @@ func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, 
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var amountStatsImplementors = []string{"AmountStats"}
+
+func (ec *executionContext) _AmountStats(ctx context.Context, sel ast.SelectionSet, obj *service.AmountStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, amountStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmountStats")
+		case "from":
+			out.Values[i] = ec._AmountStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AmountStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._AmountStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._AmountStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._AmountStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var amountStatsRowImplementors = []string{"AmountStatsRow"}
+
+func (ec *executionContext) _AmountStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.AmountStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, amountStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmountStatsRow")
+		case "group":
+			out.Values[i] = ec._AmountStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penalties":
+			out.Values[i] = ec._AmountStatsRow_penalties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fines":
+			out.Values[i] = ec._AmountStatsRow_fines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confiscated":
+			out.Values[i] = ec._AmountStatsRow_confiscated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._AmountStatsRow_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emptyFines":
+			out.Values[i] = ec._AmountStatsRow_emptyFines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emptyConfiscations":
+			out.Values[i] = ec._AmountStatsRow_emptyConfiscations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var applicantCheckImplementors = []string{"ApplicantCheck"}
 
@@ -19520,6 +23409,102 @@ func (ec *executionContext) _CatalogueMeasure(ctx context.Context, sel ast.Selec
 		case "effectiveUntil":
 			out.Values[i] = ec._CatalogueMeasure_effectiveUntil(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkStatsImplementors = []string{"CheckStats"}
+
+func (ec *executionContext) _CheckStats(ctx context.Context, sel ast.SelectionSet, obj *service.CheckStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckStats")
+		case "from":
+			out.Values[i] = ec._CheckStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._CheckStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._CheckStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._CheckStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._CheckStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkStatsRowImplementors = []string{"CheckStatsRow"}
+
+func (ec *executionContext) _CheckStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.CheckStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckStatsRow")
+		case "group":
+			out.Values[i] = ec._CheckStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uses":
+			out.Values[i] = ec._CheckStatsRow_uses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subjects":
+			out.Values[i] = ec._CheckStatsRow_subjects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20004,6 +23989,11 @@ func (ec *executionContext) _JointCaseStats(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "groupBy":
+			out.Values[i] = ec._JointCaseStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "casesOpened":
 			out.Values[i] = ec._JointCaseStats_casesOpened(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20047,6 +24037,11 @@ func (ec *executionContext) _JointCaseStatsRow(ctx context.Context, sel ast.Sele
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("JointCaseStatsRow")
+		case "group":
+			out.Values[i] = ec._JointCaseStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "departmentCode":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -20839,6 +24834,127 @@ func (ec *executionContext) _ListEntryEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var listEntryStatsImplementors = []string{"ListEntryStats"}
+
+func (ec *executionContext) _ListEntryStats(ctx context.Context, sel ast.SelectionSet, obj *service.ListEntryStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listEntryStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListEntryStats")
+		case "from":
+			out.Values[i] = ec._ListEntryStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ListEntryStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._ListEntryStats_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._ListEntryStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ListEntryStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._ListEntryStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listEntryStatsRowImplementors = []string{"ListEntryStatsRow"}
+
+func (ec *executionContext) _ListEntryStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.ListEntryStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listEntryStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListEntryStatsRow")
+		case "group":
+			out.Values[i] = ec._ListEntryStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entered":
+			out.Values[i] = ec._ListEntryStatsRow_entered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._ListEntryStatsRow_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exited":
+			out.Values[i] = ec._ListEntryStatsRow_exited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expired":
+			out.Values[i] = ec._ListEntryStatsRow_expired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repaired":
+			out.Values[i] = ec._ListEntryStatsRow_repaired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revoked":
+			out.Values[i] = ec._ListEntryStatsRow_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var measureImplementors = []string{"Measure"}
 
 func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, obj *credit.Measure) graphql.Marshaler {
@@ -21490,6 +25606,107 @@ func (ec *executionContext) _PenaltyPayload(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var publishedPenaltyStatsImplementors = []string{"PublishedPenaltyStats"}
+
+func (ec *executionContext) _PublishedPenaltyStats(ctx context.Context, sel ast.SelectionSet, obj *service.PublishedPenaltyStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishedPenaltyStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishedPenaltyStats")
+		case "from":
+			out.Values[i] = ec._PublishedPenaltyStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PublishedPenaltyStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._PublishedPenaltyStats_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._PublishedPenaltyStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._PublishedPenaltyStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._PublishedPenaltyStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var publishedPenaltyStatsRowImplementors = []string{"PublishedPenaltyStatsRow"}
+
+func (ec *executionContext) _PublishedPenaltyStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.PublishedPenaltyStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishedPenaltyStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishedPenaltyStatsRow")
+		case "group":
+			out.Values[i] = ec._PublishedPenaltyStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penalties":
+			out.Values[i] = ec._PublishedPenaltyStatsRow_penalties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fines":
+			out.Values[i] = ec._PublishedPenaltyStatsRow_fines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -21568,6 +25785,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_jointCaseStats(ctx, field)
+				})
+		case "recordStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recordStats(ctx, field)
+				})
+		case "timelinessStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timelinessStats(ctx, field)
+				})
+		case "amountStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_amountStats(ctx, field)
+				})
+		case "publishedPenaltyStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_publishedPenaltyStats(ctx, field)
+				})
+		case "listEntryStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_listEntryStats(ctx, field)
+				})
+		case "checkStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkStats(ctx, field)
 				})
 		case "rules":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -21847,6 +26100,107 @@ func (ec *executionContext) _RecordRef(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var recordStatsImplementors = []string{"RecordStats"}
+
+func (ec *executionContext) _RecordStats(ctx context.Context, sel ast.SelectionSet, obj *service.RecordStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordStats")
+		case "from":
+			out.Values[i] = ec._RecordStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RecordStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._RecordStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._RecordStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._RecordStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recordStatsRowImplementors = []string{"RecordStatsRow"}
+
+func (ec *executionContext) _RecordStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.RecordStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordStatsRow")
+		case "group":
+			out.Values[i] = ec._RecordStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licences":
+			out.Values[i] = ec._RecordStatsRow_licences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penalties":
+			out.Values[i] = ec._RecordStatsRow_penalties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._RecordStatsRow_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var ruleImplementors = []string{"Rule"}
 
 func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj *credit.RuleInForce) graphql.Marshaler {
@@ -21901,6 +26255,79 @@ func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj
 		case "note":
 			out.Values[i] = ec._Rule_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statsGroupImplementors = []string{"StatsGroup"}
+
+func (ec *executionContext) _StatsGroup(ctx context.Context, sel ast.SelectionSet, obj *credit.StatsGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statsGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatsGroup")
+		case "departmentCode":
+			out.Values[i] = ec._StatsGroup_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._StatsGroup_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "domain":
+			out.Values[i] = ec._StatsGroup_domain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "domainName":
+			out.Values[i] = ec._StatsGroup_domainName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._StatsGroup_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "listKind":
+			out.Values[i] = ec._StatsGroup_listKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._StatsGroup_severity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._StatsGroup_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "institution":
+			out.Values[i] = ec._StatsGroup_institution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -22366,6 +26793,132 @@ func (ec *executionContext) _TimelinessRow(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var timelinessStatsImplementors = []string{"TimelinessStats"}
+
+func (ec *executionContext) _TimelinessStats(ctx context.Context, sel ast.SelectionSet, obj *service.TimelinessStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelinessStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelinessStats")
+		case "from":
+			out.Values[i] = ec._TimelinessStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._TimelinessStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._TimelinessStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._TimelinessStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._TimelinessStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelinessStatsRowImplementors = []string{"TimelinessStatsRow"}
+
+func (ec *executionContext) _TimelinessStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.TimelinessStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelinessStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelinessStatsRow")
+		case "group":
+			out.Values[i] = ec._TimelinessStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licences":
+			out.Values[i] = ec._TimelinessStatsRow_licences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "penalties":
+			out.Values[i] = ec._TimelinessStatsRow_penalties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._TimelinessStatsRow_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTime":
+			out.Values[i] = ec._TimelinessStatsRow_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "late":
+			out.Values[i] = ec._TimelinessStatsRow_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownDeadline":
+			out.Values[i] = ec._TimelinessStatsRow_unknownDeadline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingFields":
+			out.Values[i] = ec._TimelinessStatsRow_missingFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onTimeRate":
+			out.Values[i] = ec._TimelinessStatsRow_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var _ServiceImplementors = []string{"_Service"}
 
 func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet, obj *fedruntime.Service) graphql.Marshaler {
@@ -22761,6 +27314,34 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAmountStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐAmountStats(ctx context.Context, sel ast.SelectionSet, v *service.AmountStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AmountStats!")
+		return graphql.Null
+	}
+	return ec._AmountStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmountStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAmountStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.AmountStatsRow) graphql.Marshaler {
+	return ec._AmountStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmountStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAmountStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.AmountStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmountStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐAmountStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNApplicantCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐApplicantCheck(ctx context.Context, sel ast.SelectionSet, v *credit.ApplicantCheck) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ApplicantCheck!")
@@ -22902,6 +27483,34 @@ func (ec *executionContext) marshalNCatalogueMeasure2ᚖgithubᚗcomᚋcredithub
 func (ec *executionContext) unmarshalNCatalogueMeasureInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCatalogueMeasureInput(ctx context.Context, v any) (model.CatalogueMeasureInput, error) {
 	res, err := ec.unmarshalInputCatalogueMeasureInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐCheckStats(ctx context.Context, sel ast.SelectionSet, v *service.CheckStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckStats!")
+		return graphql.Null
+	}
+	return ec._CheckStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCheckStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.CheckStatsRow) graphql.Marshaler {
+	return ec._CheckStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCheckStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCheckStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.CheckStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCheckStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNCreditCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditCheck(ctx context.Context, sel ast.SelectionSet, v *credit.CreditCheck) graphql.Marshaler {
@@ -23409,6 +28018,34 @@ func (ec *executionContext) unmarshalNListEntryInput2githubᚗcomᚋcredithubᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNListEntryStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐListEntryStats(ctx context.Context, sel ast.SelectionSet, v *service.ListEntryStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListEntryStats!")
+		return graphql.Null
+	}
+	return ec._ListEntryStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNListEntryStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.ListEntryStatsRow) graphql.Marshaler {
+	return ec._ListEntryStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNListEntryStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.ListEntryStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListEntryStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNListEntryStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListEntryStatus(ctx context.Context, v any) (credit.ListEntryStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := credit.ListEntryStatus(tmp)
@@ -23669,6 +28306,34 @@ func (ec *executionContext) marshalNPenaltyPayload2ᚖgithubᚗcomᚋcredithub�
 	return ec._PenaltyPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPublishedPenaltyStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐPublishedPenaltyStats(ctx context.Context, sel ast.SelectionSet, v *service.PublishedPenaltyStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PublishedPenaltyStats!")
+		return graphql.Null
+	}
+	return ec._PublishedPenaltyStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPublishedPenaltyStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPublishedPenaltyStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.PublishedPenaltyStatsRow) graphql.Marshaler {
+	return ec._PublishedPenaltyStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPublishedPenaltyStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPublishedPenaltyStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.PublishedPenaltyStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPublishedPenaltyStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐPublishedPenaltyStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNQueryUse2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐQueryUse(ctx context.Context, sel ast.SelectionSet, v credit.QueryUse) graphql.Marshaler {
 	return ec._QueryUse(ctx, sel, &v)
 }
@@ -23737,6 +28402,34 @@ func (ec *executionContext) marshalNRecordRef2ᚕgithubᚗcomᚋcredithubᚋcred
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRecordRef2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐRecordStats(ctx context.Context, sel ast.SelectionSet, v *service.RecordStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordStats!")
+		return graphql.Null
+	}
+	return ec._RecordStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecordStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.RecordStatsRow) graphql.Marshaler {
+	return ec._RecordStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecordStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.RecordStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecordStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordStatsRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23839,6 +28532,55 @@ func (ec *executionContext) marshalNSeverity2githubᚗcomᚋcredithubᚋcredithu
 		graphql.AddInvalidNullFromMarshaler(ctx, "Severity!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimension(ctx context.Context, v any) (credit.StatsDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.StatsDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimension(ctx context.Context, sel ast.SelectionSet, v credit.StatsDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatsDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]credit.StatsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsGroup(ctx context.Context, sel ast.SelectionSet, v credit.StatsGroup) graphql.Marshaler {
+	return ec._StatsGroup(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -24014,6 +28756,34 @@ func (ec *executionContext) marshalNTimelinessRow2ᚕgithubᚗcomᚋcredithubᚋ
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTimelinessRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelinessStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋserviceᚐTimelinessStats(ctx context.Context, sel ast.SelectionSet, v *service.TimelinessStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelinessStats!")
+		return graphql.Null
+	}
+	return ec._TimelinessStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelinessStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTimelinessStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.TimelinessStatsRow) graphql.Marshaler {
+	return ec._TimelinessStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTimelinessStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTimelinessStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.TimelinessStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelinessStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐTimelinessStatsRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -24684,6 +29454,25 @@ func (ec *executionContext) marshalOListStatus2ᚖgithubᚗcomᚋcredithubᚋcre
 	return res
 }
 
+func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, v any) (*credit.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.Role(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, sel ast.SelectionSet, v *credit.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx context.Context, v any) (*credit.Severity, error) {
 	if v == nil {
 		return nil, nil
@@ -24701,6 +29490,50 @@ func (ec *executionContext) marshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredi
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx context.Context, v any) ([]credit.StatsDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]credit.StatsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.StatsDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐStatsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐStatsFilter(ctx context.Context, v any) (*model.StatsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -401,9 +401,45 @@ func (r *queryResolver) JointCases(ctx context.Context, filter *model.JointCaseF
 }
 
 // JointCaseStats is the resolver for the jointCaseStats field.
-func (r *queryResolver) JointCaseStats(ctx context.Context, from credit.Date, to credit.Date) (*credit.JointStats, error) {
-	st, err := r.Service.JointCaseStats(ctx, from, to)
+func (r *queryResolver) JointCaseStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*credit.JointStats, error) {
+	st, err := r.Service.JointCaseStats(ctx, statsQuery(from, to, groupBy, filter))
 	return &st, err
+}
+
+// RecordStats is the resolver for the recordStats field.
+func (r *queryResolver) RecordStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.RecordStats, error) {
+	rep, err := r.Service.RecordStats(ctx, statsQuery(from, to, groupBy, filter))
+	return &rep, err
+}
+
+// TimelinessStats is the resolver for the timelinessStats field.
+func (r *queryResolver) TimelinessStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.TimelinessStats, error) {
+	rep, err := r.Service.TimelinessStats(ctx, statsQuery(from, to, groupBy, filter))
+	return &rep, err
+}
+
+// AmountStats is the resolver for the amountStats field.
+func (r *queryResolver) AmountStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.AmountStats, error) {
+	rep, err := r.Service.AmountStats(ctx, statsQuery(from, to, groupBy, filter))
+	return &rep, err
+}
+
+// PublishedPenaltyStats is the resolver for the publishedPenaltyStats field.
+func (r *queryResolver) PublishedPenaltyStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.PublishedPenaltyStats, error) {
+	rep, err := r.Service.PublishedPenaltyStats(ctx, statsQuery(from, to, groupBy, filter))
+	return &rep, err
+}
+
+// ListEntryStats is the resolver for the listEntryStats field.
+func (r *queryResolver) ListEntryStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.ListEntryStats, error) {
+	rep, err := r.Service.ListEntryStats(ctx, statsQuery(from, to, groupBy, filter))
+	return &rep, err
+}
+
+// CheckStats is the resolver for the checkStats field.
+func (r *queryResolver) CheckStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) (*service.CheckStats, error) {
+	rep, err := r.Service.CheckStats(ctx, statsQuery(from, to, groupBy, filter))
+	return &rep, err
 }
 
 // Rules is the resolver for the rules field.

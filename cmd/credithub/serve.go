@@ -22,6 +22,7 @@ import (
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/dashboard"
 	"github.com/credithub/credithub/internal/metrics"
 	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
@@ -185,6 +186,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		GraphiQL:    cfg.GraphiQL,
 		CORSOrigins: cfg.CORSOrigins,
 		Log:         log,
+		Pages:       map[string]http.Handler{dashboard.Prefix: dashboard.Handler()},
 	}
 	if tracerProvider != nil {
 		webOpts.TracerProvider = tracerProvider

@@ -10,8 +10,9 @@
 //	        -codes codes.txt -clients 32 -duration 20s -warmup 3s -persisted
 //
 // Modes name the operation: credit (creditCheck), applicant
-// (applicantCheck), typename ({ __typename }); anything after a dash is a
-// label (credit-nocache runs creditCheck and is reported as credit-nocache).
+// (applicantCheck), typename ({ __typename }), stats-records and the other
+// statistics (stats.go); anything after a dash is a label (credit-nocache
+// runs creditCheck and is reported as credit-nocache).
 //
 // Helpers for scripts/bench.sh:
 //
@@ -91,6 +92,7 @@ type result struct {
 	Requests  int64   `json:"requests"`
 	RPS       float64 `json:"rps"`
 	P50ms     float64 `json:"p50_ms"`
+	P95ms     float64 `json:"p95_ms,omitempty"`
 	P99ms     float64 `json:"p99_ms"`
 	MaxMs     float64 `json:"max_ms"`
 	Errors    int64   `json:"errors"`
@@ -111,8 +113,8 @@ func (r result) adjustedRPS() float64 {
 }
 
 func (r result) line() string {
-	s := fmt.Sprintf("%-18s clients=%-4d %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   errors %d/%d",
-		r.Mode, r.Clients, r.RPS, r.P50ms, r.P99ms, r.Errors, r.Requests)
+	s := fmt.Sprintf("%-18s clients=%-4d %9.0f req/s   p50 %7.2f ms   p95 %7.2f ms   p99 %7.2f ms   errors %d/%d",
+		r.Mode, r.Clients, r.RPS, r.P50ms, r.P95ms, r.P99ms, r.Errors, r.Requests)
 	if r.CPU != nil {
 		s += fmt.Sprintf("   cpu/req µs: generator %.0f", r.CPU.Generator)
 		for _, k := range sortedKeys(r.CPU.Procs) {
@@ -150,6 +152,7 @@ func main() {
 
 type config struct {
 	url, token, mode, purpose, codesFile, procs string
+	statsTo                                     string
 	clients                                     int
 	duration, warmup, timeout                   time.Duration
 	persisted, pass, useHTTP, asJSON            bool
@@ -174,13 +177,24 @@ func drive(args []string, stdout io.Writer) error {
 	fs.BoolVar(&c.asJSON, "json", false, "print the result as one JSON line (and the text line on stderr)")
 	fs.StringVar(&c.procs, "procs", "", "CPU per request of these processes: NAME=PID or NAME=COMMAND[/ARGUMENT], comma-separated")
 	fs.Uint64Var(&c.seed, "seed", 0, "random seed (0: from the clock)")
+	fs.StringVar(&c.statsTo, "stats-to", "", "last day of the stats-* modes' period, YYYY-MM-DD (default today in Asia/Shanghai)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	kind, _, _ := strings.Cut(c.mode, "-")
+	if strings.HasPrefix(c.mode, "stats-") {
+		kind, _, _ = strings.Cut(c.mode[len("stats-"):], "-")
+		kind = "stats-" + kind
+	}
 	op, ok := operations[kind]
 	if !ok {
-		return fmt.Errorf("-mode %q: want credit, applicant, bank, window or typename (optionally with a -label)", c.mode)
+		return fmt.Errorf("-mode %q: want credit, applicant, bank, window, typename or stats-NAME (optionally with a -label)", c.mode)
+	}
+	if strings.HasPrefix(kind, "stats-") {
+		var err error
+		if op, err = statsPeriod(op, c.statsTo); err != nil {
+			return fmt.Errorf("-stats-to: %w", err)
+		}
 	}
 	if c.clients < 1 {
 		return fmt.Errorf("-clients must be at least 1")
@@ -281,6 +295,7 @@ func drive(args []string, stdout io.Writer) error {
 	res.Seconds = elapsed.Seconds()
 	res.RPS = float64(h.n) / elapsed.Seconds()
 	res.P50ms = ms(h.quantile(0.50))
+	res.P95ms = ms(h.quantile(0.95))
 	res.P99ms = ms(h.quantile(0.99))
 	res.MaxMs = ms(h.max)
 	use := cpuBetween(sets, before, after, res.Requests)

@@ -249,6 +249,18 @@ type RuleInput struct {
 	Note       *string `json:"note,omitempty"`
 }
 
+// Narrows a statistic. Fields left out do not filter; a field of a dimension the statistic has not is BAD_USER_INPUT.
+type StatsFilter struct {
+	// A department's code.
+	Department *string `json:"department,omitempty"`
+	// A record domain's code (e.g. MARKET), or for list entries and joint cases a list domain's (e.g. WAGE_ARREARS).
+	Domain      *string          `json:"domain,omitempty"`
+	ListKind    *credit.ListKind `json:"listKind,omitempty"`
+	Severity    *credit.Severity `json:"severity,omitempty"`
+	Role        *credit.Role     `json:"role,omitempty"`
+	Institution *string          `json:"institution,omitempty"`
+}
+
 // Narrows a subject search. Fields left out do not filter.
 type SubjectFilter struct {
 	// Part of the subject's name (at least one character).

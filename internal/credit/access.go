@@ -134,6 +134,8 @@ const (
 	ActJointStatistics   Action = "read joint statistics"
 	ActListEntryHistory  Action = "read the history of list entries"
 	ActTimeliness        Action = "read disclosure timeliness"
+	ActRecordStatistics  Action = "read statistics of records"
+	ActCheckStatistics   Action = "read statistics of checks"
 	ActReadQueryLog      Action = "read the query-use log"
 	ActManageKeys        Action = "manage API keys"
 	ActDecideKeyPersons  Action = "decide key-person links departments asked for"
@@ -157,9 +159,11 @@ var actionRoles = map[Action][]Role{
 	ActSubmitFeedback:    {RoleDepartment},
 	ActListJointCases:    {RoleCreditOffice, RoleDashboard},
 	ActReadJointCases:    {RoleCreditOffice, RoleDashboard, RoleDepartment},
-	ActJointStatistics:   {RoleCreditOffice, RoleDashboard},
+	ActJointStatistics:   {RoleCreditOffice, RoleDashboard, RoleDepartment},
 	ActListEntryHistory:  {RoleCreditOffice, RoleDepartment},
 	ActTimeliness:        {RoleCreditOffice, RoleDashboard, RoleDepartment},
+	ActRecordStatistics:  {RoleCreditOffice, RoleDashboard, RoleDepartment, RolePublic},
+	ActCheckStatistics:   {RoleCreditOffice, RoleAuditor},
 	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
 	ActManageKeys:        {RoleAdmin},
 	ActDecideKeyPersons:  {RoleCreditOffice},

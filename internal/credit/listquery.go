@@ -48,6 +48,9 @@ type JointCaseFilter struct {
 // [From, To]: one row per implementing department and their total.
 type JointStats struct {
 	From, To Date
+	// GroupBy and Filter are the statistics family's (DEPARTMENT only).
+	GroupBy []StatsDimension
+	Filter  StatsFilter
 	// CasesOpened counts the cases opened, each once (a case with no
 	// measure in the catalogue counts here and in no row).
 	CasesOpened int
@@ -74,6 +77,16 @@ type JointStatsRow struct {
 	FedBack int `db:"fed_back"`
 	// Overdue counts the late responses and feedback (see Overdue) today.
 	Overdue int `db:"overdue"`
+}
+
+// Group is the row's group in the statistics family: its department, none
+// on the total row.
+func (r JointStatsRow) Group() StatsGroup {
+	if r.Department == "" {
+		return StatsGroup{}
+	}
+	code, name := r.Department, r.DepartmentName
+	return StatsGroup{DepartmentCode: &code, DepartmentName: &name}
 }
 
 // AcceptedPercent is Accepted / Pushed × 100, nil when nothing was pushed.

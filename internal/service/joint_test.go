@@ -71,7 +71,7 @@ func TestJointCaseEndToEndForThreeDepartments(t *testing.T) {
 		}
 	}
 
-	st, err := e.svc.JointCaseStats(office1, credit.MustDate("2026-03-01"), credit.MustDate("2026-03-31"))
+	st, err := e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2026-03-01"), To: credit.MustDate("2026-03-31")})
 	if err != nil {
 		t.Fatal(err)
 	}

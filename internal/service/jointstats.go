@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -136,37 +137,51 @@ func (s *Service) Overdue(ctx context.Context, caseIDs []int64) (map[int64][]cre
 	return group(caseIDs, out, nil, func(o credit.Overdue) int64 { return o.CaseID })
 }
 
-// JointCaseStats counts the joint workflow of the cases opened in [from,
-// to] (the city's days; to defaults to today) per implementing department:
-// cases, pushed, accepted, rejected, executed, fed back and overdue today,
-// with rates, and their total, which is the sum of the rows by
-// construction (SQL ROLLUP over the same counts). Errors: FORBIDDEN for
-// roles other than CREDIT_OFFICE and DASHBOARD; BAD_USER_INPUT on from
-// (missing) or to (before from).
-func (s *Service) JointCaseStats(ctx context.Context, from, to credit.Date) (credit.JointStats, error) {
+// JointCaseStats counts the joint workflow of the cases opened in the
+// period (the city's days; a zero To is today) per implementing
+// department: cases, pushed, accepted, rejected, executed, fed back and
+// overdue today, with rates, and their total, which is the sum of the rows
+// by construction (SQL ROLLUP over the same counts). It is the joint
+// member of the statistics family: grouped by DEPARTMENT, filtered by
+// department (implementing) and domain (the entry's list domain). A
+// DEPARTMENT caller counts its own assignments only. Errors: FORBIDDEN for
+// roles other than CREDIT_OFFICE, DASHBOARD and DEPARTMENT, and on
+// filter.department for a DEPARTMENT naming another; BAD_USER_INPUT as
+// StatsSpec.Check (from missing, to before from, a period over a year).
+func (s *Service) JointCaseStats(ctx context.Context, q credit.StatsQuery) (credit.JointStats, error) {
 	uncacheable(ctx, "the joint workflow")
-	if _, err := s.authorize(ctx, credit.ActJointStatistics); err != nil {
+	c, err := s.authorize(ctx, credit.ActJointStatistics)
+	if err != nil {
 		return credit.JointStats{}, err
 	}
 	today := s.Today()
-	if to.IsZero() {
-		to = today
+	if q.To.IsZero() && !q.From.IsZero() {
+		q.To = today
 	}
-	switch {
-	case from.IsZero():
-		return credit.JointStats{}, credit.FieldErrorf("from", "is required")
-	case to.Before(from):
-		return credit.JointStats{}, credit.FieldErrorf("to", "%s is before from (%s)", to, from)
+	if len(q.GroupBy) == 0 {
+		q.GroupBy = []credit.StatsDimension{credit.DimDepartment}
+	}
+	if q, err = jointCaseStatsSpec.Check(q); err != nil {
+		return credit.JointStats{}, err
+	}
+	if c.Role == credit.RoleDepartment {
+		if q.Filter.Department != "" && q.Filter.Department != c.Department {
+			return credit.JointStats{}, &credit.Error{Code: credit.Forbidden, Field: "filter.department", Message: fmt.Sprintf(
+				"a DEPARTMENT key of %s counts only its own department's assignments", c.Department)}
+		}
+		q.Filter.Department = c.Department
+	} else if err := s.checkStatsFilter(ctx, q.Filter, "list"); err != nil {
+		return credit.JointStats{}, err
 	}
 	w, err := s.workdays(ctx)
 	if err != nil {
 		return credit.JointStats{}, err
 	}
-	rows, opened, err := s.db.JointStats(ctx, from, to, s.cutoffs(w, today))
+	rows, opened, err := s.db.JointStats(ctx, q.From, q.To, s.cutoffs(w, today), q.Filter.Department, q.Filter.Domain)
 	if err != nil {
 		return credit.JointStats{}, err
 	}
-	st := credit.JointStats{From: from, To: to, CasesOpened: opened, Rows: []credit.JointStatsRow{}}
+	st := credit.JointStats{From: q.From, To: q.To, GroupBy: q.GroupBy, Filter: q.Filter, CasesOpened: opened, Rows: []credit.JointStatsRow{}}
 	for _, r := range rows {
 		if r.Department == "" {
 			st.Total = r

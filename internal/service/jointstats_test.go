@@ -56,7 +56,7 @@ func TestAPushSixWorkingDaysOldWithoutResponseIsOverdue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := e.svc.JointCaseStats(office1, credit.MustDate("2026-03-01"), credit.Date{})
+		st, err := e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2026-03-01"), To: credit.Date{}})
 		if err != nil || st.Total.Overdue != len(got[jc.ID]) {
 			t.Errorf("stats count %d overdue (%v), the case shows %d", st.Total.Overdue, err, len(got[jc.ID]))
 		}
@@ -125,7 +125,7 @@ func TestStatsTotalIsTheSumOfTheRows(t *testing.T) {
 	must(err)
 	e.clk.set("2026-04-30")
 
-	st, err := e.svc.JointCaseStats(office1, credit.MustDate("2026-03-01"), credit.MustDate("2026-03-31"))
+	st, err := e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2026-03-01"), To: credit.MustDate("2026-03-31")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,19 +145,28 @@ func TestStatsTotalIsTheSumOfTheRows(t *testing.T) {
 	if err != nil || len(ov[c1.ID])+len(ov[c2.ID]) != st.Total.Overdue {
 		t.Errorf("overdue: cases show %d+%d (%v), stats %d", len(ov[c1.ID]), len(ov[c2.ID]), err, st.Total.Overdue)
 	}
-	early, err := e.svc.JointCaseStats(office1, credit.MustDate("2026-03-01"), credit.MustDate("2026-03-10"))
+	early, err := e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2026-03-01"), To: credit.MustDate("2026-03-10")})
 	if err != nil || early.CasesOpened != 1 || early.Total.Pushed != 3 {
 		t.Errorf("March 1-10: %+v %v, want the first case only", early, err)
 	}
 	checkTotalIsSum(t, early)
-	none, err := e.svc.JointCaseStats(office1, credit.MustDate("2025-01-01"), credit.MustDate("2025-12-31"))
+	none, err := e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2025-01-01"), To: credit.MustDate("2025-12-31")})
 	if err != nil || none.CasesOpened != 0 || len(none.Rows) != 0 || none.Total != (credit.JointStatsRow{}) {
 		t.Errorf("a year without cases: %+v %v, want zeros", none, err)
 	}
-	_, err = e.svc.JointCaseStats(office1, credit.MustDate("2026-03-31"), credit.MustDate("2026-03-01"))
+	_, err = e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2026-03-31"), To: credit.MustDate("2026-03-01")})
 	wantField(t, "to before from", err, "to")
-	_, err = e.svc.JointCaseStats(deptCtx("D1"), credit.MustDate("2026-03-01"), credit.Date{})
-	wantCode(t, "a department reads the statistics", err, credit.Forbidden)
+	own, err := e.svc.JointCaseStats(deptCtx("D1"), credit.StatsQuery{From: credit.MustDate("2026-03-01"), To: credit.MustDate("2026-03-31")})
+	d1Total := st.Rows[0]
+	d1Total.Department, d1Total.DepartmentName = "", ""
+	if err != nil || len(own.Rows) != 1 || own.Rows[0] != st.Rows[0] || own.Total != d1Total || own.CasesOpened != 2 {
+		t.Errorf("D1 reads its statistics: %+v %v, want its own row only %+v", own, err, st.Rows[0])
+	}
+	_, err = e.svc.JointCaseStats(deptCtx("D1"), credit.StatsQuery{From: credit.MustDate("2026-03-01"),
+		Filter: credit.StatsFilter{Department: "D2"}})
+	wantCode(t, "a department reads another's statistics", err, credit.Forbidden)
+	_, err = e.svc.JointCaseStats(office1, credit.StatsQuery{From: credit.MustDate("2025-03-01"), To: credit.MustDate("2026-03-31")})
+	wantField(t, "a period over a year", err, "to")
 }
 
 func TestExpiryJobRecordsWhatReadsAlreadyShow(t *testing.T) {

@@ -246,19 +246,25 @@ type OverdueRow struct {
 
 // overdueSQL finds the late responses and feedback in the cases of the CTE
 // cs, with the cutoffs as $1 and $2 (see credit.Overdue for the rules).
-const overdueSQL = `od AS (
+var overdueSQL = overdueOver(`assignments a WHERE a.case_id IN (SELECT id FROM cs)`)
+
+// overdueOver is overdueSQL over the assignments that from (aliased a,
+// with a WHERE clause) names.
+func overdueOver(from string) string {
+	return `od AS (
 	SELECT a.case_id, a.id AS assignment_id, a.department_code, 'RESPONSE' AS kind, '' AS period,
 		CAST(a.pushed_at AT TIME ZONE 'Asia/Shanghai' AS date) AS since
-	FROM assignments a WHERE a.case_id IN (SELECT id FROM cs) AND a.status = 'PUSHED' AND a.pushed_at < $1
+	FROM ` + from + ` AND a.status = 'PUSHED' AND a.pushed_at < $1
 	UNION ALL
 	SELECT o.case_id, o.assignment_id, o.department_code, 'FEEDBACK', to_char(q, 'YYYY"Q"Q'), CAST(q AS date)
 	FROM (SELECT a.case_id, a.department_code, min(a.id) AS assignment_id, min(a.pushed_at) AS pushed_at
-		FROM assignments a WHERE a.case_id IN (SELECT id FROM cs) AND a.status IN ('ACCEPTED', 'EXECUTED')
+		FROM ` + from + ` AND a.status IN ('ACCEPTED', 'EXECUTED')
 		GROUP BY a.case_id, a.department_code) o
 	CROSS JOIN LATERAL generate_series(date_trunc('quarter', o.pushed_at AT TIME ZONE 'Asia/Shanghai'),
 		CAST($2 AS timestamp), interval '3 months') q
 	WHERE NOT EXISTS (SELECT 1 FROM feedback f WHERE f.case_id = o.case_id
 		AND f.department_code = o.department_code AND f.period = to_char(q, 'YYYY"Q"Q')))`
+}
 
 // OverdueByCases returns the late responses and feedback of the given
 // cases that dept (empty for everyone) is involved in, by case and department.
@@ -275,33 +281,63 @@ func (db *DB) OverdueByCases(ctx context.Context, caseIDs []int64, dept string, 
 // city's days) per implementing department, with the total as the last
 // row, made by ROLLUP from the same per-department counts so that it is
 // their sum by construction; cases opened is the number of cases, each
-// counted once.
-func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCutoffs) (rows []credit.JointStatsRow, opened int, err error) {
+// counted once. dept, when not empty, keeps that implementing department's
+// assignments and the cases it holds one in; domain the cases of entries
+// of that list domain.
+func (db *DB) JointStats(ctx context.Context, from, to credit.Date, c OverdueCutoffs, dept, domain string) (rows []credit.JointStatsRow, opened int, err error) {
 	var out []struct {
 		credit.JointStatsRow
 		Total  bool `db:"total"`
 		Opened int  `db:"cases_opened"`
 	}
-	err = db.sel(ctx, &out, `WITH cs AS (SELECT id FROM joint_cases WHERE opened_at >= $3 AND opened_at < $4),
-		`+overdueSQL+`,
-		per AS (
-			SELECT a.department_code, count(DISTINCT a.case_id) AS cases, count(*) AS pushed,
+	// One pass over the cases' assignments, counted per case and
+	// department (cd), then per department. Late feedback is counted by
+	// arithmetic instead of listing the quarters (overdueSQL lists them for
+	// jointCase.overdue): the quarters from the first accepted push's to
+	// the last one due, less the feedback rows for them (one per period, a
+	// unique key). Sets of rows joined per assignment took 0.36 s on the
+	// benchmark data (24,000 assignments a year).
+	err = db.selStats(ctx, &out, `WITH cs AS (
+			SELECT c.id FROM joint_cases c
+			WHERE c.opened_at >= $3 AND c.opened_at < $4
+				AND ($6 = '' OR EXISTS (SELECT 1 FROM list_entries e WHERE e.id = c.entry_id AND e.domain = $6))
+				AND ($5 = '' OR EXISTS (SELECT 1 FROM assignments x WHERE x.case_id = c.id AND x.department_code = $5))),
+		cd AS (
+			SELECT a.case_id, a.department_code, count(*) AS pushed,
 				count(*) FILTER (WHERE a.response = 'ACCEPTED') AS accepted,
 				count(*) FILTER (WHERE a.response = 'REJECTED') AS rejected,
 				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM executions x WHERE x.assignment_id = a.id)) AS executed,
-				count(*) FILTER (WHERE EXISTS (SELECT 1 FROM feedback f
-					WHERE f.case_id = a.case_id AND f.department_code = a.department_code)) AS fed_back,
-				(SELECT count(*) FROM od WHERE od.department_code = a.department_code) AS overdue
-			FROM assignments a WHERE a.case_id IN (SELECT id FROM cs) GROUP BY a.department_code)
+				count(*) FILTER (WHERE a.status = 'PUSHED' AND a.pushed_at < $1) AS late_responses,
+				date_trunc('quarter', min(a.pushed_at) FILTER (WHERE a.status IN ('ACCEPTED', 'EXECUTED'))
+					AT TIME ZONE 'Asia/Shanghai') AS first_quarter
+			FROM assignments a JOIN cs ON cs.id = a.case_id
+			WHERE $5 = '' OR a.department_code = $5
+			GROUP BY a.case_id, a.department_code),
+		cdf AS (
+			SELECT cd.*, EXISTS (SELECT 1 FROM feedback f
+					WHERE f.case_id = cd.case_id AND f.department_code = cd.department_code) AS fed_back,
+				CASE WHEN cd.first_quarter IS NULL OR cd.first_quarter > CAST($2 AS timestamp) THEN 0
+					ELSE (extract(year FROM CAST($2 AS timestamp)) * 4 + extract(quarter FROM CAST($2 AS timestamp)))
+						- (extract(year FROM cd.first_quarter) * 4 + extract(quarter FROM cd.first_quarter)) + 1
+						- (SELECT count(*) FROM feedback f WHERE f.case_id = cd.case_id AND f.department_code = cd.department_code
+							AND f.period BETWEEN to_char(cd.first_quarter, 'YYYY"Q"Q') AND to_char(CAST($2 AS timestamp), 'YYYY"Q"Q'))
+				END AS late_feedback
+			FROM cd),
+		per AS (
+			SELECT department_code, count(*) AS cases, sum(pushed) AS pushed, sum(accepted) AS accepted,
+				sum(rejected) AS rejected, sum(executed) AS executed,
+				COALESCE(sum(pushed) FILTER (WHERE fed_back), 0) AS fed_back,
+				sum(late_responses + late_feedback) AS overdue
+			FROM cdf GROUP BY department_code)
 		SELECT COALESCE(p.department_code, '') AS department_code, COALESCE(d.name, '') AS department_name,
 			CAST(COALESCE(sum(p.cases), 0) AS int) AS cases, CAST(COALESCE(sum(p.pushed), 0) AS int) AS pushed,
 			CAST(COALESCE(sum(p.accepted), 0) AS int) AS accepted, CAST(COALESCE(sum(p.rejected), 0) AS int) AS rejected,
 			CAST(COALESCE(sum(p.executed), 0) AS int) AS executed, CAST(COALESCE(sum(p.fed_back), 0) AS int) AS fed_back,
-			CAST(COALESCE(sum(p.overdue), 0) AS int) AS overdue, GROUPING(p.department_code, d.name) <> 0 AS total,
+			CAST(COALESCE(sum(COALESCE(p.overdue, 0)), 0) AS int) AS overdue, GROUPING(p.department_code, d.name) <> 0 AS total,
 			(SELECT count(*) FROM cs) AS cases_opened
 		FROM per p JOIN departments d ON d.code = p.department_code
 		GROUP BY ROLLUP ((p.department_code, d.name))
-		ORDER BY total, p.department_code`, c.PushedBefore, c.LastQuarter, DayStart(from), DayStart(to.AddDays(1)))
+		ORDER BY total, p.department_code`, c.PushedBefore, c.LastQuarter, DayStart(from), DayStart(to.AddDays(1)), dept, domain)
 	if err != nil {
 		return nil, 0, err
 	}

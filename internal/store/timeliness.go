@@ -24,80 +24,49 @@ type TimelinessCounts struct {
 	MissingFields   int     `db:"missing_fields"`
 }
 
-// receivedOnSQL is the day a record reached the platform, in the city's
-// zone: the same day credit.DateOf gives for received_at, so that on time
-// here means what Licence.PublishedOnTime and Penalty.PublishedOnTime mean
-// (the received day is not after the deadline; the whole deadline day
-// counts). China has had no daylight saving since 1991, so the zone's
-// offset is +08:00 for every record.
-const receivedOnSQL = `CAST(x.received_at AT TIME ZONE 'Asia/Shanghai' AS date)`
+// A record's published_on_time column (generated, migration 00014) is
+// whether it reached the platform by its deadline: the day it was
+// received, in the city's zone, is not after it, the same day
+// credit.DateOf gives for received_at, so that on time here means what
+// Licence.PublishedOnTime and Penalty.PublishedOnTime mean (the whole
+// deadline day counts). NULL when the deadline is unknown. China has had
+// no daylight saving since 1991, so the zone's offset is +08:00 for every
+// record.
 
-// partyMissingSQL is true when a record (alias x) lacks a party field the
-// 双公示 standard requires: the name; for organisations and individual
-// businesses the unified social credit code or, for codes from before it,
-// at least one legacy identifier; for organisations the legal
-// representative (FRDB); for natural persons the identity document's type
-// and number. A field of only spaces counts as empty.
-const partyMissingSQL = `btrim(x.xdr_name) = ''
-	OR (x.xdr_category <> 'NATURAL_PERSON' AND btrim(x.xdr_uscc || x.xdr_business_reg_no || x.xdr_organization_code
-		|| x.xdr_tax_reg_no || x.xdr_public_institution_no || x.xdr_social_org_no) = '')
-	OR (x.xdr_category = 'ORGANIZATION' AND btrim(x.legal_rep_name) = '')
-	OR (x.xdr_category = 'NATURAL_PERSON' AND (btrim(x.xdr_id_type) = '' OR btrim(x.xdr_id_no) = ''))`
-
-// licenceMissingSQL adds the licence's required fields: XK_XKWS, XK_WSH,
-// XK_XKLB, XK_NR, XK_XKJG, XK_XKJGDM, XK_LYDW, XK_LYDWDM (the dates are
-// NOT NULL columns).
-const licenceMissingSQL = `(` + partyMissingSQL + `
-	OR btrim(x.document_name) = '' OR btrim(x.decision_no) = '' OR btrim(x.licence_category) = ''
-	OR btrim(x.content) = '' OR btrim(x.authority_name) = '' OR btrim(x.authority_code) = ''
-	OR btrim(x.source_name) = '' OR btrim(x.source_code) = '')`
-
-// penaltyMissingSQL adds the penalty's required fields: CF_WSH, CF_WFXW,
-// CF_SY, CF_YJ, CF_CFLB, CF_NR, CF_CFJG, CF_CFJGDM, CF_SJLY, CF_SJLYDM.
-const penaltyMissingSQL = `(` + partyMissingSQL + `
-	OR btrim(x.decision_no) = '' OR btrim(x.violation_type) = '' OR btrim(x.facts) = ''
-	OR btrim(x.legal_basis) = '' OR btrim(x.penalty_category) = '' OR btrim(x.content) = ''
-	OR btrim(x.authority_name) = '' OR btrim(x.authority_code) = ''
-	OR btrim(x.source_name) = '' OR btrim(x.source_code) = '')`
-
-// timelinessSQL counts, in one statement, the records decided in [$1, $2]
-// (by one department when $3 is not empty) per deciding department, and
-// adds the total row with GROUPING SETS, so that the database, not Go,
-// makes the total, and it is the sum of the rows by construction. Revoked
-// penalties are left out: they were decided in error and count nowhere.
-// Revoked licences stay: revocation ends a licence that was granted and
-// had to be published. The total row comes last, and comes also when no
-// record matches (a grouping set () over no rows is one row of zeros).
-var timelinessSQL = `WITH recs AS (
-		SELECT x.authority_code, true AS is_licence, x.publication_deadline,
-			` + receivedOnSQL + ` AS received_on, ` + licenceMissingSQL + ` AS missing
-		FROM licences x
-		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3)
-		UNION ALL
-		SELECT x.authority_code, false, x.publication_deadline,
-			` + receivedOnSQL + `, ` + penaltyMissingSQL + `
-		FROM penalties x
-		WHERE x.decided_on BETWEEN $1 AND $2 AND ($3 = '' OR x.authority_code = $3) AND x.status <> 'REVOKED')
-	SELECT GROUPING(r.authority_code) = 1 AS is_total, r.authority_code AS department_code, d.name AS department_name,
-		count(*) FILTER (WHERE r.is_licence) AS licences,
-		count(*) FILTER (WHERE NOT r.is_licence) AS penalties,
-		count(*) AS records,
-		count(*) FILTER (WHERE r.received_on <= r.publication_deadline) AS on_time,
-		count(*) FILTER (WHERE r.received_on > r.publication_deadline) AS late,
-		count(*) FILTER (WHERE r.publication_deadline IS NULL) AS unknown_deadline,
-		count(*) FILTER (WHERE r.missing) AS missing_fields
-	FROM recs r JOIN departments d ON d.code = r.authority_code
-	GROUP BY GROUPING SETS ((r.authority_code, d.name), ())
-	ORDER BY is_total, department_code`
+// A record's missing_fields column (generated, migration 00014) is true
+// when it lacks a field the 双公示 standard requires: the party's name; for
+// organisations and individual businesses the unified social credit code
+// or, for codes from before it, at least one legacy identifier; for
+// organisations the legal representative (FRDB); for natural persons the
+// identity document's type and number; and the record's own required
+// fields (licences: XK_XKWS, XK_WSH, XK_XKLB, XK_NR, XK_XKJG, XK_XKJGDM,
+// XK_LYDW, XK_LYDWDM; penalties: CF_WSH, CF_WFXW, CF_SY, CF_YJ, CF_CFLB,
+// CF_NR, CF_CFJG, CF_CFJGDM, CF_SJLY, CF_SJLYDM). A field of only spaces
+// counts as empty. Stored with the record, it is read from the covering
+// indexes with the rest of what the statistics count.
 
 // DisclosureTimeliness returns the timeliness counts of the records decided
 // from from to to (inclusive), per department ordered by code, then the
-// total. department, when not empty, limits them to that department. Every
-// record counts once in records and in exactly one of on time, late and
-// unknown deadline (a NULL deadline: the calendar had no official data);
-// missing fields counts independently of those.
+// total, which the database sums from the rows' counts (GROUPING SETS) and
+// which comes also when no record matches. department, when not empty,
+// limits them to that department. Every record counts once in records and
+// in exactly one of on time, late and unknown deadline (a NULL deadline:
+// the calendar had no official data); missing fields counts independently
+// of those. Revoked penalties are left out: they were decided in error and
+// count nowhere. Revoked licences stay: revocation ends a licence that was
+// granted and had to be published. It is TimelinessStats by department,
+// over every use scope: one statement, and the same counts by construction.
 func (db *DB) DisclosureTimeliness(ctx context.Context, from, to credit.Date, department string) ([]TimelinessCounts, error) {
-	var out []TimelinessCounts
-	err := db.sel(ctx, &out, timelinessSQL, from, to, department)
-	return out, err
+	rows, err := db.TimelinessStats(ctx, credit.StatsQuery{From: from, To: to,
+		GroupBy: []credit.StatsDimension{credit.DimDepartment}, Filter: credit.StatsFilter{Department: department}}, StatsView{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TimelinessCounts, len(rows))
+	for i, r := range rows {
+		out[i] = TimelinessCounts{Total: r.IsTotal, DepartmentCode: r.DepartmentCode, DepartmentName: r.DepartmentName,
+			Licences: r.Licences, Penalties: r.Penalties, Records: r.Records(), OnTime: r.OnTime, Late: r.Late,
+			UnknownDeadline: r.UnknownDeadline, MissingFields: r.MissingFields}
+	}
+	return out, nil
 }

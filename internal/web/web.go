@@ -34,6 +34,10 @@ type Options struct {
 	// and no cost; internal/telemetry returns the provider when
 	// OTEL_EXPORTER_OTLP_ENDPOINT is set).
 	TracerProvider trace.TracerProvider
+	// Pages are further handlers mounted under their path prefix (the
+	// dashboard at /dashboard/), behind the same request ids, access log
+	// and tracing as the rest.
+	Pages map[string]http.Handler
 }
 
 // Routes the handler serves; anything else is 404.
@@ -64,6 +68,9 @@ func New(o Options) http.Handler {
 		// probe pointed at a wrong path fails instead of getting a page.
 		mux.Handle("GET /{$}", graphiqlPage(PathGraphQL))
 		mux.Handle("GET "+graphiqlAssets, graphiqlAssetHandler())
+	}
+	for prefix, page := range o.Pages {
+		mux.Handle(prefix, page)
 	}
 	var h http.Handler = mux
 	if o.TracerProvider != nil {
