@@ -43,7 +43,7 @@ func TestEachStatementIsASpanWithItsTextAndNoValues(t *testing.T) {
 	if _, err := db.SubjectsByIDs(ctx, []int64{1}); err != nil { // sel
 		t.Fatal(err)
 	}
-	if _, err := db.CheckRecords(ctx, code, credit.NewDate(2026, 11, 27), credit.NewDate(2023, 11, 27)); err != nil { // getPrepared
+	if _, _, err := db.CheckRecords(ctx, code, credit.NewDate(2026, 11, 27), credit.NewDate(2023, 11, 27), nil, credit.RecordView{}, credit.NewDate(2026, 11, 27)); err != nil { // getPrepared
 		t.Fatal(err)
 	}
 	if err := db.RevokeAPIKey(ctx, key.ID, time.Now()); err != nil { // get, then exec
