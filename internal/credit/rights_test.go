@@ -11,9 +11,9 @@ func TestEveryTransitionOfTheRightsStateMachines(t *testing.T) {
 		ObjectionCorrected, ObjectionConfirmed, ObjectionRevokedRecord}
 	allowed := map[[2]ObjectionStatus]bool{
 		{ObjectionFiled, ObjectionAccepted}: true, {ObjectionFiled, ObjectionRefused}: true,
-		{ObjectionAccepted, ObjectionUnderVerification}:       true,
-		{ObjectionUnderVerification, ObjectionCorrected}:      true,
-		{ObjectionUnderVerification, ObjectionConfirmed}:      true,
+		{ObjectionAccepted, ObjectionUnderVerification}:      true,
+		{ObjectionUnderVerification, ObjectionCorrected}:     true,
+		{ObjectionUnderVerification, ObjectionConfirmed}:     true,
 		{ObjectionUnderVerification, ObjectionRevokedRecord}: true,
 	}
 	for _, from := range objection {
