@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -168,5 +169,26 @@ func TestAnonymousCallersCannotRegisterPersistedQueries(t *testing.T) {
 	ttl, err := c.Client().TTL(context.Background(), c.Key("apq", hex.EncodeToString(sum[:]))).Result()
 	if err != nil || ttl <= 0 {
 		t.Fatalf("a registered persisted query has TTL %v (%v), want one that expires", ttl, err)
+	}
+}
+
+// Error messages say what the caller may do, not what it may not know: who
+// decided another department's record, or (in production) the schema's
+// field names through suggestions.
+func TestMessagesRevealNeitherOtherDepartmentsNorFieldNamesInProduction(t *testing.T) {
+	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Production, o.Introspection = true, false })
+	t.Parallel()
+	e.f.Department("11210600MB0000002Y", "丹东市税务局")
+	org := e.f.Subject(testenv.USCC(9), credit.LegalPerson, "丹东其他公司")
+	other := e.f.Penalty(org, "11210600MB0000002Y", "2026-03-01", credit.General, 100)
+	e.as(credit.RoleDepartment)
+	code, err := e.errorCode(`mutation($id: ID!) { revokePenalty(id: $id, reason: "撤销") { updated } }`,
+		map[string]any{"id": fmt.Sprint(other)})
+	if code != "FORBIDDEN" || strings.Contains(err.Message, "11210600MB0000002Y") {
+		t.Fatalf("revoking another department's penalty: %s %q; want FORBIDDEN without the other department", code, err.Message)
+	}
+	_, err = e.errorCode(`{ subjects { totalCont } }`, nil)
+	if strings.Contains(err.Message, "Did you mean") || strings.Contains(err.Message, "totalCount") {
+		t.Fatalf("a misspelt field in production: %q; want no suggestion", err.Message)
 	}
 }

@@ -221,3 +221,117 @@ func TestALostInvalidationIsNeverFollowedByTheOldAnswer(t *testing.T) {
 		t.Errorf("the writing server after its lost invalidation: %d penalties, want 2", n)
 	}
 }
+
+// Redis stops answering (the process is frozen: its sockets accept and
+// queue, nothing is processed) while a write is made; when it resumes,
+// commands queued by every server run in no particular order. No server may
+// then serve an answer from before a write that was acknowledged.
+func TestAFrozenRedisNeverServesAnAnswerFromBeforeAnAcknowledgedWrite(t *testing.T) {
+	redisProc := testenv.StartRedis(t)
+	db := testenv.DB(t)
+	unlimited := ratelimit.Limits{Default: 1 << 30}
+	server := func() *env {
+		c, err := cache.Open(cache.Options{URL: redisProc.URL(), Timeout: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return newEnvOn(t, db, nil, append(redisOpts(c), service.WithRateLimits(c, unlimited))...)
+	}
+	a, b := server(), server()
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕400号", nil), &intakePenaltyOut{})
+	readKey := b.key(credit.RoleCreditOffice)
+	count := func() (int, bool) {
+		r := b.doAs(readKey, penaltyCount, map[string]any{"c": intakeOrg})
+		var out countOut
+		if r.status != 200 || len(r.Errors) > 0 || unmarshal(r.Data, &out) != nil {
+			return 0, false
+		}
+		return out.CreditCheck.PenaltiesLast3Years, true
+	}
+	for range 3 { // cached on B, in Redis and in its memory
+		if n, ok := count(); !ok || n != 1 {
+			t.Fatalf("before: %d %v", n, ok)
+		}
+	}
+	var acked atomic.Int64
+	acked.Store(1)
+	var stale, failed, reads atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				floor := acked.Load()
+				n, ok := count()
+				switch {
+				case !ok:
+					failed.Add(1)
+				case int64(n) < floor:
+					stale.Add(1)
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+	redisProc.Freeze()
+	// The writing server is busy too: its reads time out, and the
+	// connections they used are dropped, as on a loaded server.
+	aKey := a.key(credit.RoleCreditOffice)
+	for range 20 {
+		a.doAs(aKey, penaltyCount, map[string]any{"c": intakeOrg})
+	}
+	time.Sleep(500 * time.Millisecond)
+	go func() {
+		a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕401号", nil), &intakePenaltyOut{})
+		acked.Store(2)
+	}()
+	time.Sleep(3500 * time.Millisecond)
+	redisProc.Thaw()
+	time.Sleep(4000 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d reads, %d stale, %d failed; the write was acknowledged: %v", reads.Load(), stale.Load(), failed.Load(), acked.Load() == 2)
+	if acked.Load() != 2 {
+		t.Fatal("the write was not acknowledged 4 s after Redis resumed")
+	}
+	if stale.Load() != 0 || failed.Load() != 0 {
+		t.Fatalf("%d stale answers and %d failed reads around a frozen Redis; want none", stale.Load(), failed.Load())
+	}
+}
+
+// Two deployments (two databases) on one Redis: each derives its own key
+// prefix from its database, so neither ever answers with the other's data.
+func TestTwoDeploymentsOnOneRedisNeverShareAnswers(t *testing.T) {
+	ctx := context.Background()
+	hub := func() *env {
+		db := testenv.DB(t)
+		id, err := db.Identity(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newEnvOn(t, db, nil, redisOpts(testenv.CacheWithPrefix(t, cache.PrefixFor(id)))...)
+	}
+	a, b := hub(), hub()
+	t.Parallel()
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕1号", nil), &intakePenaltyOut{})
+	for _, e := range []*env{a, b} {
+		e.as(credit.RoleBank)
+	}
+	for range 2 { // cached in A's deployment
+		if r := a.do(penaltyCount, map[string]any{"c": intakeOrg}, ""); len(r.Errors) > 0 {
+			t.Fatal(r.raw)
+		}
+	}
+	r := b.do(penaltyCount, map[string]any{"c": intakeOrg}, "")
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "NOT_FOUND" || r.cache != "" {
+		t.Fatalf("the other deployment, whose database has no such subject: tier %q %s; want NOT_FOUND computed from its own data", r.cache, r.raw)
+	}
+}

@@ -5,6 +5,8 @@ package cache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sync"
 	"time"
@@ -25,7 +27,10 @@ type Options struct {
 
 // Cache is the hub's Redis client.
 type Cache struct {
-	rdb    redis.UniversalClient
+	rdb redis.UniversalClient
+	// inv carries invalidations: a writer waits for Redis to confirm them
+	// (up to its context's deadline), where reads give up after Timeout.
+	inv    redis.UniversalClient
 	prefix string
 
 	// Current's batching loop (current.go), started on first use.
@@ -66,12 +71,24 @@ func Open(o Options) (*Cache, error) {
 	if o.Prefix == "" {
 		o.Prefix = "credithub:"
 	}
-	return &Cache{rdb: redis.NewClient(opts), prefix: o.Prefix, closed: make(chan struct{})}, nil
+	invOpts := *opts
+	invOpts.DialTimeout, invOpts.ReadTimeout, invOpts.WriteTimeout = InvalidateWait, InvalidateWait, InvalidateWait
+	invOpts.PoolTimeout, invOpts.DialerRetryTimeout = InvalidateWait, InvalidateWait
+	invOpts.PoolSize = 4
+	return &Cache{rdb: redis.NewClient(opts), inv: redis.NewClient(&invOpts), prefix: o.Prefix, closed: make(chan struct{})}, nil
 }
+
+// InvalidateWait bounds how long a write waits for Redis to confirm its
+// invalidation. A write is acknowledged only once Redis has confirmed it (or
+// this much time has passed): a Redis that stalls (a frozen process accepts
+// commands and runs them, in no particular order, when it resumes) must not
+// see a later reader's check before the write's bump.
+const InvalidateWait = 10 * time.Second
 
 // Close closes the client.
 func (c *Cache) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
+	c.inv.Close()
 	return c.rdb.Close()
 }
 
@@ -92,3 +109,11 @@ func (c *Cache) Key(parts ...string) string {
 
 // Ping reports whether Redis answers.
 func (c *Cache) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
+
+// PrefixFor is the key prefix of the deployment whose database identity is
+// id (store.DB.Identity): every server of one deployment shares it, and two
+// deployments on one Redis never see each other's keys.
+func PrefixFor(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "credithub:" + hex.EncodeToString(sum[:6]) + ":"
+}

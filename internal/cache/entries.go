@@ -151,7 +151,7 @@ func (c *Cache) Invalidate(ctx context.Context, codes ...string) error {
 	if len(codes) == 0 {
 		return nil
 	}
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := c.inv.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, code := range codes {
 			k := c.Key("gen", code)
 			p.Incr(ctx, k)
@@ -165,7 +165,7 @@ func (c *Cache) Invalidate(ctx context.Context, codes ...string) error {
 
 // InvalidateAll bumps the epoch: every entry is no longer served.
 func (c *Cache) InvalidateAll(ctx context.Context) error {
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := c.inv.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Incr(ctx, c.Key("epoch"))
 		p.Incr(ctx, c.Key("seq"))
 		return nil

@@ -24,14 +24,16 @@ func (s *Service) requireWriter(ctx context.Context) error {
 }
 
 // authorizeWrite lets the credit office write any authority's records and a
-// department only its own. FORBIDDEN otherwise, naming both codes.
+// department only its own. FORBIDDEN otherwise, naming the caller's
+// department only: a record of another (reached by its id) may be one the
+// caller cannot see, and who decided it is not for the caller to learn.
 func (s *Service) authorizeWrite(ctx context.Context, authority, field string) error {
 	if err := s.requireWriter(ctx); err != nil {
 		return err
 	}
 	if c, _ := s.access(ctx); c.Role == credit.RoleDepartment && authority != c.Department {
 		return &credit.Error{Code: credit.Forbidden, Field: field, Message: fmt.Sprintf(
-			"a DEPARTMENT key of %s may write only records decided by %s, not by %s", c.Department, c.Department, authority)}
+			"a DEPARTMENT key of %s may write only records decided by %s", c.Department, c.Department)}
 	}
 	return nil
 }
@@ -113,7 +115,7 @@ func intakeSubject(ctx context.Context, tx *store.DB, in credit.Intake, decided 
 	if created {
 		d.Registered = append(d.Registered, rep.Code)
 	}
-	linked, err := tx.LinkLegalRepresentative(ctx, subj.ID, rep.ID, decided)
+	linked, err := tx.LinkLegalRepresentative(ctx, subj.ID, rep.ID, decided, linkSource(credit.CallerFrom(ctx)))
 	if linked {
 		d.LegalRep = rep.Code
 	}

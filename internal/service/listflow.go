@@ -287,8 +287,9 @@ func (s *Service) ExitListEntry(ctx context.Context, id int64, in credit.ExitInp
 			return nil, err
 		}
 		if c.Role == credit.RoleDepartment && row.DepartmentCode != c.Department {
-			return nil, credit.Errorf(credit.Forbidden, "list entry %d was decided by %s; a DEPARTMENT key of %s may not end it",
-				id, row.DepartmentCode, c.Department)
+			// Not naming the deciding department: the entry may not even be
+			// visible to this department.
+			return nil, credit.Errorf(credit.Forbidden, "a DEPARTMENT key of %s may end only the entries its department decided", c.Department)
 		}
 		// An entry decided before any term rule of its domain (older
 		// data) has no minimum before repair.

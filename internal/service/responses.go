@@ -226,10 +226,10 @@ func (rc *responses) lose(op string, err error) {
 
 func (rc *responses) recoverInBackground() {
 	defer rc.recovering.Store(false)
-	delay := 50 * time.Millisecond
+	// Tried often: the other servers serve from Redis as soon as it answers,
+	// and the epoch must have moved by then. Each try is one INCR.
 	for rc.lostInvalidation.Load() && !rc.recoverEpoch(context.Background()) {
-		time.Sleep(delay)
-		delay = min(2*delay, 5*time.Second)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -261,7 +261,11 @@ func (s *Service) invalidate(ctx context.Context, codes []string) {
 	if rc == nil || len(codes) == 0 {
 		return
 	}
-	if err := rc.c.Invalidate(context.WithoutCancel(ctx), codes...); err != nil {
+	// The write is committed: it is told to Redis whether or not its client
+	// is still there, and acknowledged only once Redis confirms it.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cache.InvalidateWait)
+	defer cancel()
+	if err := rc.c.Invalidate(wctx, codes...); err != nil {
 		rc.lose("invalidate", err)
 		return
 	}
@@ -275,7 +279,9 @@ func (s *Service) invalidateEverything(ctx context.Context) {
 	if rc == nil {
 		return
 	}
-	if err := rc.c.InvalidateAll(context.WithoutCancel(ctx)); err != nil {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cache.InvalidateWait)
+	defer cancel()
+	if err := rc.c.InvalidateAll(wctx); err != nil {
 		rc.lose("epoch", err)
 		return
 	}

@@ -13,9 +13,9 @@ import (
 	"io"
 	"net"
 	"strings"
-	"syscall"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
