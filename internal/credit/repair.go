@@ -110,12 +110,10 @@ func (r Repair) StageDue() *Date {
 }
 
 // DueOn, Overdue and DaysLate are the lateness the service filled in.
-func (r Repair) DueOn() *Date    { return r.Lateness.DueOn }
-func (r Repair) Overdue() bool   { return r.Lateness.Overdue }
-func (r Repair) DaysLate() *int  { return r.Lateness.DaysLate }
-func (r Repair) Open() bool      { return r.Status.Open() }
-func (r Repair) Granted() bool   { return r.Status == RepairGranted }
-func (r Repair) IsPenalty() bool { return r.RecordKind == RecordKindPenalty }
+func (r Repair) DueOn() *Date   { return r.Lateness.DueOn }
+func (r Repair) Overdue() bool  { return r.Lateness.Overdue }
+func (r Repair) DaysLate() *int { return r.Lateness.DaysLate }
+func (r Repair) Open() bool     { return r.Status.Open() }
 
 // RepairInput is an application for credit repair, with its conditions.
 type RepairInput struct {
