@@ -44,12 +44,17 @@ type ResolverRoot interface {
 	KeyPerson() KeyPersonResolver
 	KeyPersonFinding() KeyPersonFindingResolver
 	KeyPersonRequest() KeyPersonRequestResolver
+	Licence() LicenceResolver
 	LicenceConnection() LicenceConnectionResolver
 	ListEntry() ListEntryResolver
 	ListEntryConnection() ListEntryConnectionResolver
 	Mutation() MutationResolver
+	Objection() ObjectionResolver
+	Penalty() PenaltyResolver
 	PenaltyConnection() PenaltyConnectionResolver
 	Query() QueryResolver
+	Repair() RepairResolver
+	Report() ReportResolver
 	Subject() SubjectResolver
 	SubjectConnection() SubjectConnectionResolver
 	Subscription() SubscriptionResolver
@@ -145,10 +150,21 @@ type ComplexityRoot struct {
 		Uses     func(childComplexity int) int
 	}
 
+	Correction struct {
+		CorrectedAt   func(childComplexity int) int
+		CorrectedBy   func(childComplexity int) int
+		CorrectedRole func(childComplexity int) int
+		Field         func(childComplexity int) int
+		NewValue      func(childComplexity int) int
+		ObjectionID   func(childComplexity int) int
+		OldValue      func(childComplexity int) int
+	}
+
 	CreditCheck struct {
 		ActiveListEntries          func(childComplexity int) int
 		AsOf                       func(childComplexity int) int
 		Blacklisted                func(childComplexity int) int
+		Disputed                   func(childComplexity int) int
 		KeyPersonFindings          func(childComplexity int) int
 		Measures                   func(childComplexity int) int
 		PenaltiesLast3Years        func(childComplexity int) int
@@ -236,6 +252,7 @@ type ComplexityRoot struct {
 	}
 
 	KeyPerson struct {
+		ID           func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Role         func(childComplexity int) int
@@ -279,11 +296,13 @@ type ComplexityRoot struct {
 		Category            func(childComplexity int) int
 		CertificateName     func(childComplexity int) int
 		Content             func(childComplexity int) int
+		Corrections         func(childComplexity int) int
 		DecidedOn           func(childComplexity int) int
 		DecisionNo          func(childComplexity int) int
 		DocumentName        func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		LicenceNo           func(childComplexity int) int
+		Objections          func(childComplexity int) int
 		PublicationDeadline func(childComplexity int) int
 		PublishedOnTime     func(childComplexity int) int
 		ReceivedAt          func(childComplexity int) int
@@ -292,6 +311,7 @@ type ComplexityRoot struct {
 		SourceCode          func(childComplexity int) int
 		SourceName          func(childComplexity int) int
 		Status              func(childComplexity int) int
+		UnderObjection      func(childComplexity int) int
 		UseScope            func(childComplexity int) int
 		ValidFrom           func(childComplexity int) int
 		ValidUntil          func(childComplexity int) int
@@ -316,6 +336,7 @@ type ComplexityRoot struct {
 	}
 
 	ListEntry struct {
+		Corrections     func(childComplexity int) int
 		DecidedOn       func(childComplexity int) int
 		DecisionContent func(childComplexity int) int
 		DecisionNo      func(childComplexity int) int
@@ -331,9 +352,11 @@ type ComplexityRoot struct {
 		InForce         func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		Measures        func(childComplexity int) int
+		Objections      func(childComplexity int) int
 		StartsOn        func(childComplexity int) int
 		Status          func(childComplexity int) int
 		Subject         func(childComplexity int) int
+		UnderObjection  func(childComplexity int) int
 	}
 
 	ListEntryConnection struct {
@@ -381,25 +404,101 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptAssignment        func(childComplexity int, id string) int
-		AddMeasureVersion       func(childComplexity int, input model.CatalogueMeasureInput) int
-		ApproveKeyPersonRequest func(childComplexity int, id string) int
-		ApproveListEntry        func(childComplexity int, id string, measures []model.CaseMeasureInput) int
-		ExitListEntry           func(childComplexity int, id string, input model.ExitInput) int
-		ProposeListEntry        func(childComplexity int, input model.ListEntryInput) int
-		RecordExecution         func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
-		RecordLicence           func(childComplexity int, input model.LicenceInput) int
-		RecordPenalty           func(childComplexity int, input model.PenaltyInput) int
-		RegisterSubject         func(childComplexity int, input model.SubjectInput) int
-		RejectAssignment        func(childComplexity int, id string, reason string) int
-		RejectKeyPersonRequest  func(childComplexity int, id string, reason string) int
-		RejectListEntry         func(childComplexity int, id string, reason string) int
-		RemoveRule              func(childComplexity int, rule string, scope *string, effectiveFrom credit.Date) int
-		RevokeLicence           func(childComplexity int, id string, reason string) int
-		RevokePenalty           func(childComplexity int, id string, reason string) int
-		SaveDepartment          func(childComplexity int, input model.DepartmentInput) int
-		SetRule                 func(childComplexity int, input model.RuleInput) int
-		SubmitFeedback          func(childComplexity int, caseArg string, period string, text string) int
+		AcceptAssignment           func(childComplexity int, id string) int
+		AcceptObjection            func(childComplexity int, id string) int
+		AcceptRepair               func(childComplexity int, id string) int
+		AddMeasureVersion          func(childComplexity int, input model.CatalogueMeasureInput) int
+		AnswerReport               func(childComplexity int, id string, answer string) int
+		ApproveKeyPersonRequest    func(childComplexity int, id string) int
+		ApproveListEntry           func(childComplexity int, id string, measures []model.CaseMeasureInput) int
+		AssignReport               func(childComplexity int, id string, department string) int
+		DecideObjection            func(childComplexity int, id string, input model.ObjectionDecisionInput) int
+		ExitListEntry              func(childComplexity int, id string, input model.ExitInput) int
+		FileObjection              func(childComplexity int, input model.ObjectionInput) int
+		GrantRepair                func(childComplexity int, id string, decisionNumber string) int
+		ProposeListEntry           func(childComplexity int, input model.ListEntryInput) int
+		RecordExecution            func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
+		RecordLicence              func(childComplexity int, input model.LicenceInput) int
+		RecordPenalty              func(childComplexity int, input model.PenaltyInput) int
+		RefuseObjection            func(childComplexity int, id string, reason string) int
+		RefuseRepair               func(childComplexity int, id string, reason string) int
+		RegisterSubject            func(childComplexity int, input model.SubjectInput) int
+		RejectAssignment           func(childComplexity int, id string, reason string) int
+		RejectKeyPersonRequest     func(childComplexity int, id string, reason string) int
+		RejectListEntry            func(childComplexity int, id string, reason string) int
+		RemoveRule                 func(childComplexity int, rule string, scope *string, effectiveFrom credit.Date) int
+		RequestRepair              func(childComplexity int, input model.RepairInput) int
+		RevokeLicence              func(childComplexity int, id string, reason string) int
+		RevokePenalty              func(childComplexity int, id string, reason string) int
+		SaveDepartment             func(childComplexity int, input model.DepartmentInput) int
+		SetRule                    func(childComplexity int, input model.RuleInput) int
+		StartObjectionVerification func(childComplexity int, id string) int
+		SubmitFeedback             func(childComplexity int, caseArg string, period string, text string) int
+		SubmitReport               func(childComplexity int, input model.ReportInput) int
+		VerifyReport               func(childComplexity int, id string, founded bool, findings string) int
+	}
+
+	Objection struct {
+		AcceptDueOn           func(childComplexity int) int
+		AcceptedOn            func(childComplexity int) int
+		Answer                func(childComplexity int) int
+		ClosedOn              func(childComplexity int) int
+		Corrections           func(childComplexity int) int
+		DaysLate              func(childComplexity int) int
+		DecidedBy             func(childComplexity int) int
+		DecisionNo            func(childComplexity int) int
+		DepartmentCode        func(childComplexity int) int
+		DueOn                 func(childComplexity int) int
+		Evidence              func(childComplexity int) int
+		Fields                func(childComplexity int) int
+		FiledAt               func(childComplexity int) int
+		FiledBy               func(childComplexity int) int
+		FiledInstitution      func(childComplexity int) int
+		FiledOn               func(childComplexity int) int
+		FiledRole             func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Open                  func(childComplexity int) int
+		Overdue               func(childComplexity int) int
+		Reason                func(childComplexity int) int
+		Record                func(childComplexity int) int
+		RefuseReason          func(childComplexity int) int
+		Status                func(childComplexity int) int
+		Subject               func(childComplexity int) int
+		VerificationStartedOn func(childComplexity int) int
+		VerifyDueOn           func(childComplexity int) int
+	}
+
+	ObjectionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ObjectionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ObjectionStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	ObjectionStatsRow struct {
+		Accepted      func(childComplexity int) int
+		ClosedInTime  func(childComplexity int) int
+		ClosedLate    func(childComplexity int) int
+		Confirmed     func(childComplexity int) int
+		Corrected     func(childComplexity int) int
+		Filed         func(childComplexity int) int
+		Group         func(childComplexity int) int
+		Open          func(childComplexity int) int
+		Overdue       func(childComplexity int) int
+		Refused       func(childComplexity int) int
+		RevokedRecord func(childComplexity int) int
 	}
 
 	Overdue struct {
@@ -424,12 +523,14 @@ type ComplexityRoot struct {
 		Category            func(childComplexity int) int
 		Confiscated         func(childComplexity int) int
 		Content             func(childComplexity int) int
+		Corrections         func(childComplexity int) int
 		DecidedOn           func(childComplexity int) int
 		DecisionNo          func(childComplexity int) int
 		Facts               func(childComplexity int) int
 		Fine                func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		LegalBasis          func(childComplexity int) int
+		Objections          func(childComplexity int) int
 		PublicUntil         func(childComplexity int) int
 		PublicationDeadline func(childComplexity int) int
 		PublishedOnTime     func(childComplexity int) int
@@ -443,6 +544,7 @@ type ComplexityRoot struct {
 		SourceName          func(childComplexity int) int
 		Status              func(childComplexity int) int
 		SuspendedLicence    func(childComplexity int) int
+		UnderObjection      func(childComplexity int) int
 		UseScope            func(childComplexity int) int
 		ValidUntil          func(childComplexity int) int
 		ViolationType       func(childComplexity int) int
@@ -495,8 +597,13 @@ type ComplexityRoot struct {
 		ListEntryStats        func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
 		MeasureCatalogue      func(childComplexity int, domain *string, asOf *credit.Date) int
 		MyAssignments         func(childComplexity int, status *credit.AssignmentStatus) int
+		ObjectionStats        func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.RightsDimension, filter *model.RightsStatsFilter) int
+		Objections            func(childComplexity int, filter *model.ObjectionFilter, first *int, after *string) int
 		PublishedPenaltyStats func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
 		RecordStats           func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.StatsDimension, filter *model.StatsFilter) int
+		RepairStats           func(childComplexity int, from credit.Date, to credit.Date, groupBy []credit.RightsDimension, filter *model.RightsStatsFilter) int
+		Repairs               func(childComplexity int, filter *model.RepairFilter, first *int, after *string) int
+		Reports               func(childComplexity int, filter *model.ReportFilter, first *int, after *string) int
 		Rules                 func(childComplexity int, asOf *credit.Date, all *bool) int
 		Subject               func(childComplexity int, code string, purpose *string) int
 		Subjects              func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
@@ -551,6 +658,128 @@ type ComplexityRoot struct {
 		Licences  func(childComplexity int) int
 		Penalties func(childComplexity int) int
 		Records   func(childComplexity int) int
+	}
+
+	Repair struct {
+		AcceptDueOn          func(childComplexity int) int
+		AcceptedOn           func(childComplexity int) int
+		Commitment           func(childComplexity int) int
+		DaysLate             func(childComplexity int) int
+		DecideDueOn          func(childComplexity int) int
+		DecidedBy            func(childComplexity int) int
+		DecidedOn            func(childComplexity int) int
+		DecisionNo           func(childComplexity int) int
+		DepartmentCode       func(childComplexity int) int
+		Domain               func(childComplexity int) int
+		DueOn                func(childComplexity int) int
+		FirstAllowed         func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		ObligationEvidence   func(childComplexity int) int
+		ObligationsPerformed func(childComplexity int) int
+		Open                 func(childComplexity int) int
+		Overdue              func(childComplexity int) int
+		Record               func(childComplexity int) int
+		RefuseReason         func(childComplexity int) int
+		RequestedAt          func(childComplexity int) int
+		RequestedBy          func(childComplexity int) int
+		RequestedInstitution func(childComplexity int) int
+		RequestedOn          func(childComplexity int) int
+		RequestedRole        func(childComplexity int) int
+		RuleBasis            func(childComplexity int) int
+		RuleKey              func(childComplexity int) int
+		Severity             func(childComplexity int) int
+		Statement            func(childComplexity int) int
+		Status               func(childComplexity int) int
+		Subject              func(childComplexity int) int
+	}
+
+	RepairConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RepairEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RepairStats struct {
+		From    func(childComplexity int) int
+		GroupBy func(childComplexity int) int
+		Rows    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
+	RepairStatsRow struct {
+		Accepted      func(childComplexity int) int
+		DecidedInTime func(childComplexity int) int
+		DecidedLate   func(childComplexity int) int
+		Granted       func(childComplexity int) int
+		Group         func(childComplexity int) int
+		Open          func(childComplexity int) int
+		Overdue       func(childComplexity int) int
+		Refused       func(childComplexity int) int
+		Requested     func(childComplexity int) int
+	}
+
+	Report struct {
+		Answer         func(childComplexity int) int
+		AnswerDueOn    func(childComplexity int) int
+		AnsweredOn     func(childComplexity int) int
+		AssignDueOn    func(childComplexity int) int
+		AssignedOn     func(childComplexity int) int
+		DaysLate       func(childComplexity int) int
+		DepartmentCode func(childComplexity int) int
+		DueOn          func(childComplexity int) int
+		Evidence       func(childComplexity int) int
+		Facts          func(childComplexity int) int
+		Findings       func(childComplexity int) int
+		HasReporter    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		Overdue        func(childComplexity int) int
+		ReceivedAt     func(childComplexity int) int
+		ReceivedOn     func(childComplexity int) int
+		ReceivedRole   func(childComplexity int) int
+		Reference      func(childComplexity int) int
+		Reporter       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Subject        func(childComplexity int) int
+		SubjectCode    func(childComplexity int) int
+		SubjectName    func(childComplexity int) int
+		VerifiedOn     func(childComplexity int) int
+		VerifyDueOn    func(childComplexity int) int
+	}
+
+	ReportConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReportEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ReportReceipt struct {
+		AssignDueOn func(childComplexity int) int
+		ReceivedAt  func(childComplexity int) int
+		Reference   func(childComplexity int) int
+	}
+
+	Reporter struct {
+		Contact func(childComplexity int) int
+		Name    func(childComplexity int) int
+	}
+
+	RightsStatsGroup struct {
+		DepartmentCode func(childComplexity int) int
+		DepartmentName func(childComplexity int) int
+		Month          func(childComplexity int) int
+		RecordKind     func(childComplexity int) int
 	}
 
 	Rule struct {
@@ -717,6 +946,11 @@ type KeyPersonRequestResolver interface {
 	Organization(ctx context.Context, obj *credit.KeyPersonRequest) (*credit.Subject, error)
 	Person(ctx context.Context, obj *credit.KeyPersonRequest) (*credit.Subject, error)
 }
+type LicenceResolver interface {
+	UnderObjection(ctx context.Context, obj *credit.Licence) (bool, error)
+	Objections(ctx context.Context, obj *credit.Licence) ([]credit.Objection, error)
+	Corrections(ctx context.Context, obj *credit.Licence) ([]credit.Correction, error)
+}
 type LicenceConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error)
 }
@@ -727,6 +961,9 @@ type ListEntryResolver interface {
 
 	InForce(ctx context.Context, obj *credit.ListEntry) (bool, error)
 	Measures(ctx context.Context, obj *credit.ListEntry) ([]credit.Measure, error)
+	UnderObjection(ctx context.Context, obj *credit.ListEntry) (bool, error)
+	Objections(ctx context.Context, obj *credit.ListEntry) ([]credit.Objection, error)
+	Corrections(ctx context.Context, obj *credit.ListEntry) ([]credit.Correction, error)
 }
 type ListEntryConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ListEntryConnection) (int, error)
@@ -751,6 +988,29 @@ type MutationResolver interface {
 	AddMeasureVersion(ctx context.Context, input model.CatalogueMeasureInput) (*credit.CatalogueMeasure, error)
 	SetRule(ctx context.Context, input model.RuleInput) (*credit.RuleInForce, error)
 	RemoveRule(ctx context.Context, rule string, scope *string, effectiveFrom credit.Date) (bool, error)
+	FileObjection(ctx context.Context, input model.ObjectionInput) (*credit.Objection, error)
+	AcceptObjection(ctx context.Context, id string) (*credit.Objection, error)
+	RefuseObjection(ctx context.Context, id string, reason string) (*credit.Objection, error)
+	StartObjectionVerification(ctx context.Context, id string) (*credit.Objection, error)
+	DecideObjection(ctx context.Context, id string, input model.ObjectionDecisionInput) (*credit.Objection, error)
+	RequestRepair(ctx context.Context, input model.RepairInput) (*credit.Repair, error)
+	AcceptRepair(ctx context.Context, id string) (*credit.Repair, error)
+	GrantRepair(ctx context.Context, id string, decisionNumber string) (*credit.Repair, error)
+	RefuseRepair(ctx context.Context, id string, reason string) (*credit.Repair, error)
+	SubmitReport(ctx context.Context, input model.ReportInput) (*credit.ReportReceipt, error)
+	AssignReport(ctx context.Context, id string, department string) (*credit.Report, error)
+	VerifyReport(ctx context.Context, id string, founded bool, findings string) (*credit.Report, error)
+	AnswerReport(ctx context.Context, id string, answer string) (*credit.Report, error)
+}
+type ObjectionResolver interface {
+	Subject(ctx context.Context, obj *credit.Objection) (*credit.Subject, error)
+
+	Corrections(ctx context.Context, obj *credit.Objection) ([]credit.Correction, error)
+}
+type PenaltyResolver interface {
+	UnderObjection(ctx context.Context, obj *credit.Penalty) (bool, error)
+	Objections(ctx context.Context, obj *credit.Penalty) ([]credit.Objection, error)
+	Corrections(ctx context.Context, obj *credit.Penalty) ([]credit.Correction, error)
 }
 type PenaltyConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error)
@@ -775,6 +1035,19 @@ type QueryResolver interface {
 	Rules(ctx context.Context, asOf *credit.Date, all *bool) ([]credit.RuleInForce, error)
 	Departments(ctx context.Context) ([]credit.Department, error)
 	MeasureCatalogue(ctx context.Context, domain *string, asOf *credit.Date) ([]credit.CatalogueMeasure, error)
+	Objections(ctx context.Context, filter *model.ObjectionFilter, first *int, after *string) (*model.ObjectionConnection, error)
+	Repairs(ctx context.Context, filter *model.RepairFilter, first *int, after *string) (*model.RepairConnection, error)
+	Reports(ctx context.Context, filter *model.ReportFilter, first *int, after *string) (*model.ReportConnection, error)
+	ObjectionStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.RightsDimension, filter *model.RightsStatsFilter) (*credit.ObjectionStats, error)
+	RepairStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.RightsDimension, filter *model.RightsStatsFilter) (*credit.RepairStats, error)
+}
+type RepairResolver interface {
+	Subject(ctx context.Context, obj *credit.Repair) (*credit.Subject, error)
+}
+type ReportResolver interface {
+	Subject(ctx context.Context, obj *credit.Report) (*credit.Subject, error)
+
+	Reporter(ctx context.Context, obj *credit.Report) (*credit.Reporter, error)
 }
 type SubjectResolver interface {
 	LegalRepresentative(ctx context.Context, obj *credit.Subject) (*credit.Subject, error)
@@ -1169,6 +1442,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckStatsRow.Uses(childComplexity), true
 
+	case "Correction.correctedAt":
+		if e.ComplexityRoot.Correction.CorrectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.CorrectedAt(childComplexity), true
+	case "Correction.correctedBy":
+		if e.ComplexityRoot.Correction.CorrectedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.CorrectedBy(childComplexity), true
+	case "Correction.correctedRole":
+		if e.ComplexityRoot.Correction.CorrectedRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.CorrectedRole(childComplexity), true
+	case "Correction.field":
+		if e.ComplexityRoot.Correction.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Field(childComplexity), true
+	case "Correction.newValue":
+		if e.ComplexityRoot.Correction.NewValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.NewValue(childComplexity), true
+	case "Correction.objectionId":
+		if e.ComplexityRoot.Correction.ObjectionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.ObjectionID(childComplexity), true
+	case "Correction.oldValue":
+		if e.ComplexityRoot.Correction.OldValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.OldValue(childComplexity), true
+
 	case "CreditCheck.activeListEntries":
 		if e.ComplexityRoot.CreditCheck.ActiveListEntries == nil {
 			break
@@ -1187,6 +1503,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreditCheck.Blacklisted(childComplexity), true
+	case "CreditCheck.disputed":
+		if e.ComplexityRoot.CreditCheck.Disputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreditCheck.Disputed(childComplexity), true
 	case "CreditCheck.keyPersonFindings":
 		if e.ComplexityRoot.CreditCheck.KeyPersonFindings == nil {
 			break
@@ -1544,6 +1866,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JointCaseStatsRow.Rejected(childComplexity), true
 
+	case "KeyPerson.id":
+		if e.ComplexityRoot.KeyPerson.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPerson.ID(childComplexity), true
 	case "KeyPerson.organization":
 		if e.ComplexityRoot.KeyPerson.Organization == nil {
 			break
@@ -1734,6 +2062,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Licence.Content(childComplexity), true
+	case "Licence.corrections":
+		if e.ComplexityRoot.Licence.Corrections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Corrections(childComplexity), true
 	case "Licence.decidedOn":
 		if e.ComplexityRoot.Licence.DecidedOn == nil {
 			break
@@ -1764,6 +2098,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Licence.LicenceNo(childComplexity), true
+	case "Licence.objections":
+		if e.ComplexityRoot.Licence.Objections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.Objections(childComplexity), true
 	case "Licence.publicationDeadline":
 		if e.ComplexityRoot.Licence.PublicationDeadline == nil {
 			break
@@ -1812,6 +2152,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Licence.Status(childComplexity), true
+	case "Licence.underObjection":
+		if e.ComplexityRoot.Licence.UnderObjection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Licence.UnderObjection(childComplexity), true
 	case "Licence.useScope":
 		if e.ComplexityRoot.Licence.UseScope == nil {
 			break
@@ -1888,6 +2234,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LicencePayload.Warnings(childComplexity), true
 
+	case "ListEntry.corrections":
+		if e.ComplexityRoot.ListEntry.Corrections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntry.Corrections(childComplexity), true
 	case "ListEntry.decidedOn":
 		if e.ComplexityRoot.ListEntry.DecidedOn == nil {
 			break
@@ -1978,6 +2330,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ListEntry.Measures(childComplexity), true
+	case "ListEntry.objections":
+		if e.ComplexityRoot.ListEntry.Objections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntry.Objections(childComplexity), true
 	case "ListEntry.startsOn":
 		if e.ComplexityRoot.ListEntry.StartsOn == nil {
 			break
@@ -1996,6 +2354,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ListEntry.Subject(childComplexity), true
+	case "ListEntry.underObjection":
+		if e.ComplexityRoot.ListEntry.UnderObjection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListEntry.UnderObjection(childComplexity), true
 
 	case "ListEntryConnection.edges":
 		if e.ComplexityRoot.ListEntryConnection.Edges == nil {
@@ -2187,6 +2551,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptAssignment(childComplexity, args["id"].(string)), true
+	case "Mutation.acceptObjection":
+		if e.ComplexityRoot.Mutation.AcceptObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptObjection(childComplexity, args["id"].(string)), true
+	case "Mutation.acceptRepair":
+		if e.ComplexityRoot.Mutation.AcceptRepair == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptRepair_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptRepair(childComplexity, args["id"].(string)), true
 	case "Mutation.addMeasureVersion":
 		if e.ComplexityRoot.Mutation.AddMeasureVersion == nil {
 			break
@@ -2198,6 +2584,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddMeasureVersion(childComplexity, args["input"].(model.CatalogueMeasureInput)), true
+	case "Mutation.answerReport":
+		if e.ComplexityRoot.Mutation.AnswerReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerReport(childComplexity, args["id"].(string), args["answer"].(string)), true
 	case "Mutation.approveKeyPersonRequest":
 		if e.ComplexityRoot.Mutation.ApproveKeyPersonRequest == nil {
 			break
@@ -2220,6 +2617,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveListEntry(childComplexity, args["id"].(string), args["measures"].([]model.CaseMeasureInput)), true
+	case "Mutation.assignReport":
+		if e.ComplexityRoot.Mutation.AssignReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignReport(childComplexity, args["id"].(string), args["department"].(string)), true
+	case "Mutation.decideObjection":
+		if e.ComplexityRoot.Mutation.DecideObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideObjection(childComplexity, args["id"].(string), args["input"].(model.ObjectionDecisionInput)), true
 	case "Mutation.exitListEntry":
 		if e.ComplexityRoot.Mutation.ExitListEntry == nil {
 			break
@@ -2231,6 +2650,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ExitListEntry(childComplexity, args["id"].(string), args["input"].(model.ExitInput)), true
+	case "Mutation.fileObjection":
+		if e.ComplexityRoot.Mutation.FileObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fileObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FileObjection(childComplexity, args["input"].(model.ObjectionInput)), true
+	case "Mutation.grantRepair":
+		if e.ComplexityRoot.Mutation.GrantRepair == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_grantRepair_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GrantRepair(childComplexity, args["id"].(string), args["decisionNumber"].(string)), true
 	case "Mutation.proposeListEntry":
 		if e.ComplexityRoot.Mutation.ProposeListEntry == nil {
 			break
@@ -2275,6 +2716,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordPenalty(childComplexity, args["input"].(model.PenaltyInput)), true
+	case "Mutation.refuseObjection":
+		if e.ComplexityRoot.Mutation.RefuseObjection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refuseObjection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefuseObjection(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.refuseRepair":
+		if e.ComplexityRoot.Mutation.RefuseRepair == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refuseRepair_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefuseRepair(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.registerSubject":
 		if e.ComplexityRoot.Mutation.RegisterSubject == nil {
 			break
@@ -2330,6 +2793,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveRule(childComplexity, args["rule"].(string), args["scope"].(*string), args["effectiveFrom"].(credit.Date)), true
+	case "Mutation.requestRepair":
+		if e.ComplexityRoot.Mutation.RequestRepair == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestRepair_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestRepair(childComplexity, args["input"].(model.RepairInput)), true
 	case "Mutation.revokeLicence":
 		if e.ComplexityRoot.Mutation.RevokeLicence == nil {
 			break
@@ -2374,6 +2848,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetRule(childComplexity, args["input"].(model.RuleInput)), true
+	case "Mutation.startObjectionVerification":
+		if e.ComplexityRoot.Mutation.StartObjectionVerification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startObjectionVerification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartObjectionVerification(childComplexity, args["id"].(string)), true
 	case "Mutation.submitFeedback":
 		if e.ComplexityRoot.Mutation.SubmitFeedback == nil {
 			break
@@ -2385,6 +2870,321 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitFeedback(childComplexity, args["case"].(string), args["period"].(string), args["text"].(string)), true
+	case "Mutation.submitReport":
+		if e.ComplexityRoot.Mutation.SubmitReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitReport(childComplexity, args["input"].(model.ReportInput)), true
+	case "Mutation.verifyReport":
+		if e.ComplexityRoot.Mutation.VerifyReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyReport(childComplexity, args["id"].(string), args["founded"].(bool), args["findings"].(string)), true
+
+	case "Objection.acceptDueOn":
+		if e.ComplexityRoot.Objection.AcceptDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.AcceptDueOn(childComplexity), true
+	case "Objection.acceptedOn":
+		if e.ComplexityRoot.Objection.AcceptedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.AcceptedOn(childComplexity), true
+	case "Objection.answer":
+		if e.ComplexityRoot.Objection.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Answer(childComplexity), true
+	case "Objection.closedOn":
+		if e.ComplexityRoot.Objection.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.ClosedOn(childComplexity), true
+	case "Objection.corrections":
+		if e.ComplexityRoot.Objection.Corrections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Corrections(childComplexity), true
+	case "Objection.daysLate":
+		if e.ComplexityRoot.Objection.DaysLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.DaysLate(childComplexity), true
+	case "Objection.decidedBy":
+		if e.ComplexityRoot.Objection.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.DecidedBy(childComplexity), true
+	case "Objection.decisionNumber":
+		if e.ComplexityRoot.Objection.DecisionNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.DecisionNo(childComplexity), true
+	case "Objection.departmentCode":
+		if e.ComplexityRoot.Objection.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.DepartmentCode(childComplexity), true
+	case "Objection.dueOn":
+		if e.ComplexityRoot.Objection.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.DueOn(childComplexity), true
+	case "Objection.evidence":
+		if e.ComplexityRoot.Objection.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Evidence(childComplexity), true
+	case "Objection.fields":
+		if e.ComplexityRoot.Objection.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Fields(childComplexity), true
+	case "Objection.filedAt":
+		if e.ComplexityRoot.Objection.FiledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.FiledAt(childComplexity), true
+	case "Objection.filedBy":
+		if e.ComplexityRoot.Objection.FiledBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.FiledBy(childComplexity), true
+	case "Objection.filedInstitution":
+		if e.ComplexityRoot.Objection.FiledInstitution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.FiledInstitution(childComplexity), true
+	case "Objection.filedOn":
+		if e.ComplexityRoot.Objection.FiledOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.FiledOn(childComplexity), true
+	case "Objection.filedRole":
+		if e.ComplexityRoot.Objection.FiledRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.FiledRole(childComplexity), true
+	case "Objection.id":
+		if e.ComplexityRoot.Objection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.ID(childComplexity), true
+	case "Objection.open":
+		if e.ComplexityRoot.Objection.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Open(childComplexity), true
+	case "Objection.overdue":
+		if e.ComplexityRoot.Objection.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Overdue(childComplexity), true
+	case "Objection.reason":
+		if e.ComplexityRoot.Objection.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Reason(childComplexity), true
+	case "Objection.record":
+		if e.ComplexityRoot.Objection.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Record(childComplexity), true
+	case "Objection.refuseReason":
+		if e.ComplexityRoot.Objection.RefuseReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.RefuseReason(childComplexity), true
+	case "Objection.status":
+		if e.ComplexityRoot.Objection.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Status(childComplexity), true
+	case "Objection.subject":
+		if e.ComplexityRoot.Objection.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.Subject(childComplexity), true
+	case "Objection.verificationStartedOn":
+		if e.ComplexityRoot.Objection.VerificationStartedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.VerificationStartedOn(childComplexity), true
+	case "Objection.verifyDueOn":
+		if e.ComplexityRoot.Objection.VerifyDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Objection.VerifyDueOn(childComplexity), true
+
+	case "ObjectionConnection.edges":
+		if e.ComplexityRoot.ObjectionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionConnection.Edges(childComplexity), true
+	case "ObjectionConnection.pageInfo":
+		if e.ComplexityRoot.ObjectionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionConnection.PageInfo(childComplexity), true
+	case "ObjectionConnection.totalCount":
+		if e.ComplexityRoot.ObjectionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionConnection.TotalCount(childComplexity), true
+
+	case "ObjectionEdge.cursor":
+		if e.ComplexityRoot.ObjectionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionEdge.Cursor(childComplexity), true
+	case "ObjectionEdge.node":
+		if e.ComplexityRoot.ObjectionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionEdge.Node(childComplexity), true
+
+	case "ObjectionStats.from":
+		if e.ComplexityRoot.ObjectionStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStats.From(childComplexity), true
+	case "ObjectionStats.groupBy":
+		if e.ComplexityRoot.ObjectionStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStats.GroupBy(childComplexity), true
+	case "ObjectionStats.rows":
+		if e.ComplexityRoot.ObjectionStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStats.Rows(childComplexity), true
+	case "ObjectionStats.to":
+		if e.ComplexityRoot.ObjectionStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStats.To(childComplexity), true
+	case "ObjectionStats.total":
+		if e.ComplexityRoot.ObjectionStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStats.Total(childComplexity), true
+
+	case "ObjectionStatsRow.accepted":
+		if e.ComplexityRoot.ObjectionStatsRow.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Accepted(childComplexity), true
+	case "ObjectionStatsRow.closedInTime":
+		if e.ComplexityRoot.ObjectionStatsRow.ClosedInTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.ClosedInTime(childComplexity), true
+	case "ObjectionStatsRow.closedLate":
+		if e.ComplexityRoot.ObjectionStatsRow.ClosedLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.ClosedLate(childComplexity), true
+	case "ObjectionStatsRow.confirmed":
+		if e.ComplexityRoot.ObjectionStatsRow.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Confirmed(childComplexity), true
+	case "ObjectionStatsRow.corrected":
+		if e.ComplexityRoot.ObjectionStatsRow.Corrected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Corrected(childComplexity), true
+	case "ObjectionStatsRow.filed":
+		if e.ComplexityRoot.ObjectionStatsRow.Filed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Filed(childComplexity), true
+	case "ObjectionStatsRow.group":
+		if e.ComplexityRoot.ObjectionStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Group(childComplexity), true
+	case "ObjectionStatsRow.open":
+		if e.ComplexityRoot.ObjectionStatsRow.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Open(childComplexity), true
+	case "ObjectionStatsRow.overdue":
+		if e.ComplexityRoot.ObjectionStatsRow.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Overdue(childComplexity), true
+	case "ObjectionStatsRow.refused":
+		if e.ComplexityRoot.ObjectionStatsRow.Refused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.Refused(childComplexity), true
+	case "ObjectionStatsRow.revokedRecord":
+		if e.ComplexityRoot.ObjectionStatsRow.RevokedRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectionStatsRow.RevokedRecord(childComplexity), true
 
 	case "Overdue.assignmentId":
 		if e.ComplexityRoot.Overdue.AssignmentID == nil {
@@ -2478,6 +3278,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Penalty.Content(childComplexity), true
+	case "Penalty.corrections":
+		if e.ComplexityRoot.Penalty.Corrections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Corrections(childComplexity), true
 	case "Penalty.decidedOn":
 		if e.ComplexityRoot.Penalty.DecidedOn == nil {
 			break
@@ -2514,6 +3320,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Penalty.LegalBasis(childComplexity), true
+	case "Penalty.objections":
+		if e.ComplexityRoot.Penalty.Objections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Objections(childComplexity), true
 	case "Penalty.publicUntil":
 		if e.ComplexityRoot.Penalty.PublicUntil == nil {
 			break
@@ -2592,6 +3404,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Penalty.SuspendedLicence(childComplexity), true
+	case "Penalty.underObjection":
+		if e.ComplexityRoot.Penalty.UnderObjection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.UnderObjection(childComplexity), true
 	case "Penalty.useScope":
 		if e.ComplexityRoot.Penalty.UseScope == nil {
 			break
@@ -2863,6 +3681,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyAssignments(childComplexity, args["status"].(*credit.AssignmentStatus)), true
+	case "Query.objectionStats":
+		if e.ComplexityRoot.Query.ObjectionStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_objectionStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ObjectionStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.RightsDimension), args["filter"].(*model.RightsStatsFilter)), true
+	case "Query.objections":
+		if e.ComplexityRoot.Query.Objections == nil {
+			break
+		}
+
+		args, err := ec.field_Query_objections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Objections(childComplexity, args["filter"].(*model.ObjectionFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.publishedPenaltyStats":
 		if e.ComplexityRoot.Query.PublishedPenaltyStats == nil {
 			break
@@ -2885,6 +3725,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RecordStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.StatsDimension), args["filter"].(*model.StatsFilter)), true
+	case "Query.repairStats":
+		if e.ComplexityRoot.Query.RepairStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_repairStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RepairStats(childComplexity, args["from"].(credit.Date), args["to"].(credit.Date), args["groupBy"].([]credit.RightsDimension), args["filter"].(*model.RightsStatsFilter)), true
+	case "Query.repairs":
+		if e.ComplexityRoot.Query.Repairs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_repairs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Repairs(childComplexity, args["filter"].(*model.RepairFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.reports":
+		if e.ComplexityRoot.Query.Reports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reports(childComplexity, args["filter"].(*model.ReportFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.rules":
 		if e.ComplexityRoot.Query.Rules == nil {
 			break
@@ -3132,6 +4005,551 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordStatsRow.Records(childComplexity), true
+
+	case "Repair.acceptDueOn":
+		if e.ComplexityRoot.Repair.AcceptDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.AcceptDueOn(childComplexity), true
+	case "Repair.acceptedOn":
+		if e.ComplexityRoot.Repair.AcceptedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.AcceptedOn(childComplexity), true
+	case "Repair.commitment":
+		if e.ComplexityRoot.Repair.Commitment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Commitment(childComplexity), true
+	case "Repair.daysLate":
+		if e.ComplexityRoot.Repair.DaysLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DaysLate(childComplexity), true
+	case "Repair.decideDueOn":
+		if e.ComplexityRoot.Repair.DecideDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DecideDueOn(childComplexity), true
+	case "Repair.decidedBy":
+		if e.ComplexityRoot.Repair.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DecidedBy(childComplexity), true
+	case "Repair.decidedOn":
+		if e.ComplexityRoot.Repair.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DecidedOn(childComplexity), true
+	case "Repair.decisionNumber":
+		if e.ComplexityRoot.Repair.DecisionNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DecisionNo(childComplexity), true
+	case "Repair.departmentCode":
+		if e.ComplexityRoot.Repair.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DepartmentCode(childComplexity), true
+	case "Repair.domain":
+		if e.ComplexityRoot.Repair.Domain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Domain(childComplexity), true
+	case "Repair.dueOn":
+		if e.ComplexityRoot.Repair.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.DueOn(childComplexity), true
+	case "Repair.firstAllowed":
+		if e.ComplexityRoot.Repair.FirstAllowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.FirstAllowed(childComplexity), true
+	case "Repair.id":
+		if e.ComplexityRoot.Repair.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.ID(childComplexity), true
+	case "Repair.obligationEvidence":
+		if e.ComplexityRoot.Repair.ObligationEvidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.ObligationEvidence(childComplexity), true
+	case "Repair.obligationsPerformed":
+		if e.ComplexityRoot.Repair.ObligationsPerformed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.ObligationsPerformed(childComplexity), true
+	case "Repair.open":
+		if e.ComplexityRoot.Repair.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Open(childComplexity), true
+	case "Repair.overdue":
+		if e.ComplexityRoot.Repair.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Overdue(childComplexity), true
+	case "Repair.record":
+		if e.ComplexityRoot.Repair.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Record(childComplexity), true
+	case "Repair.refuseReason":
+		if e.ComplexityRoot.Repair.RefuseReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RefuseReason(childComplexity), true
+	case "Repair.requestedAt":
+		if e.ComplexityRoot.Repair.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RequestedAt(childComplexity), true
+	case "Repair.requestedBy":
+		if e.ComplexityRoot.Repair.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RequestedBy(childComplexity), true
+	case "Repair.requestedInstitution":
+		if e.ComplexityRoot.Repair.RequestedInstitution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RequestedInstitution(childComplexity), true
+	case "Repair.requestedOn":
+		if e.ComplexityRoot.Repair.RequestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RequestedOn(childComplexity), true
+	case "Repair.requestedRole":
+		if e.ComplexityRoot.Repair.RequestedRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RequestedRole(childComplexity), true
+	case "Repair.ruleBasis":
+		if e.ComplexityRoot.Repair.RuleBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RuleBasis(childComplexity), true
+	case "Repair.ruleKey":
+		if e.ComplexityRoot.Repair.RuleKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.RuleKey(childComplexity), true
+	case "Repair.severity":
+		if e.ComplexityRoot.Repair.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Severity(childComplexity), true
+	case "Repair.statement":
+		if e.ComplexityRoot.Repair.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Statement(childComplexity), true
+	case "Repair.status":
+		if e.ComplexityRoot.Repair.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Status(childComplexity), true
+	case "Repair.subject":
+		if e.ComplexityRoot.Repair.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repair.Subject(childComplexity), true
+
+	case "RepairConnection.edges":
+		if e.ComplexityRoot.RepairConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairConnection.Edges(childComplexity), true
+	case "RepairConnection.pageInfo":
+		if e.ComplexityRoot.RepairConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairConnection.PageInfo(childComplexity), true
+	case "RepairConnection.totalCount":
+		if e.ComplexityRoot.RepairConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairConnection.TotalCount(childComplexity), true
+
+	case "RepairEdge.cursor":
+		if e.ComplexityRoot.RepairEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairEdge.Cursor(childComplexity), true
+	case "RepairEdge.node":
+		if e.ComplexityRoot.RepairEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairEdge.Node(childComplexity), true
+
+	case "RepairStats.from":
+		if e.ComplexityRoot.RepairStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStats.From(childComplexity), true
+	case "RepairStats.groupBy":
+		if e.ComplexityRoot.RepairStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStats.GroupBy(childComplexity), true
+	case "RepairStats.rows":
+		if e.ComplexityRoot.RepairStats.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStats.Rows(childComplexity), true
+	case "RepairStats.to":
+		if e.ComplexityRoot.RepairStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStats.To(childComplexity), true
+	case "RepairStats.total":
+		if e.ComplexityRoot.RepairStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStats.Total(childComplexity), true
+
+	case "RepairStatsRow.accepted":
+		if e.ComplexityRoot.RepairStatsRow.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Accepted(childComplexity), true
+	case "RepairStatsRow.decidedInTime":
+		if e.ComplexityRoot.RepairStatsRow.DecidedInTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.DecidedInTime(childComplexity), true
+	case "RepairStatsRow.decidedLate":
+		if e.ComplexityRoot.RepairStatsRow.DecidedLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.DecidedLate(childComplexity), true
+	case "RepairStatsRow.granted":
+		if e.ComplexityRoot.RepairStatsRow.Granted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Granted(childComplexity), true
+	case "RepairStatsRow.group":
+		if e.ComplexityRoot.RepairStatsRow.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Group(childComplexity), true
+	case "RepairStatsRow.open":
+		if e.ComplexityRoot.RepairStatsRow.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Open(childComplexity), true
+	case "RepairStatsRow.overdue":
+		if e.ComplexityRoot.RepairStatsRow.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Overdue(childComplexity), true
+	case "RepairStatsRow.refused":
+		if e.ComplexityRoot.RepairStatsRow.Refused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Refused(childComplexity), true
+	case "RepairStatsRow.requested":
+		if e.ComplexityRoot.RepairStatsRow.Requested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairStatsRow.Requested(childComplexity), true
+
+	case "Report.answer":
+		if e.ComplexityRoot.Report.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Answer(childComplexity), true
+	case "Report.answerDueOn":
+		if e.ComplexityRoot.Report.AnswerDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.AnswerDueOn(childComplexity), true
+	case "Report.answeredOn":
+		if e.ComplexityRoot.Report.AnsweredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.AnsweredOn(childComplexity), true
+	case "Report.assignDueOn":
+		if e.ComplexityRoot.Report.AssignDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.AssignDueOn(childComplexity), true
+	case "Report.assignedOn":
+		if e.ComplexityRoot.Report.AssignedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.AssignedOn(childComplexity), true
+	case "Report.daysLate":
+		if e.ComplexityRoot.Report.DaysLate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.DaysLate(childComplexity), true
+	case "Report.departmentCode":
+		if e.ComplexityRoot.Report.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.DepartmentCode(childComplexity), true
+	case "Report.dueOn":
+		if e.ComplexityRoot.Report.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.DueOn(childComplexity), true
+	case "Report.evidence":
+		if e.ComplexityRoot.Report.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Evidence(childComplexity), true
+	case "Report.facts":
+		if e.ComplexityRoot.Report.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Facts(childComplexity), true
+	case "Report.findings":
+		if e.ComplexityRoot.Report.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Findings(childComplexity), true
+	case "Report.hasReporter":
+		if e.ComplexityRoot.Report.HasReporter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.HasReporter(childComplexity), true
+	case "Report.id":
+		if e.ComplexityRoot.Report.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ID(childComplexity), true
+	case "Report.outcome":
+		if e.ComplexityRoot.Report.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Outcome(childComplexity), true
+	case "Report.overdue":
+		if e.ComplexityRoot.Report.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Overdue(childComplexity), true
+	case "Report.receivedAt":
+		if e.ComplexityRoot.Report.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ReceivedAt(childComplexity), true
+	case "Report.receivedOn":
+		if e.ComplexityRoot.Report.ReceivedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ReceivedOn(childComplexity), true
+	case "Report.receivedVia":
+		if e.ComplexityRoot.Report.ReceivedRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ReceivedRole(childComplexity), true
+	case "Report.reference":
+		if e.ComplexityRoot.Report.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Reference(childComplexity), true
+	case "Report.reporter":
+		if e.ComplexityRoot.Report.Reporter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Reporter(childComplexity), true
+	case "Report.status":
+		if e.ComplexityRoot.Report.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Status(childComplexity), true
+	case "Report.subject":
+		if e.ComplexityRoot.Report.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Subject(childComplexity), true
+	case "Report.subjectCode":
+		if e.ComplexityRoot.Report.SubjectCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.SubjectCode(childComplexity), true
+	case "Report.subjectName":
+		if e.ComplexityRoot.Report.SubjectName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.SubjectName(childComplexity), true
+	case "Report.verifiedOn":
+		if e.ComplexityRoot.Report.VerifiedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.VerifiedOn(childComplexity), true
+	case "Report.verifyDueOn":
+		if e.ComplexityRoot.Report.VerifyDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.VerifyDueOn(childComplexity), true
+
+	case "ReportConnection.edges":
+		if e.ComplexityRoot.ReportConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.Edges(childComplexity), true
+	case "ReportConnection.pageInfo":
+		if e.ComplexityRoot.ReportConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.PageInfo(childComplexity), true
+	case "ReportConnection.totalCount":
+		if e.ComplexityRoot.ReportConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.TotalCount(childComplexity), true
+
+	case "ReportEdge.cursor":
+		if e.ComplexityRoot.ReportEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportEdge.Cursor(childComplexity), true
+	case "ReportEdge.node":
+		if e.ComplexityRoot.ReportEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportEdge.Node(childComplexity), true
+
+	case "ReportReceipt.assignDueOn":
+		if e.ComplexityRoot.ReportReceipt.AssignDueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportReceipt.AssignDueOn(childComplexity), true
+	case "ReportReceipt.receivedAt":
+		if e.ComplexityRoot.ReportReceipt.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportReceipt.ReceivedAt(childComplexity), true
+	case "ReportReceipt.reference":
+		if e.ComplexityRoot.ReportReceipt.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportReceipt.Reference(childComplexity), true
+
+	case "Reporter.contact":
+		if e.ComplexityRoot.Reporter.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reporter.Contact(childComplexity), true
+	case "Reporter.name":
+		if e.ComplexityRoot.Reporter.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reporter.Name(childComplexity), true
+
+	case "RightsStatsGroup.departmentCode":
+		if e.ComplexityRoot.RightsStatsGroup.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsStatsGroup.DepartmentCode(childComplexity), true
+	case "RightsStatsGroup.departmentName":
+		if e.ComplexityRoot.RightsStatsGroup.DepartmentName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsStatsGroup.DepartmentName(childComplexity), true
+	case "RightsStatsGroup.month":
+		if e.ComplexityRoot.RightsStatsGroup.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsStatsGroup.Month(childComplexity), true
+	case "RightsStatsGroup.recordKind":
+		if e.ComplexityRoot.RightsStatsGroup.RecordKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RightsStatsGroup.RecordKind(childComplexity), true
 
 	case "Rule.description":
 		if e.ComplexityRoot.Rule.Description == nil {
@@ -3657,13 +5075,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CatalogueMeasureInput", ec.unmarshalInputCatalogueMeasureInput),
 			graphql.NewInputUnmarshaler("DepartmentInput", ec.unmarshalInputDepartmentInput),
 			graphql.NewInputUnmarshaler("ExitInput", ec.unmarshalInputExitInput),
+			graphql.NewInputUnmarshaler("FieldChangeInput", ec.unmarshalInputFieldChangeInput),
 			graphql.NewInputUnmarshaler("JointCaseFilter", ec.unmarshalInputJointCaseFilter),
 			graphql.NewInputUnmarshaler("KeyPersonInput", ec.unmarshalInputKeyPersonInput),
 			graphql.NewInputUnmarshaler("LicenceInput", ec.unmarshalInputLicenceInput),
 			graphql.NewInputUnmarshaler("ListEntryFilter", ec.unmarshalInputListEntryFilter),
 			graphql.NewInputUnmarshaler("ListEntryInput", ec.unmarshalInputListEntryInput),
+			graphql.NewInputUnmarshaler("ObjectionDecisionInput", ec.unmarshalInputObjectionDecisionInput),
+			graphql.NewInputUnmarshaler("ObjectionFilter", ec.unmarshalInputObjectionFilter),
+			graphql.NewInputUnmarshaler("ObjectionInput", ec.unmarshalInputObjectionInput),
 			graphql.NewInputUnmarshaler("PartyInput", ec.unmarshalInputPartyInput),
 			graphql.NewInputUnmarshaler("PenaltyInput", ec.unmarshalInputPenaltyInput),
+			graphql.NewInputUnmarshaler("RecordKeyInput", ec.unmarshalInputRecordKeyInput),
+			graphql.NewInputUnmarshaler("RepairFilter", ec.unmarshalInputRepairFilter),
+			graphql.NewInputUnmarshaler("RepairInput", ec.unmarshalInputRepairInput),
+			graphql.NewInputUnmarshaler("ReportFilter", ec.unmarshalInputReportFilter),
+			graphql.NewInputUnmarshaler("ReportInput", ec.unmarshalInputReportInput),
+			graphql.NewInputUnmarshaler("RightsStatsFilter", ec.unmarshalInputRightsStatsFilter),
 			graphql.NewInputUnmarshaler("RuleInput", ec.unmarshalInputRuleInput),
 			graphql.NewInputUnmarshaler("StatsFilter", ec.unmarshalInputStatsFilter),
 			graphql.NewInputUnmarshaler("SubjectFilter", ec.unmarshalInputSubjectFilter),
@@ -5657,6 +7085,583 @@ input RuleInput {
   legalBasis: String!
   note: String
 }
+
+# --- The subject's rights: objections, credit repair, reports (issue 13) ---
+
+extend enum RecordKind {
+  "任职记录: a key-person link (an objection may contest it)."
+  KEY_PERSON
+  "纳税信用级别: a tax credit grade; its id is the assessment year."
+  TAX_GRADE
+}
+
+extend type KeyPerson {
+  "The hub's id of the link (an objection names it)."
+  id: ID!
+}
+
+extend type CreditCheck {
+  "Records under objection on asOf: set aside, no verdict and no measure rests on them (see ` + "`" + `reasons` + "`" + `)."
+  disputed: [RecordRef!]!
+}
+
+extend type Licence {
+  "Whether an objection against the licence is being handled (it is disputed)."
+  underObjection: Boolean!
+  "The objections against it: all for the credit office, the ones it verifies for a department."
+  objections: [Objection!]! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "What objections corrected in it, oldest first: each field with its old and new value, who and when."
+  corrections: [Correction!]! @allow(roles: [WINDOW, BANK, DEPARTMENT, CREDIT_OFFICE])
+}
+
+extend type Penalty {
+  "Whether an objection against the penalty is being handled: the checks set it aside meanwhile."
+  underObjection: Boolean!
+  "The objections against it: all for the credit office, the ones it verifies for a department."
+  objections: [Objection!]! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "What objections corrected in it, oldest first: each field with its old and new value, who and when."
+  corrections: [Correction!]! @allow(roles: [WINDOW, BANK, DEPARTMENT, CREDIT_OFFICE])
+}
+
+extend type ListEntry {
+  "Whether an objection against the entry is being handled: its measures are not applied meanwhile."
+  underObjection: Boolean!
+  "The objections against it: all for the credit office, the ones it verifies for a department."
+  objections: [Objection!]! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "What objections corrected in it, oldest first: each field with its old and new value, who and when."
+  corrections: [Correction!]! @allow(roles: [WINDOW, BANK, DEPARTMENT, CREDIT_OFFICE])
+}
+
+extend type Query {
+  """
+  Objections, newest first: the credit office sees all, a department those about its own records. Overdue ones
+  (past the deadline of their stage today, in working days) are found with ` + "`" + `filter: {overdue: true}` + "`" + `.
+  """
+  objections(filter: ObjectionFilter, first: Int = 20, after: String): ObjectionConnection!
+    @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "Credit repair applications, newest first: a department sees those about its own records."
+  repairs(filter: RepairFilter, first: Int = 20, after: String): RepairConnection!
+    @allow(roles: [DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  "Reports of dishonesty, newest first: a department sees those assigned to it. The reporter only for the credit office."
+  reports(filter: ReportFilter, first: Int = 20, after: String): ReportConnection! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  Objections filed from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + ` (at most 366 days) per verifying department, record kind and month of filing:
+  where they stand today, how many are overdue and how many were closed by their deadline. The total row is computed
+  by the database from the same counts, so it is the sum of the rows. A DEPARTMENT counts its own (FORBIDDEN on
+  ` + "`" + `filter.department` + "`" + ` for another's). BAD_USER_INPUT naming ` + "`" + `to` + "`" + ` or ` + "`" + `groupBy` + "`" + ` for a period or dimension it lacks.
+  """
+  objectionStats(from: Date!, to: Date!, groupBy: [RightsStatsDimension!] = [DEPARTMENT], filter: RightsStatsFilter): ObjectionStats!
+    @allow(roles: [DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  "Credit repair applications requested from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `, as ` + "`" + `objectionStats` + "`" + ` counts objections."
+  repairStats(from: Date!, to: Date!, groupBy: [RightsStatsDimension!] = [DEPARTMENT], filter: RightsStatsFilter): RepairStats!
+    @allow(roles: [DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+}
+
+extend type Mutation {
+  """
+  Registers a subject's objection (异议) against a record about it. From today the record is disputed: it shows
+  ` + "`" + `underObjection` + "`" + `, the checks list it in ` + "`" + `disputed` + "`" + ` and set it aside, and a list entry's assignments are SUSPENDED.
+  The credit office accepts or refuses it within the OBJECTION_DEADLINE/ACCEPT rule's working days.
+  """
+  fileObjection(input: ObjectionInput!): Objection! @allow(roles: [WINDOW, CREDIT_OFFICE])
+  "The credit office accepts a FILED objection; the verifying department has OBJECTION_DEADLINE/VERIFY working days."
+  acceptObjection(id: ID!): Objection! @allow(roles: [CREDIT_OFFICE])
+  "The credit office refuses a FILED objection, with the reason; the record counts again."
+  refuseObjection(id: ID!, reason: String!): Objection! @allow(roles: [CREDIT_OFFICE])
+  "The verifying department (the record's deciding one; the office for key-person links and tax grades) takes it up."
+  startObjectionVerification(id: ID!): Objection! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  Decides an objection UNDER_VERIFICATION: CONFIRMED (the record stands), CORRECTED (the changes are made in place
+  and kept as the record's corrections; a corrected licence or penalty goes to the export outbox), REVOKED_RECORD (the
+  record was made in error). CONFLICT from any other state.
+  """
+  decideObjection(id: ID!, input: ObjectionDecisionInput!): Objection! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  Applies for credit repair (信用修复) of a penalty or a black-list entry, with its conditions. BAD_USER_INPUT on
+  ` + "`" + `input.record` + "`" + `, naming the rule and the first allowed day, before the record's minimum period.
+  """
+  requestRepair(input: RepairInput!): Repair! @allow(roles: [WINDOW, DEPARTMENT, CREDIT_OFFICE])
+  "The deciding (listing) department accepts a REQUESTED application for decision."
+  acceptRepair(id: ID!): Repair! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  Grants an ACCEPTED application: the record becomes REPAIRED today (publication ends, the checks stop counting it,
+  a list entry's measures lift and its open assignments close, their departments told).
+  """
+  grantRepair(id: ID!, decisionNumber: String!): Repair! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "Refuses a REQUESTED or ACCEPTED application, with the reason."
+  refuseRepair(id: ID!, reason: String!): Repair! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  """
+  Reports serious dishonesty (举报). Open to anyone, rate-limited like every request. The reporter's name and contact
+  are encrypted before they are stored and only the credit office reads them.
+  """
+  submitReport(input: ReportInput!): ReportReceipt! @allow(roles: [PUBLIC, WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE])
+  "The credit office hands a RECEIVED report to the department that verifies it."
+  assignReport(id: ID!, department: ID!): Report! @allow(roles: [CREDIT_OFFICE])
+  "The assigned department records its finding: VERIFIED when founded, UNFOUNDED otherwise."
+  verifyReport(id: ID!, founded: Boolean!, findings: String!): Report! @allow(roles: [DEPARTMENT, CREDIT_OFFICE])
+  "The credit office answers the reporter of a VERIFIED or UNFOUNDED report."
+  answerReport(id: ID!, answer: String!): Report! @allow(roles: [CREDIT_OFFICE])
+}
+
+"""
+Where an objection is: FILED → ACCEPTED | REFUSED; ACCEPTED → UNDER_VERIFICATION; UNDER_VERIFICATION → CORRECTED |
+CONFIRMED | REVOKED_RECORD.
+"""
+enum ObjectionStatus {
+  "Registered for the subject; awaiting the credit office."
+  FILED
+  "Accepted; awaiting the verifying department."
+  ACCEPTED
+  "Not accepted, with the reason."
+  REFUSED
+  "The verifying department is checking the record."
+  UNDER_VERIFICATION
+  "The record was wrong and is corrected."
+  CORRECTED
+  "The record stands."
+  CONFIRMED
+  "The record was made in error and is revoked."
+  REVOKED_RECORD
+}
+
+"How verification ends."
+enum ObjectionOutcome {
+  CORRECTED
+  CONFIRMED
+  REVOKED_RECORD
+}
+
+"""
+Names a record: its kind and id, or for a tax grade the assessment year of the subject's grade.
+"""
+input RecordKeyInput {
+  kind: RecordKind!
+  "The record's id (a key-person link's ` + "`" + `id` + "`" + `); not for a tax grade."
+  id: ID
+  "The assessment year, for a tax grade."
+  year: Int
+}
+
+"""
+An objection as the credit office or a window registers it for the subject.
+"""
+input ObjectionInput {
+  "The subject that objects: the record's subject (for a key-person link, the organisation or the person)."
+  subjectCode: ID!
+  record: RecordKeyInput!
+  """
+  The contested fields, by the record's field names (e.g. fine, facts, validUntil; since and until of a key-person link;
+  grade and score of a tax grade). Left out: the whole record.
+  """
+  fields: [String!]
+  reason: String!
+  "References to the evidence (document numbers, file names)."
+  evidence: [String!]
+}
+
+"""
+A decision on an objection under verification.
+"""
+input ObjectionDecisionInput {
+  outcome: ObjectionOutcome!
+  "What the subject is told."
+  answer: String!
+  "The decision's document number; required to revoke a list entry."
+  decisionNumber: String
+  "For CORRECTED: the fields changed and their new values."
+  changes: [FieldChangeInput!]
+}
+
+"""
+One field a correction changes, with its new value as text: amounts in yuan ("5000.00"), dates YYYY-MM-DD, null to
+empty an optional date or score.
+"""
+input FieldChangeInput {
+  field: String!
+  value: String
+}
+
+"""
+A subject's objection (异议) against a record.
+"""
+type Objection {
+  id: ID!
+  "The subject that objects."
+  subject: Subject!
+  "The contested record (for a tax grade, the id is the assessment year)."
+  record: RecordRef!
+  "The contested fields; empty for the whole record."
+  fields: [String!]!
+  reason: String!
+  evidence: [String!]!
+  status: ObjectionStatus!
+  "Whether it is still being handled (FILED, ACCEPTED, UNDER_VERIFICATION)."
+  open: Boolean!
+  "The department that verifies it (the record's deciding one); null when the credit office does."
+  departmentCode: ID
+  filedAt: DateTime!
+  "The day from which the record is disputed."
+  filedOn: Date!
+  "The key or identity that registered it."
+  filedBy: String!
+  "The role that registered it: a window or the credit office."
+  filedRole: Role!
+  filedInstitution: String!
+  "The last day to accept or refuse it (working days, official calendar); null when not countable yet."
+  acceptDueOn: Date
+  acceptedOn: Date
+  "The last day to decide it, counted from its acceptance."
+  verifyDueOn: Date
+  verificationStartedOn: Date
+  "The day it was refused or decided: the record counts again from this day."
+  closedOn: Date
+  "The deadline of the current stage; null when closed or not countable."
+  dueOn: Date
+  "Open and past the deadline of its stage today."
+  overdue: Boolean!
+  "Working days past the deadline; null when not overdue or not countable."
+  daysLate: Int
+  refuseReason: String
+  "The answer of the decision."
+  answer: String
+  decisionNumber: String
+  decidedBy: String
+  "The changes a CORRECTED objection made."
+  corrections: [Correction!]! @allow(roles: [WINDOW, BANK, DEPARTMENT, CREDIT_OFFICE])
+}
+
+"""
+One field an objection corrected: kept forever, the record itself showing the new value.
+"""
+type Correction {
+  "The record's field name, e.g. fine."
+  field: String!
+  "The value before, as text (amounts in yuan, dates YYYY-MM-DD); null when it was empty."
+  oldValue: String
+  "The value after; null when emptied."
+  newValue: String
+  "The key or identity that decided the correction."
+  correctedBy: String!
+  correctedRole: Role!
+  correctedAt: DateTime!
+  "The objection it was made under."
+  objectionId: ID!
+}
+
+"""
+Narrows a search of objections.
+"""
+input ObjectionFilter {
+  status: ObjectionStatus
+  "Only open (true) or closed (false) ones."
+  open: Boolean
+  "Only those past (true) or not past (false) the deadline of their stage today."
+  overdue: Boolean
+  recordKind: RecordKind
+  "The verifying department."
+  department: ID
+  "The subject that objects."
+  subjectCode: ID
+  filedFrom: Date
+  filedTo: Date
+}
+
+type ObjectionConnection {
+  edges: [ObjectionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ObjectionEdge {
+  cursor: String!
+  node: Objection!
+}
+
+"""
+Where a credit repair application is: REQUESTED → ACCEPTED | REFUSED; ACCEPTED → GRANTED | REFUSED.
+"""
+enum RepairStatus {
+  REQUESTED
+  ACCEPTED
+  "Repaired: publication ended, measures lifted."
+  GRANTED
+  REFUSED
+}
+
+"""
+An application for credit repair (信用修复) of a penalty or a black-list entry, with its conditions.
+"""
+input RepairInput {
+  "A PENALTY or LIST_ENTRY."
+  record: RecordKeyInput!
+  "The obligations the record imposed (the fine paid, the wrong put right) are performed; required."
+  obligationsPerformed: Boolean!
+  "The documents that show it."
+  evidence: [String!]!
+  "The reference of the credit commitment (信用承诺书) on file; required."
+  commitment: String!
+  "What the applicant says."
+  statement: String
+}
+
+"""
+A credit repair application.
+"""
+type Repair {
+  id: ID!
+  "The subject whose record it is."
+  subject: Subject!
+  record: RecordRef!
+  "The deciding (listing) department, which accepts and decides it."
+  departmentCode: ID!
+  "The penalty's severity."
+  severity: Severity
+  "The entry's list domain."
+  domain: String
+  "The first day repair could be requested, by the rule below."
+  firstAllowed: Date!
+  "The rule row, e.g. PUBLICATION_WINDOW/GENERAL@2026-04-01."
+  ruleKey: String!
+  ruleBasis: String!
+  obligationsPerformed: Boolean!
+  obligationEvidence: [String!]!
+  commitment: String!
+  statement: String!
+  status: RepairStatus!
+  "Whether it awaits a decision."
+  open: Boolean!
+  requestedAt: DateTime!
+  requestedOn: Date!
+  requestedBy: String!
+  requestedRole: Role!
+  requestedInstitution: String!
+  acceptDueOn: Date
+  acceptedOn: Date
+  decideDueOn: Date
+  "The repair day when granted: the record stops counting from it."
+  decidedOn: Date
+  decidedBy: String
+  decisionNumber: String
+  refuseReason: String
+  dueOn: Date
+  overdue: Boolean!
+  daysLate: Int
+}
+
+"""
+Narrows a search of repair applications.
+"""
+input RepairFilter {
+  status: RepairStatus
+  open: Boolean
+  overdue: Boolean
+  recordKind: RecordKind
+  department: ID
+  subjectCode: ID
+  requestedFrom: Date
+  requestedTo: Date
+}
+
+type RepairConnection {
+  edges: [RepairEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RepairEdge {
+  cursor: String!
+  node: Repair!
+}
+
+"""
+Where a report is: RECEIVED → ASSIGNED → VERIFIED | UNFOUNDED → ANSWERED.
+"""
+enum ReportStatus {
+  RECEIVED
+  ASSIGNED
+  VERIFIED
+  UNFOUNDED
+  ANSWERED
+}
+
+"""
+A report of dishonesty. The reporter is optional (anonymous reports are taken) and kept encrypted.
+"""
+input ReportInput {
+  "The code of the subject concerned (registered or not), checked strictly."
+  subjectCode: ID!
+  subjectName: String
+  "What happened."
+  facts: String!
+  evidence: [String!]
+  reporterName: String
+  "How to reach the reporter (phone, e-mail, address); needed with reporterName."
+  reporterContact: String
+}
+
+"""
+What a reporter is given: the reference to ask the credit office about the report.
+"""
+type ReportReceipt {
+  reference: String!
+  receivedAt: DateTime!
+  "The last day to hand it to the verifying department."
+  assignDueOn: Date
+}
+
+"""
+A report of dishonesty.
+"""
+type Report {
+  id: ID!
+  reference: String!
+  "The code reported, as given."
+  subjectCode: ID!
+  subjectName: String!
+  "The subject, when registered."
+  subject: Subject
+  facts: String!
+  evidence: [String!]!
+  "Whether a reporter left a name or contact."
+  hasReporter: Boolean!
+  "The reporter's name and contact, decrypted; every read is in the audit log."
+  reporter: Reporter @allow(roles: [CREDIT_OFFICE])
+  status: ReportStatus!
+  receivedAt: DateTime!
+  receivedOn: Date!
+  "The role it was submitted with."
+  receivedVia: Role!
+  assignDueOn: Date
+  "The department that verifies it."
+  departmentCode: ID
+  assignedOn: Date
+  verifyDueOn: Date
+  verifiedOn: Date
+  "VERIFIED or UNFOUNDED, once verified."
+  outcome: ReportStatus
+  findings: String
+  answerDueOn: Date
+  answeredOn: Date
+  answer: String
+  dueOn: Date
+  overdue: Boolean!
+  daysLate: Int
+}
+
+"A reporter, decrypted."
+type Reporter {
+  name: String!
+  contact: String!
+}
+
+"""
+Narrows a search of reports.
+"""
+input ReportFilter {
+  status: ReportStatus
+  overdue: Boolean
+  department: ID
+  receivedFrom: Date
+  receivedTo: Date
+}
+
+type ReportConnection {
+  edges: [ReportEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ReportEdge {
+  cursor: String!
+  node: Report!
+}
+
+"""
+What the objection and repair statistics group their rows by; rows are ordered by DEPARTMENT, RECORD_KIND, MONTH.
+"""
+enum RightsStatsDimension {
+  "The verifying (deciding) department; the credit office's own group has no department."
+  DEPARTMENT
+  "The kind of record."
+  RECORD_KIND
+  "The month of filing, YYYY-MM."
+  MONTH
+}
+
+"""
+Narrows the objection and repair statistics.
+"""
+input RightsStatsFilter {
+  department: ID
+  recordKind: RecordKind
+}
+
+"""
+What a statistics row counts: the values of the dimensions grouped by; null for the others and on the total row.
+"""
+type RightsStatsGroup {
+  departmentCode: ID
+  departmentName: String
+  recordKind: RecordKind
+  month: String
+}
+
+"Objections of a period: the period, the dimensions, the rows and their total."
+type ObjectionStats {
+  from: Date!
+  to: Date!
+  groupBy: [RightsStatsDimension!]!
+  rows: [ObjectionStatsRow!]!
+  total: ObjectionStatsRow!
+}
+
+"""
+One group's objections filed in the period (or the total's).
+"""
+type ObjectionStatsRow {
+  group: RightsStatsGroup!
+  filed: Int!
+  "Accepted (whatever came after)."
+  accepted: Int!
+  refused: Int!
+  corrected: Int!
+  confirmed: Int!
+  revokedRecord: Int!
+  "Still being handled today."
+  open: Int!
+  "Open and past the deadline of their stage today."
+  overdue: Int!
+  "Closed by the deadline of the stage they closed in."
+  closedInTime: Int!
+  "Closed after it."
+  closedLate: Int!
+}
+
+"Repair applications of a period: the period, the dimensions, the rows and their total."
+type RepairStats {
+  from: Date!
+  to: Date!
+  groupBy: [RightsStatsDimension!]!
+  rows: [RepairStatsRow!]!
+  total: RepairStatsRow!
+}
+
+"""
+One group's repair applications requested in the period (or the total's).
+"""
+type RepairStatsRow {
+  group: RightsStatsGroup!
+  requested: Int!
+  accepted: Int!
+  granted: Int!
+  refused: Int!
+  "Awaiting a decision today."
+  open: Int!
+  overdue: Int!
+  "Decided by the deadline of the stage they were decided in."
+  decidedInTime: Int!
+  decidedLate: Int!
+}
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
 	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
@@ -5905,6 +7910,26 @@ func (ec *executionContext) childFields_CheckStatsRow(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CheckStatsRow", field.Name)
 }
 
+func (ec *executionContext) childFields_Correction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Correction_field(ctx, field)
+	case "oldValue":
+		return ec.fieldContext_Correction_oldValue(ctx, field)
+	case "newValue":
+		return ec.fieldContext_Correction_newValue(ctx, field)
+	case "correctedBy":
+		return ec.fieldContext_Correction_correctedBy(ctx, field)
+	case "correctedRole":
+		return ec.fieldContext_Correction_correctedRole(ctx, field)
+	case "correctedAt":
+		return ec.fieldContext_Correction_correctedAt(ctx, field)
+	case "objectionId":
+		return ec.fieldContext_Correction_objectionId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Correction", field.Name)
+}
+
 func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "subject":
@@ -5933,6 +7958,8 @@ func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field g
 		return ec.fieldContext_CreditCheck_keyPersonFindings(ctx, field)
 	case "reasons":
 		return ec.fieldContext_CreditCheck_reasons(ctx, field)
+	case "disputed":
+		return ec.fieldContext_CreditCheck_disputed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreditCheck", field.Name)
 }
@@ -6091,6 +8118,8 @@ func (ec *executionContext) childFields_KeyPerson(ctx context.Context, field gra
 		return ec.fieldContext_KeyPerson_since(ctx, field)
 	case "until":
 		return ec.fieldContext_KeyPerson_until(ctx, field)
+	case "id":
+		return ec.fieldContext_KeyPerson_id(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KeyPerson", field.Name)
 }
@@ -6199,6 +8228,12 @@ func (ec *executionContext) childFields_Licence(ctx context.Context, field graph
 		return ec.fieldContext_Licence_publishedOnTime(ctx, field)
 	case "warnings":
 		return ec.fieldContext_Licence_warnings(ctx, field)
+	case "underObjection":
+		return ec.fieldContext_Licence_underObjection(ctx, field)
+	case "objections":
+		return ec.fieldContext_Licence_objections(ctx, field)
+	case "corrections":
+		return ec.fieldContext_Licence_corrections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Licence", field.Name)
 }
@@ -6275,6 +8310,12 @@ func (ec *executionContext) childFields_ListEntry(ctx context.Context, field gra
 		return ec.fieldContext_ListEntry_inForce(ctx, field)
 	case "measures":
 		return ec.fieldContext_ListEntry_measures(ctx, field)
+	case "underObjection":
+		return ec.fieldContext_ListEntry_underObjection(ctx, field)
+	case "objections":
+		return ec.fieldContext_ListEntry_objections(ctx, field)
+	case "corrections":
+		return ec.fieldContext_ListEntry_corrections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ListEntry", field.Name)
 }
@@ -6367,6 +8408,132 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Measure", field.Name)
 }
 
+func (ec *executionContext) childFields_Objection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Objection_id(ctx, field)
+	case "subject":
+		return ec.fieldContext_Objection_subject(ctx, field)
+	case "record":
+		return ec.fieldContext_Objection_record(ctx, field)
+	case "fields":
+		return ec.fieldContext_Objection_fields(ctx, field)
+	case "reason":
+		return ec.fieldContext_Objection_reason(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Objection_evidence(ctx, field)
+	case "status":
+		return ec.fieldContext_Objection_status(ctx, field)
+	case "open":
+		return ec.fieldContext_Objection_open(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_Objection_departmentCode(ctx, field)
+	case "filedAt":
+		return ec.fieldContext_Objection_filedAt(ctx, field)
+	case "filedOn":
+		return ec.fieldContext_Objection_filedOn(ctx, field)
+	case "filedBy":
+		return ec.fieldContext_Objection_filedBy(ctx, field)
+	case "filedRole":
+		return ec.fieldContext_Objection_filedRole(ctx, field)
+	case "filedInstitution":
+		return ec.fieldContext_Objection_filedInstitution(ctx, field)
+	case "acceptDueOn":
+		return ec.fieldContext_Objection_acceptDueOn(ctx, field)
+	case "acceptedOn":
+		return ec.fieldContext_Objection_acceptedOn(ctx, field)
+	case "verifyDueOn":
+		return ec.fieldContext_Objection_verifyDueOn(ctx, field)
+	case "verificationStartedOn":
+		return ec.fieldContext_Objection_verificationStartedOn(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_Objection_closedOn(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Objection_dueOn(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Objection_overdue(ctx, field)
+	case "daysLate":
+		return ec.fieldContext_Objection_daysLate(ctx, field)
+	case "refuseReason":
+		return ec.fieldContext_Objection_refuseReason(ctx, field)
+	case "answer":
+		return ec.fieldContext_Objection_answer(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_Objection_decisionNumber(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_Objection_decidedBy(ctx, field)
+	case "corrections":
+		return ec.fieldContext_Objection_corrections(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Objection", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ObjectionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ObjectionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ObjectionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ObjectionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ObjectionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectionStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ObjectionStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ObjectionStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_ObjectionStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_ObjectionStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_ObjectionStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectionStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectionStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_ObjectionStatsRow_group(ctx, field)
+	case "filed":
+		return ec.fieldContext_ObjectionStatsRow_filed(ctx, field)
+	case "accepted":
+		return ec.fieldContext_ObjectionStatsRow_accepted(ctx, field)
+	case "refused":
+		return ec.fieldContext_ObjectionStatsRow_refused(ctx, field)
+	case "corrected":
+		return ec.fieldContext_ObjectionStatsRow_corrected(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_ObjectionStatsRow_confirmed(ctx, field)
+	case "revokedRecord":
+		return ec.fieldContext_ObjectionStatsRow_revokedRecord(ctx, field)
+	case "open":
+		return ec.fieldContext_ObjectionStatsRow_open(ctx, field)
+	case "overdue":
+		return ec.fieldContext_ObjectionStatsRow_overdue(ctx, field)
+	case "closedInTime":
+		return ec.fieldContext_ObjectionStatsRow_closedInTime(ctx, field)
+	case "closedLate":
+		return ec.fieldContext_ObjectionStatsRow_closedLate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectionStatsRow", field.Name)
+}
+
 func (ec *executionContext) childFields_Overdue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -6457,6 +8624,12 @@ func (ec *executionContext) childFields_Penalty(ctx context.Context, field graph
 		return ec.fieldContext_Penalty_publishedOnTime(ctx, field)
 	case "warnings":
 		return ec.fieldContext_Penalty_warnings(ctx, field)
+	case "underObjection":
+		return ec.fieldContext_Penalty_underObjection(ctx, field)
+	case "objections":
+		return ec.fieldContext_Penalty_objections(ctx, field)
+	case "corrections":
+		return ec.fieldContext_Penalty_corrections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Penalty", field.Name)
 }
@@ -6619,6 +8792,250 @@ func (ec *executionContext) childFields_RecordStatsRow(ctx context.Context, fiel
 		return ec.fieldContext_RecordStatsRow_records(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordStatsRow", field.Name)
+}
+
+func (ec *executionContext) childFields_Repair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Repair_id(ctx, field)
+	case "subject":
+		return ec.fieldContext_Repair_subject(ctx, field)
+	case "record":
+		return ec.fieldContext_Repair_record(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_Repair_departmentCode(ctx, field)
+	case "severity":
+		return ec.fieldContext_Repair_severity(ctx, field)
+	case "domain":
+		return ec.fieldContext_Repair_domain(ctx, field)
+	case "firstAllowed":
+		return ec.fieldContext_Repair_firstAllowed(ctx, field)
+	case "ruleKey":
+		return ec.fieldContext_Repair_ruleKey(ctx, field)
+	case "ruleBasis":
+		return ec.fieldContext_Repair_ruleBasis(ctx, field)
+	case "obligationsPerformed":
+		return ec.fieldContext_Repair_obligationsPerformed(ctx, field)
+	case "obligationEvidence":
+		return ec.fieldContext_Repair_obligationEvidence(ctx, field)
+	case "commitment":
+		return ec.fieldContext_Repair_commitment(ctx, field)
+	case "statement":
+		return ec.fieldContext_Repair_statement(ctx, field)
+	case "status":
+		return ec.fieldContext_Repair_status(ctx, field)
+	case "open":
+		return ec.fieldContext_Repair_open(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_Repair_requestedAt(ctx, field)
+	case "requestedOn":
+		return ec.fieldContext_Repair_requestedOn(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_Repair_requestedBy(ctx, field)
+	case "requestedRole":
+		return ec.fieldContext_Repair_requestedRole(ctx, field)
+	case "requestedInstitution":
+		return ec.fieldContext_Repair_requestedInstitution(ctx, field)
+	case "acceptDueOn":
+		return ec.fieldContext_Repair_acceptDueOn(ctx, field)
+	case "acceptedOn":
+		return ec.fieldContext_Repair_acceptedOn(ctx, field)
+	case "decideDueOn":
+		return ec.fieldContext_Repair_decideDueOn(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_Repair_decidedOn(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_Repair_decidedBy(ctx, field)
+	case "decisionNumber":
+		return ec.fieldContext_Repair_decisionNumber(ctx, field)
+	case "refuseReason":
+		return ec.fieldContext_Repair_refuseReason(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Repair_dueOn(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Repair_overdue(ctx, field)
+	case "daysLate":
+		return ec.fieldContext_Repair_daysLate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Repair", field.Name)
+}
+
+func (ec *executionContext) childFields_RepairConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RepairConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RepairConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RepairConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepairConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RepairEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RepairEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RepairEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepairEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RepairStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_RepairStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RepairStats_to(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_RepairStats_groupBy(ctx, field)
+	case "rows":
+		return ec.fieldContext_RepairStats_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_RepairStats_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepairStats", field.Name)
+}
+
+func (ec *executionContext) childFields_RepairStatsRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_RepairStatsRow_group(ctx, field)
+	case "requested":
+		return ec.fieldContext_RepairStatsRow_requested(ctx, field)
+	case "accepted":
+		return ec.fieldContext_RepairStatsRow_accepted(ctx, field)
+	case "granted":
+		return ec.fieldContext_RepairStatsRow_granted(ctx, field)
+	case "refused":
+		return ec.fieldContext_RepairStatsRow_refused(ctx, field)
+	case "open":
+		return ec.fieldContext_RepairStatsRow_open(ctx, field)
+	case "overdue":
+		return ec.fieldContext_RepairStatsRow_overdue(ctx, field)
+	case "decidedInTime":
+		return ec.fieldContext_RepairStatsRow_decidedInTime(ctx, field)
+	case "decidedLate":
+		return ec.fieldContext_RepairStatsRow_decidedLate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepairStatsRow", field.Name)
+}
+
+func (ec *executionContext) childFields_Report(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Report_id(ctx, field)
+	case "reference":
+		return ec.fieldContext_Report_reference(ctx, field)
+	case "subjectCode":
+		return ec.fieldContext_Report_subjectCode(ctx, field)
+	case "subjectName":
+		return ec.fieldContext_Report_subjectName(ctx, field)
+	case "subject":
+		return ec.fieldContext_Report_subject(ctx, field)
+	case "facts":
+		return ec.fieldContext_Report_facts(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Report_evidence(ctx, field)
+	case "hasReporter":
+		return ec.fieldContext_Report_hasReporter(ctx, field)
+	case "reporter":
+		return ec.fieldContext_Report_reporter(ctx, field)
+	case "status":
+		return ec.fieldContext_Report_status(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_Report_receivedAt(ctx, field)
+	case "receivedOn":
+		return ec.fieldContext_Report_receivedOn(ctx, field)
+	case "receivedVia":
+		return ec.fieldContext_Report_receivedVia(ctx, field)
+	case "assignDueOn":
+		return ec.fieldContext_Report_assignDueOn(ctx, field)
+	case "departmentCode":
+		return ec.fieldContext_Report_departmentCode(ctx, field)
+	case "assignedOn":
+		return ec.fieldContext_Report_assignedOn(ctx, field)
+	case "verifyDueOn":
+		return ec.fieldContext_Report_verifyDueOn(ctx, field)
+	case "verifiedOn":
+		return ec.fieldContext_Report_verifiedOn(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Report_outcome(ctx, field)
+	case "findings":
+		return ec.fieldContext_Report_findings(ctx, field)
+	case "answerDueOn":
+		return ec.fieldContext_Report_answerDueOn(ctx, field)
+	case "answeredOn":
+		return ec.fieldContext_Report_answeredOn(ctx, field)
+	case "answer":
+		return ec.fieldContext_Report_answer(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Report_dueOn(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Report_overdue(ctx, field)
+	case "daysLate":
+		return ec.fieldContext_Report_daysLate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReportEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReportEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportReceipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reference":
+		return ec.fieldContext_ReportReceipt_reference(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_ReportReceipt_receivedAt(ctx, field)
+	case "assignDueOn":
+		return ec.fieldContext_ReportReceipt_assignDueOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportReceipt", field.Name)
+}
+
+func (ec *executionContext) childFields_Reporter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Reporter_name(ctx, field)
+	case "contact":
+		return ec.fieldContext_Reporter_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reporter", field.Name)
+}
+
+func (ec *executionContext) childFields_RightsStatsGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "departmentCode":
+		return ec.fieldContext_RightsStatsGroup_departmentCode(ctx, field)
+	case "departmentName":
+		return ec.fieldContext_RightsStatsGroup_departmentName(ctx, field)
+	case "recordKind":
+		return ec.fieldContext_RightsStatsGroup_recordKind(ctx, field)
+	case "month":
+		return ec.fieldContext_RightsStatsGroup_month(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RightsStatsGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Rule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7005,6 +9422,34 @@ func (ec *executionContext) field_Mutation_acceptAssignment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptObjection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptRepair_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addMeasureVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7016,6 +9461,28 @@ func (ec *executionContext) field_Mutation_addMeasureVersion_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_answerReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "answer",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answer"] = arg1
 	return args, nil
 }
 
@@ -7055,6 +9522,50 @@ func (ec *executionContext) field_Mutation_approveListEntry_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "department",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["department"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_decideObjection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ObjectionDecisionInput, error) {
+			return ec.unmarshalNObjectionDecisionInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_exitListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7074,6 +9585,42 @@ func (ec *executionContext) field_Mutation_exitListEntry_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fileObjection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ObjectionInput, error) {
+			return ec.unmarshalNObjectionInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_grantRepair_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "decisionNumber",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decisionNumber"] = arg1
 	return args, nil
 }
 
@@ -7154,6 +9701,50 @@ func (ec *executionContext) field_Mutation_recordPenalty_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refuseObjection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_refuseRepair_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -7267,6 +9858,20 @@ func (ec *executionContext) field_Mutation_removeRule_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestRepair_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RepairInput, error) {
+			return ec.unmarshalNRepairInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7339,6 +9944,20 @@ func (ec *executionContext) field_Mutation_setRule_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startObjectionVerification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7366,6 +9985,50 @@ func (ec *executionContext) field_Mutation_submitFeedback_args(ctx context.Conte
 		return nil, err
 	}
 	args["text"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportInput, error) {
+			return ec.unmarshalNReportInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "founded",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["founded"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "findings",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["findings"] = arg2
 	return args, nil
 }
 
@@ -7765,6 +10428,74 @@ func (ec *executionContext) field_Query_myAssignments_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_objectionStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.RightsDimension, error) {
+			return ec.unmarshalORightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RightsStatsFilter, error) {
+			return ec.unmarshalORightsStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRightsStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_objections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObjectionFilter, error) {
+			return ec.unmarshalOObjectionFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_publishedPenaltyStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7838,6 +10569,104 @@ func (ec *executionContext) field_Query_recordStats_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_repairStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]credit.RightsDimension, error) {
+			return ec.unmarshalORightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RightsStatsFilter, error) {
+			return ec.unmarshalORightsStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRightsStatsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_repairs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RepairFilter, error) {
+			return ec.unmarshalORepairFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ReportFilter, error) {
+			return ec.unmarshalOReportFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -9630,6 +12459,167 @@ func (ec *executionContext) fieldContext_CheckStatsRow_subjects(_ context.Contex
 	return graphql.NewScalarFieldContext("CheckStatsRow", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Correction_field(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Correction_oldValue(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_oldValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_oldValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Correction_newValue(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_newValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_newValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Correction_correctedBy(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_correctedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_correctedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "String")
+}
+
+func (ec *executionContext) _Correction_correctedRole(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_correctedRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectedRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_correctedRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Correction_correctedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_correctedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_correctedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Correction_objectionId(ctx context.Context, field graphql.CollectedField, obj *credit.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_objectionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_objectionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, "ID")
+}
+
 func (ec *executionContext) _CreditCheck_subject(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9978,6 +12968,38 @@ func (ec *executionContext) fieldContext_CreditCheck_reasons(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Reason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreditCheck_disputed(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreditCheck_disputed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disputed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RecordRef) graphql.Marshaler {
+			return ec.marshalNRecordRef2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreditCheck_disputed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreditCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordRef(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11331,6 +14353,29 @@ func (ec *executionContext) fieldContext_KeyPerson_until(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("KeyPerson", field, false, false, "Date")
 }
 
+func (ec *executionContext) _KeyPerson_id(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPerson_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPerson_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPerson", field, false, false, "ID")
+}
+
 func (ec *executionContext) _KeyPersonFinding_role(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonFinding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12351,6 +15396,129 @@ func (ec *executionContext) fieldContext_Licence_warnings(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Licence", field, true, false, "String")
 }
 
+func (ec *executionContext) _Licence_underObjection(ctx context.Context, field graphql.CollectedField, obj *credit.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_underObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().UnderObjection(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_underObjection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Licence", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Licence_objections(ctx context.Context, field graphql.CollectedField, obj *credit.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_objections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Objections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_objections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Licence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Licence_corrections(ctx context.Context, field graphql.CollectedField, obj *credit.Licence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Licence_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Licence().Corrections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "BANK", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Correction
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Correction
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Licence_corrections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Licence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LicenceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LicenceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12998,6 +16166,129 @@ func (ec *executionContext) fieldContext_ListEntry_measures(_ context.Context, f
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Measure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntry_underObjection(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntry_underObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ListEntry().UnderObjection(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntry_underObjection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListEntry", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ListEntry_objections(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntry_objections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ListEntry().Objections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntry_objections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListEntry_corrections(ctx context.Context, field graphql.CollectedField, obj *credit.ListEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListEntry_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ListEntry().Corrections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "BANK", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Correction
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Correction
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListEntry_corrections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListEntry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14902,6 +18193,2015 @@ func (ec *executionContext) fieldContext_Mutation_removeRule(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_fileObjection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fileObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FileObjection(ctx, fc.Args["input"].(model.ObjectionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fileObjection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fileObjection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptObjection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptObjection(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptObjection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptObjection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refuseObjection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseObjection(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseObjection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseObjection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startObjectionVerification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startObjectionVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartObjectionVerification(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startObjectionVerification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startObjectionVerification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideObjection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideObjection(ctx, fc.Args["id"].(string), fc.Args["input"].(model.ObjectionDecisionInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideObjection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideObjection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestRepair(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestRepair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestRepair(ctx, fc.Args["input"].(model.RepairInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Repair
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Repair
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Repair) graphql.Marshaler {
+			return ec.marshalNRepair2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestRepair(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestRepair_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptRepair(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptRepair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptRepair(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Repair
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Repair
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Repair) graphql.Marshaler {
+			return ec.marshalNRepair2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptRepair(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptRepair_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_grantRepair(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_grantRepair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GrantRepair(ctx, fc.Args["id"].(string), fc.Args["decisionNumber"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Repair
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Repair
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Repair) graphql.Marshaler {
+			return ec.marshalNRepair2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_grantRepair(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_grantRepair_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refuseRepair(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseRepair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseRepair(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Repair
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Repair
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Repair) graphql.Marshaler {
+			return ec.marshalNRepair2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseRepair(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseRepair_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitReport(ctx, fc.Args["input"].(model.ReportInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"PUBLIC", "WINDOW", "BANK", "DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ReportReceipt
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ReportReceipt
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ReportReceipt) graphql.Marshaler {
+			return ec.marshalNReportReceipt2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportReceipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignReport(ctx, fc.Args["id"].(string), fc.Args["department"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Report
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Report
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyReport(ctx, fc.Args["id"].(string), fc.Args["founded"].(bool), fc.Args["findings"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Report
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Report
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerReport(ctx, fc.Args["id"].(string), fc.Args["answer"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Report
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Report
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objection_id(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Objection_subject(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Objection().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objection_record(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RecordRef) graphql.Marshaler {
+			return ec.marshalNRecordRef2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objection_fields(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, true, false, "String")
+}
+
+func (ec *executionContext) _Objection_reason(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_evidence(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, true, false, "String")
+}
+
+func (ec *executionContext) _Objection_status(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ObjectionStatus) graphql.Marshaler {
+			return ec.marshalNObjectionStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "ObjectionStatus")
+}
+
+func (ec *executionContext) _Objection_open(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Objection_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Objection_filedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_filedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_filedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Objection_filedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_filedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_filedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Objection_filedBy(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_filedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_filedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_filedRole(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_filedRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_filedRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Objection_filedInstitution(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_filedInstitution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiledInstitution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_filedInstitution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_acceptDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_acceptDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_acceptDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Objection_acceptedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_acceptedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_acceptedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Objection_verifyDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_verifyDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifyDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_verifyDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Objection_verificationStartedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_verificationStartedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerificationStartedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_verificationStartedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Objection_closedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_closedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_closedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Objection_dueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Objection_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Objection_daysLate(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_daysLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_daysLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Objection_refuseReason(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_refuseReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefuseReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_refuseReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_answer(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_decidedBy(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Objection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Objection_corrections(ctx context.Context, field graphql.CollectedField, obj *credit.Objection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objection_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Objection().Corrections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "BANK", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Correction
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Correction
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objection_corrections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ObjectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ObjectionEdge) graphql.Marshaler {
+			return ec.marshalNObjectionEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ObjectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ObjectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ObjectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ObjectionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ObjectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionStats_from(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ObjectionStats_to(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ObjectionStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RightsDimension) graphql.Marshaler {
+			return ec.marshalNRightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStats", field, false, false, "RightsStatsDimension")
+}
+
+func (ec *executionContext) _ObjectionStats_rows(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.ObjectionStatsRow) graphql.Marshaler {
+			return ec.marshalNObjectionStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectionStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectionStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionStats_total(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ObjectionStatsRow) graphql.Marshaler {
+			return ec.marshalNObjectionStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectionStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectionStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RightsGroup) graphql.Marshaler {
+			return ec.marshalNRightsStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectionStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RightsStatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectionStatsRow_filed(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_filed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_filed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_accepted(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_refused(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_refused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_corrected(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_corrected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Corrected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_corrected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_confirmed(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_revokedRecord(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_revokedRecord(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedRecord, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_revokedRecord(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_open(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_closedInTime(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_closedInTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedInTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_closedInTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObjectionStatsRow_closedLate(ctx context.Context, field graphql.CollectedField, obj *credit.ObjectionStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectionStatsRow_closedLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectionStatsRow_closedLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectionStatsRow", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Overdue_kind(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15783,6 +21083,129 @@ func (ec *executionContext) _Penalty_warnings(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Penalty_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Penalty", field, true, false, "String")
+}
+
+func (ec *executionContext) _Penalty_underObjection(ctx context.Context, field graphql.CollectedField, obj *credit.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_underObjection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().UnderObjection(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_underObjection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Penalty", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Penalty_objections(ctx context.Context, field graphql.CollectedField, obj *credit.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_objections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().Objections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Objection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Objection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Objection) graphql.Marshaler {
+			return ec.marshalNObjection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_objections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Penalty",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Penalty_corrections(ctx context.Context, field graphql.CollectedField, obj *credit.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().Corrections(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"WINDOW", "BANK", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Correction
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Correction
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_corrections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Penalty",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PenaltyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PenaltyConnection) (ret graphql.Marshaler) {
@@ -17405,6 +22828,316 @@ func (ec *executionContext) fieldContext_Query_measureCatalogue(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_objections(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_objections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Objections(ctx, fc.Args["filter"].(*model.ObjectionFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.ObjectionConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.ObjectionConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObjectionConnection) graphql.Marshaler {
+			return ec.marshalNObjectionConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_objections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_objections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_repairs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_repairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Repairs(ctx, fc.Args["filter"].(*model.RepairFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.RepairConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.RepairConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RepairConnection) graphql.Marshaler {
+			return ec.marshalNRepairConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_repairs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepairConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_repairs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reports(ctx, fc.Args["filter"].(*model.ReportFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *model.ReportConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *model.ReportConnection
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReportConnection) graphql.Marshaler {
+			return ec.marshalNReportConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_objectionStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_objectionStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ObjectionStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.RightsDimension), fc.Args["filter"].(*model.RightsStatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.ObjectionStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.ObjectionStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ObjectionStats) graphql.Marshaler {
+			return ec.marshalNObjectionStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_objectionStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectionStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_objectionStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_repairStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_repairStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RepairStats(ctx, fc.Args["from"].(credit.Date), fc.Args["to"].(credit.Date), fc.Args["groupBy"].([]credit.RightsDimension), fc.Args["filter"].(*model.RightsStatsFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "DEPARTMENT", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.RepairStats
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.RepairStats
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.RepairStats) graphql.Marshaler {
+			return ec.marshalNRepairStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_repairStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepairStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_repairStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query__entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18281,6 +24014,2188 @@ func (ec *executionContext) _RecordStatsRow_records(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_RecordStatsRow_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordStatsRow", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Repair_id(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Repair_subject(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Repair().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Repair",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Repair_record(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RecordRef) graphql.Marshaler {
+			return ec.marshalNRecordRef2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Repair",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Repair_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Repair_severity(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Severity) graphql.Marshaler {
+			return ec.marshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Severity")
+}
+
+func (ec *executionContext) _Repair_domain(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_domain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_firstAllowed(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_firstAllowed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstAllowed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_firstAllowed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Repair_ruleKey(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_ruleKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_ruleKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_ruleBasis(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_ruleBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_ruleBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_obligationsPerformed(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_obligationsPerformed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObligationsPerformed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_obligationsPerformed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Repair_obligationEvidence(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_obligationEvidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObligationEvidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_obligationEvidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, true, false, "String")
+}
+
+func (ec *executionContext) _Repair_commitment(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_commitment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commitment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_statement(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_status(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RepairStatus) graphql.Marshaler {
+			return ec.marshalNRepairStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "RepairStatus")
+}
+
+func (ec *executionContext) _Repair_open(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Repair_requestedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Repair_requestedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_requestedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_requestedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Repair_requestedBy(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_requestedRole(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_requestedRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_requestedRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Repair_requestedInstitution(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_requestedInstitution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedInstitution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_requestedInstitution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_acceptDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_acceptDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_acceptDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Repair_acceptedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_acceptedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_acceptedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Repair_decideDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_decideDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecideDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_decideDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Repair_decidedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_decidedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_decidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Repair_decidedBy(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_decisionNumber(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_decisionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_decisionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_refuseReason(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_refuseReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefuseReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_refuseReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, false, false, "String")
+}
+
+func (ec *executionContext) _Repair_dueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Repair_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Repair_daysLate(ctx context.Context, field graphql.CollectedField, obj *credit.Repair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repair_daysLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Repair_daysLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repair", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RepairConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RepairConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RepairEdge) graphql.Marshaler {
+			return ec.marshalNRepairEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepairConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepairEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepairConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RepairConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepairConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepairConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RepairConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RepairEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RepairEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RepairEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Repair) graphql.Marshaler {
+			return ec.marshalNRepair2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepair(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepairEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Repair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepairStats_from(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStats_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStats_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RepairStats_to(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStats_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStats_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStats", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RepairStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RightsDimension) graphql.Marshaler {
+			return ec.marshalNRightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStats", field, false, false, "RightsStatsDimension")
+}
+
+func (ec *executionContext) _RepairStats_rows(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStats_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RepairStatsRow) graphql.Marshaler {
+			return ec.marshalNRepairStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatsRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStats_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepairStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepairStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepairStats_total(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RepairStatsRow) graphql.Marshaler {
+			return ec.marshalNRepairStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatsRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepairStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepairStatsRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepairStatsRow_group(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RightsGroup) graphql.Marshaler {
+			return ec.marshalNRightsStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepairStatsRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RightsStatsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepairStatsRow_requested(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_requested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_requested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_accepted(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_granted(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_granted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Granted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_granted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_refused(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_refused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_refused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_open(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_decidedInTime(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_decidedInTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedInTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_decidedInTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepairStatsRow_decidedLate(ctx context.Context, field graphql.CollectedField, obj *credit.RepairStatsRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairStatsRow_decidedLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedLate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairStatsRow_decidedLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairStatsRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Report_id(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Report_reference(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_subjectCode(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_subjectCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_subjectCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Report_subjectName(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_subjectName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_subjectName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_subject(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalOSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_facts(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_evidence(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, false, "String")
+}
+
+func (ec *executionContext) _Report_hasReporter(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_hasReporter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasReporter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_hasReporter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Report_reporter(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_reporter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().Reporter(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Reporter
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Reporter
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, obj, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Reporter) graphql.Marshaler {
+			return ec.marshalOReporter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReporter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_reporter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reporter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_status(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ReportStatus) graphql.Marshaler {
+			return ec.marshalNReportStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ReportStatus")
+}
+
+func (ec *executionContext) _Report_receivedAt(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Report_receivedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_receivedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_receivedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_receivedVia(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_receivedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_receivedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Report_assignDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_assignDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_assignDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Report_assignedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_assignedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_assignedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_verifyDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_verifyDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifyDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_verifyDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_verifiedOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_verifiedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_verifiedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_outcome(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.ReportStatus) graphql.Marshaler {
+			return ec.marshalOReportStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ReportStatus")
+}
+
+func (ec *executionContext) _Report_findings(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_answerDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_answerDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswerDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_answerDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_answeredOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_answeredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_answeredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Report_answer(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_dueOn(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_dueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueOn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_dueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Report_overdue(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _Report_daysLate(ctx context.Context, field graphql.CollectedField, obj *credit.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_daysLate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_daysLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ReportConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ReportEdge) graphql.Marshaler {
+			return ec.marshalNReportEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ReportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ReportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportReceipt_reference(ctx context.Context, field graphql.CollectedField, obj *credit.ReportReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportReceipt_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportReceipt_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportReceipt", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReportReceipt_receivedAt(ctx context.Context, field graphql.CollectedField, obj *credit.ReportReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportReceipt_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportReceipt_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportReceipt", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ReportReceipt_assignDueOn(ctx context.Context, field graphql.CollectedField, obj *credit.ReportReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportReceipt_assignDueOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignDueOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportReceipt_assignDueOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportReceipt", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Reporter_name(ctx context.Context, field graphql.CollectedField, obj *credit.Reporter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reporter_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reporter_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reporter", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reporter_contact(ctx context.Context, field graphql.CollectedField, obj *credit.Reporter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reporter_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reporter_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reporter", field, false, false, "String")
+}
+
+func (ec *executionContext) _RightsStatsGroup_departmentCode(ctx context.Context, field graphql.CollectedField, obj *credit.RightsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsStatsGroup_departmentCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsStatsGroup_departmentCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsStatsGroup", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RightsStatsGroup_departmentName(ctx context.Context, field graphql.CollectedField, obj *credit.RightsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsStatsGroup_departmentName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsStatsGroup_departmentName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsStatsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _RightsStatsGroup_recordKind(ctx context.Context, field graphql.CollectedField, obj *credit.RightsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsStatsGroup_recordKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.RecordKind) graphql.Marshaler {
+			return ec.marshalORecordKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsStatsGroup_recordKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsStatsGroup", field, false, false, "RecordKind")
+}
+
+func (ec *executionContext) _RightsStatsGroup_month(ctx context.Context, field graphql.CollectedField, obj *credit.RightsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RightsStatsGroup_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RightsStatsGroup_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RightsStatsGroup", field, false, false, "String")
 }
 
 func (ec *executionContext) _Rule_rule(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
@@ -21885,6 +29800,55 @@ func UnmarshalExitInput(ctx context.Context, raw any) (model.ExitInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFieldChangeInput(ctx context.Context, obj any) (model.FieldChangeInput, error) {
+	var it model.FieldChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFieldChangeInput unmarshals raw into the FieldChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFieldChangeInput(ctx context.Context, raw any) (model.FieldChangeInput, error) {
+	var out model.FieldChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FieldChangeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputJointCaseFilter(ctx context.Context, obj any) (model.JointCaseFilter, error) {
 	var it model.JointCaseFilter
 	if obj == nil {
@@ -22354,6 +30318,230 @@ func UnmarshalListEntryInput(ctx context.Context, raw any) (model.ListEntryInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputObjectionDecisionInput(ctx context.Context, obj any) (model.ObjectionDecisionInput, error) {
+	var it model.ObjectionDecisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"outcome", "answer", "decisionNumber", "changes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalNObjectionOutcome2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		case "decisionNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionNumber = data
+		case "changes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changes"))
+			data, err := ec.unmarshalOFieldChangeInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐFieldChangeInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Changes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectionDecisionInput unmarshals raw into the ObjectionDecisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectionDecisionInput(ctx context.Context, raw any) (model.ObjectionDecisionInput, error) {
+	var out model.ObjectionDecisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectionDecisionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObjectionFilter(ctx context.Context, obj any) (model.ObjectionFilter, error) {
+	var it model.ObjectionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "open", "overdue", "recordKind", "department", "subjectCode", "filedFrom", "filedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOObjectionStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
+		case "recordKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordKind"))
+			data, err := ec.unmarshalORecordKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordKind = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "subjectCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectCode = data
+		case "filedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledFrom = data
+		case "filedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filedTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiledTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectionFilter unmarshals raw into the ObjectionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectionFilter(ctx context.Context, raw any) (model.ObjectionFilter, error) {
+	var out model.ObjectionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectionFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObjectionInput(ctx context.Context, obj any) (model.ObjectionInput, error) {
+	var it model.ObjectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subjectCode", "record", "fields", "reason", "evidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subjectCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectCode = data
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalNRecordKeyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRecordKeyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectionInput unmarshals raw into the ObjectionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectionInput(ctx context.Context, raw any) (model.ObjectionInput, error) {
+	var out model.ObjectionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPartyInput(ctx context.Context, obj any) (model.PartyInput, error) {
 	var it model.PartyInput
 	if obj == nil {
@@ -22645,6 +30833,419 @@ func (ec *executionContext) unmarshalInputPenaltyInput(ctx context.Context, obj 
 func UnmarshalPenaltyInput(ctx context.Context, raw any) (model.PenaltyInput, error) {
 	var out model.PenaltyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PenaltyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordKeyInput(ctx context.Context, obj any) (model.RecordKeyInput, error) {
+	var it model.RecordKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "id", "year"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNRecordKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordKeyInput unmarshals raw into the RecordKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordKeyInput(ctx context.Context, raw any) (model.RecordKeyInput, error) {
+	var out model.RecordKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRepairFilter(ctx context.Context, obj any) (model.RepairFilter, error) {
+	var it model.RepairFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "open", "overdue", "recordKind", "department", "subjectCode", "requestedFrom", "requestedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalORepairStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
+		case "recordKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordKind"))
+			data, err := ec.unmarshalORecordKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordKind = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "subjectCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectCode = data
+		case "requestedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedFrom = data
+		case "requestedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRepairFilter unmarshals raw into the RepairFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRepairFilter(ctx context.Context, raw any) (model.RepairFilter, error) {
+	var out model.RepairFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RepairFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRepairInput(ctx context.Context, obj any) (model.RepairInput, error) {
+	var it model.RepairInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"record", "obligationsPerformed", "evidence", "commitment", "statement"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "record":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("record"))
+			data, err := ec.unmarshalNRecordKeyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRecordKeyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Record = data
+		case "obligationsPerformed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("obligationsPerformed"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObligationsPerformed = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		case "commitment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commitment"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Commitment = data
+		case "statement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statement"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statement = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRepairInput unmarshals raw into the RepairInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRepairInput(ctx context.Context, raw any) (model.RepairInput, error) {
+	var out model.RepairInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RepairInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportFilter(ctx context.Context, obj any) (model.ReportFilter, error) {
+	var it model.ReportFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "overdue", "department", "receivedFrom", "receivedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOReportStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "receivedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedFrom = data
+		case "receivedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportFilter unmarshals raw into the ReportFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportFilter(ctx context.Context, raw any) (model.ReportFilter, error) {
+	var out model.ReportFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportInput(ctx context.Context, obj any) (model.ReportInput, error) {
+	var it model.ReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"subjectCode", "subjectName", "facts", "evidence", "reporterName", "reporterContact"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "subjectCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectCode"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectCode = data
+		case "subjectName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectName = data
+		case "facts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facts"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Facts = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		case "reporterName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterName = data
+		case "reporterContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterContact"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterContact = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportInput unmarshals raw into the ReportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportInput(ctx context.Context, raw any) (model.ReportInput, error) {
+	var out model.ReportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRightsStatsFilter(ctx context.Context, obj any) (model.RightsStatsFilter, error) {
+	var it model.RightsStatsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"department", "recordKind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "recordKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordKind"))
+			data, err := ec.unmarshalORecordKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordKind = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRightsStatsFilter unmarshals raw into the RightsStatsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRightsStatsFilter(ctx context.Context, raw any) (model.RightsStatsFilter, error) {
+	var out model.RightsStatsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RightsStatsFilter", raw, &out)
 	return out, err
 }
 
@@ -23524,6 +32125,69 @@ func (ec *executionContext) _CheckStatsRow(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var correctionImplementors = []string{"Correction"}
+
+func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSet, obj *credit.Correction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Correction")
+		case "field":
+			out.Values[i] = ec._Correction_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "oldValue":
+			out.Values[i] = ec._Correction_oldValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newValue":
+			out.Values[i] = ec._Correction_newValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correctedBy":
+			out.Values[i] = ec._Correction_correctedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctedRole":
+			out.Values[i] = ec._Correction_correctedRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctedAt":
+			out.Values[i] = ec._Correction_correctedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "objectionId":
+			out.Values[i] = ec._Correction_objectionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creditCheckImplementors = []string{"CreditCheck"}
 
 func (ec *executionContext) _CreditCheck(ctx context.Context, sel ast.SelectionSet, obj *credit.CreditCheck) graphql.Marshaler {
@@ -23598,6 +32262,11 @@ func (ec *executionContext) _CreditCheck(ctx context.Context, sel ast.SelectionS
 			}
 		case "reasons":
 			out.Values[i] = ec._CreditCheck_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disputed":
+			out.Values[i] = ec._CreditCheck_disputed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24163,6 +32832,11 @@ func (ec *executionContext) _KeyPerson(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "id":
+			out.Values[i] = ec._KeyPerson_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24381,113 +33055,131 @@ func (ec *executionContext) _Licence(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Licence_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "party":
 			out.Values[i] = ec._Licence_party(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "documentName":
 			out.Values[i] = ec._Licence_documentName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decisionNumber":
 			out.Values[i] = ec._Licence_decisionNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "category":
 			out.Values[i] = ec._Licence_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "certificateName":
 			out.Values[i] = ec._Licence_certificateName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "licenceNumber":
 			out.Values[i] = ec._Licence_licenceNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "content":
 			out.Values[i] = ec._Licence_content(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decidedOn":
 			out.Values[i] = ec._Licence_decidedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validFrom":
 			out.Values[i] = ec._Licence_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validUntil":
 			out.Values[i] = ec._Licence_validUntil(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authorityName":
 			out.Values[i] = ec._Licence_authorityName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authorityCode":
 			out.Values[i] = ec._Licence_authorityCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Licence_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sourceName":
 			out.Values[i] = ec._Licence_sourceName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sourceCode":
 			out.Values[i] = ec._Licence_sourceCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "remarks":
 			out.Values[i] = ec._Licence_remarks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "useScope":
 			out.Values[i] = ec._Licence_useScope(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publicationDeadline":
 			out.Values[i] = ec._Licence_publicationDeadline(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "receivedAt":
 			out.Values[i] = ec._Licence_receivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publishedOnTime":
 			out.Values[i] = ec._Licence_publishedOnTime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "warnings":
 			out.Values[i] = ec._Licence_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "underObjection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_underObjection(ctx, field, obj)
+				})
+		case "objections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_objections(ctx, field, obj)
+				})
+		case "corrections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Licence_corrections(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24734,6 +33426,24 @@ func (ec *executionContext) _ListEntry(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ListEntry_measures(ctx, field, obj)
+				})
+		case "underObjection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListEntry_underObjection(ctx, field, obj)
+				})
+		case "objections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListEntry_objections(ctx, field, obj)
+				})
+		case "corrections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListEntry_corrections(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25190,6 +33900,479 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "fileObjection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fileObjection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptObjection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptObjection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refuseObjection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseObjection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startObjectionVerification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startObjectionVerification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideObjection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideObjection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestRepair":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestRepair(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptRepair":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptRepair(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantRepair":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_grantRepair(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refuseRepair":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseRepair(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectionImplementors = []string{"Objection"}
+
+func (ec *executionContext) _Objection(ctx context.Context, sel ast.SelectionSet, obj *credit.Objection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Objection")
+		case "id":
+			out.Values[i] = ec._Objection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objection_subject(ctx, field, obj)
+				})
+		case "record":
+			out.Values[i] = ec._Objection_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fields":
+			out.Values[i] = ec._Objection_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._Objection_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.Values[i] = ec._Objection_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Objection_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "open":
+			out.Values[i] = ec._Objection_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departmentCode":
+			out.Values[i] = ec._Objection_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedAt":
+			out.Values[i] = ec._Objection_filedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedOn":
+			out.Values[i] = ec._Objection_filedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedBy":
+			out.Values[i] = ec._Objection_filedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedRole":
+			out.Values[i] = ec._Objection_filedRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "filedInstitution":
+			out.Values[i] = ec._Objection_filedInstitution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptDueOn":
+			out.Values[i] = ec._Objection_acceptDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptedOn":
+			out.Values[i] = ec._Objection_acceptedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifyDueOn":
+			out.Values[i] = ec._Objection_verifyDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verificationStartedOn":
+			out.Values[i] = ec._Objection_verificationStartedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedOn":
+			out.Values[i] = ec._Objection_closedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueOn":
+			out.Values[i] = ec._Objection_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._Objection_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "daysLate":
+			out.Values[i] = ec._Objection_daysLate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refuseReason":
+			out.Values[i] = ec._Objection_refuseReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._Objection_answer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._Objection_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedBy":
+			out.Values[i] = ec._Objection_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "corrections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objection_corrections(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectionConnectionImplementors = []string{"ObjectionConnection"}
+
+func (ec *executionContext) _ObjectionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ObjectionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectionConnection")
+		case "edges":
+			out.Values[i] = ec._ObjectionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ObjectionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ObjectionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectionEdgeImplementors = []string{"ObjectionEdge"}
+
+func (ec *executionContext) _ObjectionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ObjectionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectionEdge")
+		case "cursor":
+			out.Values[i] = ec._ObjectionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ObjectionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectionStatsImplementors = []string{"ObjectionStats"}
+
+func (ec *executionContext) _ObjectionStats(ctx context.Context, sel ast.SelectionSet, obj *credit.ObjectionStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectionStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectionStats")
+		case "from":
+			out.Values[i] = ec._ObjectionStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ObjectionStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._ObjectionStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ObjectionStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._ObjectionStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectionStatsRowImplementors = []string{"ObjectionStatsRow"}
+
+func (ec *executionContext) _ObjectionStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.ObjectionStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectionStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectionStatsRow")
+		case "group":
+			out.Values[i] = ec._ObjectionStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filed":
+			out.Values[i] = ec._ObjectionStatsRow_filed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._ObjectionStatsRow_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refused":
+			out.Values[i] = ec._ObjectionStatsRow_refused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "corrected":
+			out.Values[i] = ec._ObjectionStatsRow_corrected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmed":
+			out.Values[i] = ec._ObjectionStatsRow_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokedRecord":
+			out.Values[i] = ec._ObjectionStatsRow_revokedRecord(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._ObjectionStatsRow_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._ObjectionStatsRow_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closedInTime":
+			out.Values[i] = ec._ObjectionStatsRow_closedInTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closedLate":
+			out.Values[i] = ec._ObjectionStatsRow_closedLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25327,143 +34510,161 @@ func (ec *executionContext) _Penalty(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Penalty_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "party":
 			out.Values[i] = ec._Penalty_party(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decisionNumber":
 			out.Values[i] = ec._Penalty_decisionNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "violationType":
 			out.Values[i] = ec._Penalty_violationType(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "facts":
 			out.Values[i] = ec._Penalty_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "legalBasis":
 			out.Values[i] = ec._Penalty_legalBasis(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "category":
 			out.Values[i] = ec._Penalty_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "content":
 			out.Values[i] = ec._Penalty_content(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fine":
 			out.Values[i] = ec._Penalty_fine(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "confiscated":
 			out.Values[i] = ec._Penalty_confiscated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "suspendedLicence":
 			out.Values[i] = ec._Penalty_suspendedLicence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decidedOn":
 			out.Values[i] = ec._Penalty_decidedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validUntil":
 			out.Values[i] = ec._Penalty_validUntil(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publicUntil":
 			out.Values[i] = ec._Penalty_publicUntil(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authorityName":
 			out.Values[i] = ec._Penalty_authorityName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authorityCode":
 			out.Values[i] = ec._Penalty_authorityCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sourceName":
 			out.Values[i] = ec._Penalty_sourceName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sourceCode":
 			out.Values[i] = ec._Penalty_sourceCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "remarks":
 			out.Values[i] = ec._Penalty_remarks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "severity":
 			out.Values[i] = ec._Penalty_severity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "repairableFrom":
 			out.Values[i] = ec._Penalty_repairableFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Penalty_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "repairedOn":
 			out.Values[i] = ec._Penalty_repairedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "useScope":
 			out.Values[i] = ec._Penalty_useScope(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publicationDeadline":
 			out.Values[i] = ec._Penalty_publicationDeadline(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "receivedAt":
 			out.Values[i] = ec._Penalty_receivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publishedOnTime":
 			out.Values[i] = ec._Penalty_publishedOnTime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "warnings":
 			out.Values[i] = ec._Penalty_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "underObjection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Penalty_underObjection(ctx, field, obj)
+				})
+		case "objections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Penalty_objections(ctx, field, obj)
+				})
+		case "corrections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Penalty_corrections(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25840,6 +35041,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_measureCatalogue(ctx, field)
 				})
+		case "objections":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_objections(ctx, field)
+				})
+		case "repairs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_repairs(ctx, field)
+				})
+		case "reports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reports(ctx, field)
+				})
+		case "objectionStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_objectionStats(ctx, field)
+				})
+		case "repairStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_repairStats(ctx, field)
+				})
 		case "_entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -26182,6 +35413,762 @@ func (ec *executionContext) _RecordStatsRow(ctx context.Context, sel ast.Selecti
 		case "records":
 			out.Values[i] = ec._RecordStatsRow_records(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repairImplementors = []string{"Repair"}
+
+func (ec *executionContext) _Repair(ctx context.Context, sel ast.SelectionSet, obj *credit.Repair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Repair")
+		case "id":
+			out.Values[i] = ec._Repair_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Repair_subject(ctx, field, obj)
+				})
+		case "record":
+			out.Values[i] = ec._Repair_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departmentCode":
+			out.Values[i] = ec._Repair_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "severity":
+			out.Values[i] = ec._Repair_severity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "domain":
+			out.Values[i] = ec._Repair_domain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstAllowed":
+			out.Values[i] = ec._Repair_firstAllowed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ruleKey":
+			out.Values[i] = ec._Repair_ruleKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ruleBasis":
+			out.Values[i] = ec._Repair_ruleBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "obligationsPerformed":
+			out.Values[i] = ec._Repair_obligationsPerformed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "obligationEvidence":
+			out.Values[i] = ec._Repair_obligationEvidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commitment":
+			out.Values[i] = ec._Repair_commitment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statement":
+			out.Values[i] = ec._Repair_statement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Repair_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "open":
+			out.Values[i] = ec._Repair_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedAt":
+			out.Values[i] = ec._Repair_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedOn":
+			out.Values[i] = ec._Repair_requestedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedBy":
+			out.Values[i] = ec._Repair_requestedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedRole":
+			out.Values[i] = ec._Repair_requestedRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedInstitution":
+			out.Values[i] = ec._Repair_requestedInstitution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptDueOn":
+			out.Values[i] = ec._Repair_acceptDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptedOn":
+			out.Values[i] = ec._Repair_acceptedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decideDueOn":
+			out.Values[i] = ec._Repair_decideDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedOn":
+			out.Values[i] = ec._Repair_decidedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedBy":
+			out.Values[i] = ec._Repair_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decisionNumber":
+			out.Values[i] = ec._Repair_decisionNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refuseReason":
+			out.Values[i] = ec._Repair_refuseReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueOn":
+			out.Values[i] = ec._Repair_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._Repair_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "daysLate":
+			out.Values[i] = ec._Repair_daysLate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repairConnectionImplementors = []string{"RepairConnection"}
+
+func (ec *executionContext) _RepairConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RepairConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repairConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepairConnection")
+		case "edges":
+			out.Values[i] = ec._RepairConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RepairConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RepairConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repairEdgeImplementors = []string{"RepairEdge"}
+
+func (ec *executionContext) _RepairEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RepairEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repairEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepairEdge")
+		case "cursor":
+			out.Values[i] = ec._RepairEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RepairEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repairStatsImplementors = []string{"RepairStats"}
+
+func (ec *executionContext) _RepairStats(ctx context.Context, sel ast.SelectionSet, obj *credit.RepairStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repairStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepairStats")
+		case "from":
+			out.Values[i] = ec._RepairStats_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RepairStats_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._RepairStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._RepairStats_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._RepairStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repairStatsRowImplementors = []string{"RepairStatsRow"}
+
+func (ec *executionContext) _RepairStatsRow(ctx context.Context, sel ast.SelectionSet, obj *credit.RepairStatsRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repairStatsRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepairStatsRow")
+		case "group":
+			out.Values[i] = ec._RepairStatsRow_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requested":
+			out.Values[i] = ec._RepairStatsRow_requested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accepted":
+			out.Values[i] = ec._RepairStatsRow_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "granted":
+			out.Values[i] = ec._RepairStatsRow_granted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refused":
+			out.Values[i] = ec._RepairStatsRow_refused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._RepairStatsRow_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._RepairStatsRow_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedInTime":
+			out.Values[i] = ec._RepairStatsRow_decidedInTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedLate":
+			out.Values[i] = ec._RepairStatsRow_decidedLate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportImplementors = []string{"Report"}
+
+func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, obj *credit.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Report")
+		case "id":
+			out.Values[i] = ec._Report_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reference":
+			out.Values[i] = ec._Report_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subjectCode":
+			out.Values[i] = ec._Report_subjectCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subjectName":
+			out.Values[i] = ec._Report_subjectName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Report_subject(ctx, field, obj)
+				})
+		case "facts":
+			out.Values[i] = ec._Report_facts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.Values[i] = ec._Report_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hasReporter":
+			out.Values[i] = ec._Report_hasReporter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reporter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Report_reporter(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Report_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedAt":
+			out.Values[i] = ec._Report_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedOn":
+			out.Values[i] = ec._Report_receivedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedVia":
+			out.Values[i] = ec._Report_receivedVia(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignDueOn":
+			out.Values[i] = ec._Report_assignDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "departmentCode":
+			out.Values[i] = ec._Report_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignedOn":
+			out.Values[i] = ec._Report_assignedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifyDueOn":
+			out.Values[i] = ec._Report_verifyDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifiedOn":
+			out.Values[i] = ec._Report_verifiedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._Report_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "findings":
+			out.Values[i] = ec._Report_findings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answerDueOn":
+			out.Values[i] = ec._Report_answerDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredOn":
+			out.Values[i] = ec._Report_answeredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answer":
+			out.Values[i] = ec._Report_answer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueOn":
+			out.Values[i] = ec._Report_dueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._Report_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "daysLate":
+			out.Values[i] = ec._Report_daysLate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportConnectionImplementors = []string{"ReportConnection"}
+
+func (ec *executionContext) _ReportConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReportConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportConnection")
+		case "edges":
+			out.Values[i] = ec._ReportConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReportConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ReportConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportEdgeImplementors = []string{"ReportEdge"}
+
+func (ec *executionContext) _ReportEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReportEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportEdge")
+		case "cursor":
+			out.Values[i] = ec._ReportEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReportEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportReceiptImplementors = []string{"ReportReceipt"}
+
+func (ec *executionContext) _ReportReceipt(ctx context.Context, sel ast.SelectionSet, obj *credit.ReportReceipt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportReceiptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportReceipt")
+		case "reference":
+			out.Values[i] = ec._ReportReceipt_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receivedAt":
+			out.Values[i] = ec._ReportReceipt_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignDueOn":
+			out.Values[i] = ec._ReportReceipt_assignDueOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reporterImplementors = []string{"Reporter"}
+
+func (ec *executionContext) _Reporter(ctx context.Context, sel ast.SelectionSet, obj *credit.Reporter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reporterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reporter")
+		case "name":
+			out.Values[i] = ec._Reporter_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contact":
+			out.Values[i] = ec._Reporter_contact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rightsStatsGroupImplementors = []string{"RightsStatsGroup"}
+
+func (ec *executionContext) _RightsStatsGroup(ctx context.Context, sel ast.SelectionSet, obj *credit.RightsGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rightsStatsGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RightsStatsGroup")
+		case "departmentCode":
+			out.Values[i] = ec._RightsStatsGroup_departmentCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "departmentName":
+			out.Values[i] = ec._RightsStatsGroup_departmentName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordKind":
+			out.Values[i] = ec._RightsStatsGroup_recordKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._RightsStatsGroup_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -27513,6 +37500,26 @@ func (ec *executionContext) marshalNCheckStatsRow2ᚕgithubᚗcomᚋcredithubᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNCorrection2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrection(ctx context.Context, sel ast.SelectionSet, v credit.Correction) graphql.Marshaler {
+	return ec._Correction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCorrection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrectionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Correction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCorrection2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCorrection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCreditCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditCheck(ctx context.Context, sel ast.SelectionSet, v *credit.CreditCheck) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreditCheck!")
@@ -27671,6 +37678,11 @@ func (ec *executionContext) marshalNFeedback2ᚖgithubᚗcomᚋcredithubᚋcredi
 		return graphql.Null
 	}
 	return ec._Feedback(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFieldChangeInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐFieldChangeInput(ctx context.Context, v any) (model.FieldChangeInput, error) {
+	res, err := ec.unmarshalInputFieldChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {
@@ -28209,6 +38221,130 @@ func (ec *executionContext) marshalNMeasureTarget2ᚕgithubᚗcomᚋcredithubᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNObjection2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx context.Context, sel ast.SelectionSet, v credit.Objection) graphql.Marshaler {
+	return ec._Objection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjection2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Objection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjection2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNObjection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjection(ctx context.Context, sel ast.SelectionSet, v *credit.Objection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Objection!")
+		return graphql.Null
+	}
+	return ec._Objection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObjectionConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObjectionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObjectionConnection!")
+		return graphql.Null
+	}
+	return ec._ObjectionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNObjectionDecisionInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionDecisionInput(ctx context.Context, v any) (model.ObjectionDecisionInput, error) {
+	res, err := ec.unmarshalInputObjectionDecisionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObjectionEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionEdge(ctx context.Context, sel ast.SelectionSet, v model.ObjectionEdge) graphql.Marshaler {
+	return ec._ObjectionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjectionEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ObjectionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectionEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNObjectionInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionInput(ctx context.Context, v any) (model.ObjectionInput, error) {
+	res, err := ec.unmarshalInputObjectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNObjectionOutcome2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx context.Context, v any) (credit.ObjectionStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ObjectionStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObjectionOutcome2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx context.Context, sel ast.SelectionSet, v credit.ObjectionStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ObjectionOutcome!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNObjectionStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStats(ctx context.Context, sel ast.SelectionSet, v *credit.ObjectionStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObjectionStats!")
+		return graphql.Null
+	}
+	return ec._ObjectionStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObjectionStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.ObjectionStatsRow) graphql.Marshaler {
+	return ec._ObjectionStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjectionStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.ObjectionStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectionStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNObjectionStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx context.Context, v any) (credit.ObjectionStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ObjectionStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObjectionStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx context.Context, sel ast.SelectionSet, v credit.ObjectionStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ObjectionStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNOverdue2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐOverdue(ctx context.Context, sel ast.SelectionSet, v credit.Overdue) graphql.Marshaler {
 	return ec._Overdue(ctx, sel, &v)
 }
@@ -28246,6 +38382,14 @@ func (ec *executionContext) marshalNOverdueKind2githubᚗcomᚋcredithubᚋcredi
 
 func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPartyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐPartyInput(ctx context.Context, v any) (*model.PartyInput, error) {
@@ -28374,6 +38518,11 @@ func (ec *executionContext) marshalNReason2ᚕgithubᚗcomᚋcredithubᚋcredith
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRecordKeyInput2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRecordKeyInput(ctx context.Context, v any) (*model.RecordKeyInput, error) {
+	res, err := ec.unmarshalInputRecordKeyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRecordKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx context.Context, v any) (credit.RecordKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := credit.RecordKind(tmp)
@@ -28439,6 +38588,203 @@ func (ec *executionContext) marshalNRecordStatsRow2ᚕgithubᚗcomᚋcredithub�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRepair2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepair(ctx context.Context, sel ast.SelectionSet, v *credit.Repair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Repair!")
+		return graphql.Null
+	}
+	return ec._Repair(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRepairConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairConnection(ctx context.Context, sel ast.SelectionSet, v *model.RepairConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepairConnection!")
+		return graphql.Null
+	}
+	return ec._RepairConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRepairEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairEdge(ctx context.Context, sel ast.SelectionSet, v model.RepairEdge) graphql.Marshaler {
+	return ec._RepairEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRepairEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RepairEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepairEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRepairInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairInput(ctx context.Context, v any) (model.RepairInput, error) {
+	res, err := ec.unmarshalInputRepairInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRepairStats2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStats(ctx context.Context, sel ast.SelectionSet, v *credit.RepairStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepairStats!")
+		return graphql.Null
+	}
+	return ec._RepairStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRepairStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatsRow(ctx context.Context, sel ast.SelectionSet, v credit.RepairStatsRow) graphql.Marshaler {
+	return ec._RepairStatsRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRepairStatsRow2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatsRowᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.RepairStatsRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepairStatsRow2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatsRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRepairStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatus(ctx context.Context, v any) (credit.RepairStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RepairStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRepairStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatus(ctx context.Context, sel ast.SelectionSet, v credit.RepairStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RepairStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNReport2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReport(ctx context.Context, sel ast.SelectionSet, v *credit.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Report!")
+		return graphql.Null
+	}
+	return ec._Report(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportConnection2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReportConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportConnection!")
+		return graphql.Null
+	}
+	return ec._ReportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportEdge(ctx context.Context, sel ast.SelectionSet, v model.ReportEdge) graphql.Marshaler {
+	return ec._ReportEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReportEdge2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ReportEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportEdge2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNReportInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportInput(ctx context.Context, v any) (model.ReportInput, error) {
+	res, err := ec.unmarshalInputReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportReceipt2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportReceipt(ctx context.Context, sel ast.SelectionSet, v *credit.ReportReceipt) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportReceipt!")
+		return graphql.Null
+	}
+	return ec._ReportReceipt(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx context.Context, v any) (credit.ReportStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ReportStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx context.Context, sel ast.SelectionSet, v credit.ReportStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReportStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRightsStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimension(ctx context.Context, v any) (credit.RightsDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RightsDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRightsStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimension(ctx context.Context, sel ast.SelectionSet, v credit.RightsDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RightsStatsDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNRightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx context.Context, v any) ([]credit.RightsDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]credit.RightsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRightsStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.RightsDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRightsStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRightsStatsGroup2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsGroup(ctx context.Context, sel ast.SelectionSet, v credit.RightsGroup) graphql.Marshaler {
+	return ec._RightsStatsGroup(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, v any) (credit.Role, error) {
@@ -29273,6 +39619,23 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalOFieldChangeInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐFieldChangeInputᚄ(ctx context.Context, v any) ([]model.FieldChangeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.FieldChangeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFieldChangeInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐFieldChangeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -29452,6 +39815,157 @@ func (ec *executionContext) marshalOListStatus2ᚖgithubᚗcomᚋcredithubᚋcre
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOObjectionFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐObjectionFilter(ctx context.Context, v any) (*model.ObjectionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObjectionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOObjectionStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx context.Context, v any) (*credit.ObjectionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ObjectionStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOObjectionStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐObjectionStatus(ctx context.Context, sel ast.SelectionSet, v *credit.ObjectionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalORecordKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx context.Context, v any) (*credit.RecordKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RecordKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecordKind2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRecordKind(ctx context.Context, sel ast.SelectionSet, v *credit.RecordKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalORepairFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRepairFilter(ctx context.Context, v any) (*model.RepairFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRepairFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORepairStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatus(ctx context.Context, v any) (*credit.RepairStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RepairStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORepairStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRepairStatus(ctx context.Context, sel ast.SelectionSet, v *credit.RepairStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOReportFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐReportFilter(ctx context.Context, v any) (*model.ReportFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReportFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOReportStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx context.Context, v any) (*credit.ReportStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.ReportStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReportStatus(ctx context.Context, sel ast.SelectionSet, v *credit.ReportStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOReporter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐReporter(ctx context.Context, sel ast.SelectionSet, v *credit.Reporter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Reporter(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx context.Context, v any) ([]credit.RightsDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]credit.RightsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRightsStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORightsStatsDimension2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.RightsDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRightsStatsDimension2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRightsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORightsStatsFilter2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRightsStatsFilter(ctx context.Context, v any) (*model.RightsStatsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRightsStatsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRole(ctx context.Context, v any) (*credit.Role, error) {

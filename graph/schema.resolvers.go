@@ -101,6 +101,21 @@ func (r *keyPersonRequestResolver) Person(ctx context.Context, obj *credit.KeyPe
 	return subjectOut(ctx, obj.PersonID)
 }
 
+// UnderObjection is the resolver for the underObjection field.
+func (r *licenceResolver) UnderObjection(ctx context.Context, obj *credit.Licence) (bool, error) {
+	return underObjection(ctx, credit.RecordKindLicence, obj.ID)
+}
+
+// Objections is the resolver for the objections field.
+func (r *licenceResolver) Objections(ctx context.Context, obj *credit.Licence) ([]credit.Objection, error) {
+	return objectionsOf(ctx, credit.RecordKindLicence, obj.ID)
+}
+
+// Corrections is the resolver for the corrections field.
+func (r *licenceResolver) Corrections(ctx context.Context, obj *credit.Licence) ([]credit.Correction, error) {
+	return correctionsOf(ctx, credit.RecordKindLicence, obj.ID)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *licenceConnectionResolver) TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error) {
 	n, err := nodeWith(ctx, obj.SubjectID, &credit.SubjectRead{LicenceCount: true})
@@ -131,6 +146,21 @@ func (r *listEntryResolver) Measures(ctx context.Context, obj *credit.ListEntry)
 		return obj.Measures, nil
 	}
 	return stateFrom(ctx).measures.Load(ctx, obj.ID)
+}
+
+// UnderObjection is the resolver for the underObjection field.
+func (r *listEntryResolver) UnderObjection(ctx context.Context, obj *credit.ListEntry) (bool, error) {
+	return underObjection(ctx, credit.RecordKindListEntry, obj.ID)
+}
+
+// Objections is the resolver for the objections field.
+func (r *listEntryResolver) Objections(ctx context.Context, obj *credit.ListEntry) ([]credit.Objection, error) {
+	return objectionsOf(ctx, credit.RecordKindListEntry, obj.ID)
+}
+
+// Corrections is the resolver for the corrections field.
+func (r *listEntryResolver) Corrections(ctx context.Context, obj *credit.ListEntry) ([]credit.Correction, error) {
+	return correctionsOf(ctx, credit.RecordKindListEntry, obj.ID)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -311,6 +341,144 @@ func (r *mutationResolver) RemoveRule(ctx context.Context, rule string, scope *s
 	return err == nil, err
 }
 
+// FileObjection is the resolver for the fileObjection field.
+func (r *mutationResolver) FileObjection(ctx context.Context, input model.ObjectionInput) (*credit.Objection, error) {
+	in, err := objectionInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.FileObjection(ctx, in))
+}
+
+// AcceptObjection is the resolver for the acceptObjection field.
+func (r *mutationResolver) AcceptObjection(ctx context.Context, id string) (*credit.Objection, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.AcceptObjection(ctx, n))
+}
+
+// RefuseObjection is the resolver for the refuseObjection field.
+func (r *mutationResolver) RefuseObjection(ctx context.Context, id string, reason string) (*credit.Objection, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.RefuseObjection(ctx, n, reason))
+}
+
+// StartObjectionVerification is the resolver for the startObjectionVerification field.
+func (r *mutationResolver) StartObjectionVerification(ctx context.Context, id string) (*credit.Objection, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.StartObjectionVerification(ctx, n))
+}
+
+// DecideObjection is the resolver for the decideObjection field.
+func (r *mutationResolver) DecideObjection(ctx context.Context, id string, input model.ObjectionDecisionInput) (*credit.Objection, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.DecideObjection(ctx, n, objectionDecision(input)))
+}
+
+// RequestRepair is the resolver for the requestRepair field.
+func (r *mutationResolver) RequestRepair(ctx context.Context, input model.RepairInput) (*credit.Repair, error) {
+	in, err := repairInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.RequestRepair(ctx, in))
+}
+
+// AcceptRepair is the resolver for the acceptRepair field.
+func (r *mutationResolver) AcceptRepair(ctx context.Context, id string) (*credit.Repair, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.AcceptRepair(ctx, n))
+}
+
+// GrantRepair is the resolver for the grantRepair field.
+func (r *mutationResolver) GrantRepair(ctx context.Context, id string, decisionNumber string) (*credit.Repair, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.DecideRepair(ctx, n, credit.RepairDecision{Grant: true, DecisionNo: decisionNumber}))
+}
+
+// RefuseRepair is the resolver for the refuseRepair field.
+func (r *mutationResolver) RefuseRepair(ctx context.Context, id string, reason string) (*credit.Repair, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.DecideRepair(ctx, n, credit.RepairDecision{Reason: reason}))
+}
+
+// SubmitReport is the resolver for the submitReport field.
+func (r *mutationResolver) SubmitReport(ctx context.Context, input model.ReportInput) (*credit.ReportReceipt, error) {
+	return ptr(r.Service.SubmitReport(ctx, reportInput(input)))
+}
+
+// AssignReport is the resolver for the assignReport field.
+func (r *mutationResolver) AssignReport(ctx context.Context, id string, department string) (*credit.Report, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.AssignReport(ctx, n, department))
+}
+
+// VerifyReport is the resolver for the verifyReport field.
+func (r *mutationResolver) VerifyReport(ctx context.Context, id string, founded bool, findings string) (*credit.Report, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.VerifyReport(ctx, n, founded, findings))
+}
+
+// AnswerReport is the resolver for the answerReport field.
+func (r *mutationResolver) AnswerReport(ctx context.Context, id string, answer string) (*credit.Report, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return ptr(r.Service.AnswerReport(ctx, n, answer))
+}
+
+// Subject is the resolver for the subject field.
+func (r *objectionResolver) Subject(ctx context.Context, obj *credit.Objection) (*credit.Subject, error) {
+	return subjectOut(ctx, obj.SubjectID)
+}
+
+// Corrections is the resolver for the corrections field.
+func (r *objectionResolver) Corrections(ctx context.Context, obj *credit.Objection) ([]credit.Correction, error) {
+	return correctionsOfObjection(ctx, obj.ID)
+}
+
+// UnderObjection is the resolver for the underObjection field.
+func (r *penaltyResolver) UnderObjection(ctx context.Context, obj *credit.Penalty) (bool, error) {
+	return underObjection(ctx, credit.RecordKindPenalty, obj.ID)
+}
+
+// Objections is the resolver for the objections field.
+func (r *penaltyResolver) Objections(ctx context.Context, obj *credit.Penalty) ([]credit.Objection, error) {
+	return objectionsOf(ctx, credit.RecordKindPenalty, obj.ID)
+}
+
+// Corrections is the resolver for the corrections field.
+func (r *penaltyResolver) Corrections(ctx context.Context, obj *credit.Penalty) ([]credit.Correction, error) {
+	return correctionsOf(ctx, credit.RecordKindPenalty, obj.ID)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *penaltyConnectionResolver) TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error) {
 	n, err := nodeWith(ctx, obj.SubjectID, &credit.SubjectRead{PenaltyCounts: []credit.Date{obj.Since}})
@@ -455,6 +623,61 @@ func (r *queryResolver) Departments(ctx context.Context) ([]credit.Department, e
 // MeasureCatalogue is the resolver for the measureCatalogue field.
 func (r *queryResolver) MeasureCatalogue(ctx context.Context, domain *string, asOf *credit.Date) ([]credit.CatalogueMeasure, error) {
 	return r.Service.MeasureCatalogue(ctx, deref(domain), deref(asOf))
+}
+
+// Objections is the resolver for the objections field.
+func (r *queryResolver) Objections(ctx context.Context, filter *model.ObjectionFilter, first *int, after *string) (*model.ObjectionConnection, error) {
+	p, err := r.Service.Objections(ctx, objectionFilter(filter), deref(first), deref(after))
+	if err != nil {
+		return nil, err
+	}
+	return objectionConnection(p, after), nil
+}
+
+// Repairs is the resolver for the repairs field.
+func (r *queryResolver) Repairs(ctx context.Context, filter *model.RepairFilter, first *int, after *string) (*model.RepairConnection, error) {
+	p, err := r.Service.Repairs(ctx, repairFilter(filter), deref(first), deref(after))
+	if err != nil {
+		return nil, err
+	}
+	return repairConnection(p, after), nil
+}
+
+// Reports is the resolver for the reports field.
+func (r *queryResolver) Reports(ctx context.Context, filter *model.ReportFilter, first *int, after *string) (*model.ReportConnection, error) {
+	p, err := r.Service.Reports(ctx, reportFilter(filter), deref(first), deref(after))
+	if err != nil {
+		return nil, err
+	}
+	return reportConnection(p, after), nil
+}
+
+// ObjectionStats is the resolver for the objectionStats field.
+func (r *queryResolver) ObjectionStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.RightsDimension, filter *model.RightsStatsFilter) (*credit.ObjectionStats, error) {
+	return ptr(r.Service.ObjectionStats(ctx, rightsStatsQuery(from, to, groupBy, filter)))
+}
+
+// RepairStats is the resolver for the repairStats field.
+func (r *queryResolver) RepairStats(ctx context.Context, from credit.Date, to credit.Date, groupBy []credit.RightsDimension, filter *model.RightsStatsFilter) (*credit.RepairStats, error) {
+	return ptr(r.Service.RepairStats(ctx, rightsStatsQuery(from, to, groupBy, filter)))
+}
+
+// Subject is the resolver for the subject field.
+func (r *repairResolver) Subject(ctx context.Context, obj *credit.Repair) (*credit.Subject, error) {
+	return subjectOut(ctx, obj.SubjectID)
+}
+
+// Subject is the resolver for the subject field.
+func (r *reportResolver) Subject(ctx context.Context, obj *credit.Report) (*credit.Subject, error) {
+	if obj.SubjectID == nil {
+		return nil, nil
+	}
+	return subjectOut(ctx, *obj.SubjectID)
+}
+
+// Reporter is the resolver for the reporter field.
+func (r *reportResolver) Reporter(ctx context.Context, obj *credit.Report) (*credit.Reporter, error) {
+	return r.Service.Reporter(ctx, obj.ID)
 }
 
 // LegalRepresentative is the resolver for the legalRepresentative field.
@@ -603,6 +826,9 @@ func (r *Resolver) KeyPersonFinding() KeyPersonFindingResolver { return &keyPers
 // KeyPersonRequest returns KeyPersonRequestResolver implementation.
 func (r *Resolver) KeyPersonRequest() KeyPersonRequestResolver { return &keyPersonRequestResolver{r} }
 
+// Licence returns LicenceResolver implementation.
+func (r *Resolver) Licence() LicenceResolver { return &licenceResolver{r} }
+
 // LicenceConnection returns LicenceConnectionResolver implementation.
 func (r *Resolver) LicenceConnection() LicenceConnectionResolver {
 	return &licenceConnectionResolver{r}
@@ -619,6 +845,12 @@ func (r *Resolver) ListEntryConnection() ListEntryConnectionResolver {
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Objection returns ObjectionResolver implementation.
+func (r *Resolver) Objection() ObjectionResolver { return &objectionResolver{r} }
+
+// Penalty returns PenaltyResolver implementation.
+func (r *Resolver) Penalty() PenaltyResolver { return &penaltyResolver{r} }
+
 // PenaltyConnection returns PenaltyConnectionResolver implementation.
 func (r *Resolver) PenaltyConnection() PenaltyConnectionResolver {
 	return &penaltyConnectionResolver{r}
@@ -626,6 +858,12 @@ func (r *Resolver) PenaltyConnection() PenaltyConnectionResolver {
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Repair returns RepairResolver implementation.
+func (r *Resolver) Repair() RepairResolver { return &repairResolver{r} }
+
+// Report returns ReportResolver implementation.
+func (r *Resolver) Report() ReportResolver { return &reportResolver{r} }
 
 // Subject returns SubjectResolver implementation.
 func (r *Resolver) Subject() SubjectResolver { return &subjectResolver{r} }
@@ -649,12 +887,17 @@ type (
 	keyPersonResolver           struct{ *Resolver }
 	keyPersonFindingResolver    struct{ *Resolver }
 	keyPersonRequestResolver    struct{ *Resolver }
+	licenceResolver             struct{ *Resolver }
 	licenceConnectionResolver   struct{ *Resolver }
 	listEntryResolver           struct{ *Resolver }
 	listEntryConnectionResolver struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }
+	objectionResolver           struct{ *Resolver }
+	penaltyResolver             struct{ *Resolver }
 	penaltyConnectionResolver   struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
+	repairResolver              struct{ *Resolver }
+	reportResolver              struct{ *Resolver }
 	subjectResolver             struct{ *Resolver }
 	subjectConnectionResolver   struct{ *Resolver }
 	subscriptionResolver        struct{ *Resolver }

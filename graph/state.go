@@ -34,6 +34,8 @@ type state struct {
 	executions  *batchLoader[int64, []credit.Execution]
 	feedback    *batchLoader[int64, []credit.Feedback]
 	overdue     *batchLoader[int64, []credit.Overdue]
+	// rights are the loaders of objections and corrections (rights.go).
+	rights lazyRights
 }
 
 type treeKey struct{ read, purpose string }

@@ -213,11 +213,13 @@ func fieldsOf(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) cr
 var goFieldNames = map[string]map[string][]string{
 	"Subject": {"legacyIdentifiers": {"LegacyIdentifiers"}, "identifierWarnings": {"IdentifierWarningList"}},
 	"Licence": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"}, "licenceNumber": {"LicenceNo"},
-		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"}},
+		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"},
+		"underObjection": nil, "objections": nil, "corrections": nil},
 	"Penalty": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"},
-		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"}},
+		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"},
+		"underObjection": nil, "objections": nil, "corrections": nil},
 	"ListEntry": {"id": {"ID"}, "decisionNumber": {"DecisionNo"}, "exitDecisionNumber": {"ExitDecisionNo"},
-		"inForce": nil, "subject": nil, "measures": nil},
+		"inForce": nil, "subject": nil, "measures": nil, "underObjection": nil, "objections": nil, "corrections": nil},
 	"Measure": {"id": {"ID"}, "appliesTo": {"Targets"}, "contexts": {"ContextList"}},
 }
 

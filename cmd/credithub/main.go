@@ -51,6 +51,8 @@ Usage:
   credithub rules show [--as-of DAY] [--all] [--markdown]
                                      the rules in force with their legal basis
   credithub calendar show YEAR       the official calendar of a year, as the hub counts working days
+  credithub reports newkey|keys|rekey
+                                     the keys that seal reporters' identities (REPORT_KEYS)
   credithub version                  print the version
 
 Configuration comes from the environment:
@@ -67,6 +69,7 @@ Configuration comes from the environment:
                    send traces to this OTLP/HTTP collector (default: tracing off)
   (README.md lists every setting.)
   CALENDAR_FILE    the city's calendar file (holidays, make-up working days, notices)
+  REPORT_KEYS      id:base64 AES-256 keys sealing reporters' identities; REPORT_KEY_ID the current one
 
 Run "credithub COMMAND --help" for a command's flags.
 `
@@ -102,6 +105,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.rules(ctx, args[1:])
 	case "calendar":
 		return env.calendar(ctx, args[1:])
+	case "reports":
+		return env.reports(ctx, args[1:])
 	case "version", "--version":
 		if wantsHelp(args[1:]) {
 			fmt.Fprintln(stdout, "Usage: credithub version\n\nPrints the version of this binary.")

@@ -155,6 +155,16 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if !*noCache {
 		opts = append(opts, service.WithCache(redis))
 	}
+	reportKeys, err := cfg.ReportKeyring()
+	if err != nil {
+		return err
+	}
+	if reportKeys == nil {
+		log.Warn("no REPORT_KEYS: reports with a reporter's contact are refused (see README \"Reports\")")
+	} else {
+		log.Info("report keys", "current", reportKeys.Current(), "configured", reportKeys.IDs())
+		opts = append(opts, service.WithReportKeys(reportKeys))
+	}
 	svc := service.New(db, opts...)
 	// The rules are read once here, so that a database the hub cannot
 	// apply (not migrated, rules changed by hand) stops the start.

@@ -52,6 +52,13 @@ type ExitInput struct {
 	Note      *string           `json:"note,omitempty"`
 }
 
+// One field a correction changes, with its new value as text: amounts in yuan ("5000.00"), dates YYYY-MM-DD, null to
+// empty an optional date or score.
+type FieldChangeInput struct {
+	Field string  `json:"field"`
+	Value *string `json:"value,omitempty"`
+}
+
 // Narrows a search of joint cases.
 type JointCaseFilter struct {
 	// Only open (true) or closed (false) cases.
@@ -153,6 +160,57 @@ type ListEntryInput struct {
 type Mutation struct {
 }
 
+type ObjectionConnection struct {
+	Edges      []ObjectionEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+// A decision on an objection under verification.
+type ObjectionDecisionInput struct {
+	Outcome credit.ObjectionStatus `json:"outcome"`
+	// What the subject is told.
+	Answer string `json:"answer"`
+	// The decision's document number; required to revoke a list entry.
+	DecisionNumber *string `json:"decisionNumber,omitempty"`
+	// For CORRECTED: the fields changed and their new values.
+	Changes []FieldChangeInput `json:"changes,omitempty"`
+}
+
+type ObjectionEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   *credit.Objection `json:"node"`
+}
+
+// Narrows a search of objections.
+type ObjectionFilter struct {
+	Status *credit.ObjectionStatus `json:"status,omitempty"`
+	// Only open (true) or closed (false) ones.
+	Open *bool `json:"open,omitempty"`
+	// Only those past (true) or not past (false) the deadline of their stage today.
+	Overdue    *bool              `json:"overdue,omitempty"`
+	RecordKind *credit.RecordKind `json:"recordKind,omitempty"`
+	// The verifying department.
+	Department *string `json:"department,omitempty"`
+	// The subject that objects.
+	SubjectCode *string      `json:"subjectCode,omitempty"`
+	FiledFrom   *credit.Date `json:"filedFrom,omitempty"`
+	FiledTo     *credit.Date `json:"filedTo,omitempty"`
+}
+
+// An objection as the credit office or a window registers it for the subject.
+type ObjectionInput struct {
+	// The subject that objects: the record's subject (for a key-person link, the organisation or the person).
+	SubjectCode string          `json:"subjectCode"`
+	Record      *RecordKeyInput `json:"record"`
+	// The contested fields, by the record's field names (e.g. fine, facts, validUntil; since and until of a key-person link;
+	// grade and score of a tax grade). Left out: the whole record.
+	Fields []string `json:"fields,omitempty"`
+	Reason string   `json:"reason"`
+	// References to the evidence (document numbers, file names).
+	Evidence []string `json:"evidence,omitempty"`
+}
+
 // The party of a licence or penalty (行政相对人), in the 双公示 standard's fields.
 type PartyInput struct {
 	// XDR_MC: name.
@@ -236,6 +294,91 @@ type PenaltyPayload struct {
 }
 
 type Query struct {
+}
+
+// Names a record: its kind and id, or for a tax grade the assessment year of the subject's grade.
+type RecordKeyInput struct {
+	Kind credit.RecordKind `json:"kind"`
+	// The record's id (a key-person link's `id`); not for a tax grade.
+	ID *string `json:"id,omitempty"`
+	// The assessment year, for a tax grade.
+	Year *int `json:"year,omitempty"`
+}
+
+type RepairConnection struct {
+	Edges      []RepairEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type RepairEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *credit.Repair `json:"node"`
+}
+
+// Narrows a search of repair applications.
+type RepairFilter struct {
+	Status        *credit.RepairStatus `json:"status,omitempty"`
+	Open          *bool                `json:"open,omitempty"`
+	Overdue       *bool                `json:"overdue,omitempty"`
+	RecordKind    *credit.RecordKind   `json:"recordKind,omitempty"`
+	Department    *string              `json:"department,omitempty"`
+	SubjectCode   *string              `json:"subjectCode,omitempty"`
+	RequestedFrom *credit.Date         `json:"requestedFrom,omitempty"`
+	RequestedTo   *credit.Date         `json:"requestedTo,omitempty"`
+}
+
+// An application for credit repair (信用修复) of a penalty or a black-list entry, with its conditions.
+type RepairInput struct {
+	// A PENALTY or LIST_ENTRY.
+	Record *RecordKeyInput `json:"record"`
+	// The obligations the record imposed (the fine paid, the wrong put right) are performed; required.
+	ObligationsPerformed bool `json:"obligationsPerformed"`
+	// The documents that show it.
+	Evidence []string `json:"evidence"`
+	// The reference of the credit commitment (信用承诺书) on file; required.
+	Commitment string `json:"commitment"`
+	// What the applicant says.
+	Statement *string `json:"statement,omitempty"`
+}
+
+type ReportConnection struct {
+	Edges      []ReportEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type ReportEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *credit.Report `json:"node"`
+}
+
+// Narrows a search of reports.
+type ReportFilter struct {
+	Status       *credit.ReportStatus `json:"status,omitempty"`
+	Overdue      *bool                `json:"overdue,omitempty"`
+	Department   *string              `json:"department,omitempty"`
+	ReceivedFrom *credit.Date         `json:"receivedFrom,omitempty"`
+	ReceivedTo   *credit.Date         `json:"receivedTo,omitempty"`
+}
+
+// A report of dishonesty. The reporter is optional (anonymous reports are taken) and kept encrypted.
+type ReportInput struct {
+	// The code of the subject concerned (registered or not), checked strictly.
+	SubjectCode string  `json:"subjectCode"`
+	SubjectName *string `json:"subjectName,omitempty"`
+	// What happened.
+	Facts        string   `json:"facts"`
+	Evidence     []string `json:"evidence,omitempty"`
+	ReporterName *string  `json:"reporterName,omitempty"`
+	// How to reach the reporter (phone, e-mail, address); needed with reporterName.
+	ReporterContact *string `json:"reporterContact,omitempty"`
+}
+
+// Narrows the objection and repair statistics.
+type RightsStatsFilter struct {
+	Department *string            `json:"department,omitempty"`
+	RecordKind *credit.RecordKind `json:"recordKind,omitempty"`
 }
 
 // A rule row to add, or to change while it is not in force.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/credithub/credithub/internal/seal"
 )
 
 // Config is everything the hub reads from its environment.
@@ -69,6 +71,12 @@ type Config struct {
 	// and make-up working days of years the official calendar lacks or
 	// gets wrong, with their State Council notices; "" for none.
 	CalendarFile string
+	// ReportKeys are the keys that seal reporters' identities
+	// (REPORT_KEYS: "id1:base64key,id2:base64key", each 32 bytes of
+	// standard base64), and ReportKeyID the id of the one new reports are
+	// sealed with (REPORT_KEY_ID; may be left out when there is one key).
+	// Empty: reports with a reporter are refused.
+	ReportKeys, ReportKeyID string
 }
 
 // JWT is the identity provider configuration.
@@ -93,6 +101,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ListenAddr:   or(getenv("LISTEN_ADDR"), DefaultListenAddr),
 		Env:          or(getenv("CREDITHUB_ENV"), "development"),
 		CalendarFile: getenv("CALENDAR_FILE"),
+		ReportKeys:   getenv("REPORT_KEYS"),
+		ReportKeyID:  getenv("REPORT_KEY_ID"),
 		// A relative directory is the working directory's (systemd's
 		// StateDirectory= in deploy/).
 		QueryLogSpool: or(getenv("QUERY_LOG_SPOOL"), DefaultQueryLogSpool),
@@ -230,4 +240,20 @@ func durationVar(getenv func(string) string, name string, def time.Duration) (ti
 		return 0, fmt.Errorf("%s must be a positive duration such as 10s, got %q", name, v)
 	}
 	return d, nil
+}
+
+// ReportKeyring returns the keys of REPORT_KEYS with REPORT_KEY_ID current;
+// nil when REPORT_KEYS is empty. An error never shows a key.
+func (c Config) ReportKeyring() (*seal.Keyring, error) {
+	if strings.TrimSpace(c.ReportKeys) == "" {
+		if c.ReportKeyID != "" {
+			return nil, fmt.Errorf("REPORT_KEY_ID is set but REPORT_KEYS is empty")
+		}
+		return nil, nil
+	}
+	k, err := seal.ParseKeys(c.ReportKeys, c.ReportKeyID)
+	if err != nil {
+		return nil, fmt.Errorf("REPORT_KEYS: %w", err)
+	}
+	return k, nil
 }

@@ -141,6 +141,21 @@ const (
 	ActDecideKeyPersons  Action = "decide key-person links departments asked for"
 	ActReadReference     Action = "read the rules and reference data"
 	ActManageReference   Action = "change the rules and reference data"
+	// The subject's rights (objections, repair, reports).
+	ActFileObjection    Action = "file objections"
+	ActAcceptObjection  Action = "accept or refuse objections"
+	ActVerifyObjection  Action = "verify and decide objections"
+	ActReadObjections   Action = "read objections"
+	ActReadCorrections  Action = "read the corrections of records"
+	ActRequestRepair    Action = "request credit repair"
+	ActDecideRepair     Action = "accept and decide credit repair"
+	ActReadRepairs      Action = "read credit repair applications"
+	ActRightsStatistics Action = "read objection and repair statistics"
+	ActSubmitReport     Action = "submit reports"
+	ActAssignReport     Action = "assign and answer reports"
+	ActVerifyReport     Action = "verify reports"
+	ActReadReports      Action = "read reports"
+	ActReadReporter     Action = "read a reporter's identity"
 )
 
 // actionRoles says which roles may do each action. DepartmentBound below
@@ -169,6 +184,24 @@ var actionRoles = map[Action][]Role{
 	ActDecideKeyPersons:  {RoleCreditOffice},
 	ActReadReference:     {RoleCreditOffice, RoleDashboard},
 	ActManageReference:   {RoleCreditOffice},
+	// The subject objects through the credit office or a window that
+	// registers the objection for it; the office accepts or refuses; the
+	// record's deciding department (or the office) verifies and decides.
+	ActFileObjection:    {RoleWindow, RoleCreditOffice},
+	ActAcceptObjection:  {RoleCreditOffice},
+	ActVerifyObjection:  {RoleDepartment, RoleCreditOffice},
+	ActReadObjections:   {RoleDepartment, RoleCreditOffice},
+	ActReadCorrections:  {RoleWindow, RoleBank, RoleDepartment, RoleCreditOffice},
+	ActRequestRepair:    {RoleWindow, RoleDepartment, RoleCreditOffice},
+	ActDecideRepair:     {RoleDepartment, RoleCreditOffice},
+	ActReadRepairs:      {RoleDashboard, RoleDepartment, RoleCreditOffice},
+	ActRightsStatistics: {RoleDashboard, RoleDepartment, RoleCreditOffice},
+	// Anyone may report; no role but the office learns who reported.
+	ActSubmitReport: {RolePublic, RoleWindow, RoleBank, RoleDashboard, RoleDepartment, RoleCreditOffice},
+	ActAssignReport: {RoleCreditOffice},
+	ActVerifyReport: {RoleDepartment, RoleCreditOffice},
+	ActReadReports:  {RoleDepartment, RoleCreditOffice},
+	ActReadReporter: {RoleCreditOffice},
 }
 
 // May reports whether role r may do act.

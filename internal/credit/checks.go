@@ -13,10 +13,11 @@ package credit
 // organisation (or an individual business) they work on its own records and,
 // in the credit check, report its key persons' black-list entries.
 //
-// Records under objection (异议) are only passed through for now (Disputed).
-// DOMAIN "Objections": while a record is disputed, joint measures based on it
-// are not executed, so when objections land, measures triggered by a
-// disputed entry must be left out of Measures (and named in a reason).
+// Records under objection (异议) on the day asked about are set aside
+// (check_disputed.go): DOMAIN "Objections" says that while a record is
+// disputed, joint measures based on it are not executed, so a disputed
+// penalty or entry counts nowhere, its measures are left out, and the
+// answer lists it in Disputed with a reason saying why.
 
 // RecordKind is the kind of record a RecordRef points to.
 type RecordKind string
@@ -26,6 +27,12 @@ const (
 	RecordKindPenalty   RecordKind = "PENALTY"
 	RecordKindLicence   RecordKind = "LICENCE"
 	RecordKindListEntry RecordKind = "LIST_ENTRY"
+	// RecordKindKeyPerson is a key-person link (an objection may contest
+	// it); its id is the link's.
+	RecordKindKeyPerson RecordKind = "KEY_PERSON"
+	// RecordKindTaxGrade is a tax credit grade; its id is the assessment
+	// year (grades are keyed by subject and year).
+	RecordKindTaxGrade RecordKind = "TAX_GRADE"
 )
 
 // RecordRef points to the record a reason rests on, with what a clerk needs
@@ -132,13 +139,19 @@ type CheckRecords struct {
 	// KeyPersons are, for an organisation, its legal representative and
 	// principals holding the role on AsOf, with their records.
 	KeyPersons []KeyPersonRecords
-	// Disputed are the subject's records under objection.
+	// Disputed are the records under objection on AsOf among those of the
+	// subject, its key persons and the organisations it answers for
+	// (setAside picks the ones the answer rests on).
 	Disputed []RecordRef
+	// gradeSetAside: the tax grade is under objection (setAside).
+	gradeSetAside bool
 }
 
 // KeyPersonRecords is one key person of an organisation with their own list
 // entries and the entries attributed to them.
 type KeyPersonRecords struct {
+	// LinkID is the key-person link's id (an objection may contest it).
+	LinkID     int64
 	Role       KeyPersonRole
 	Person     Subject
 	Entries    []ListEntry
@@ -159,6 +172,8 @@ type ApplicantCheck struct {
 	AcceptWithMissingDocuments bool
 	// Measures are the measures in the APPROVAL_WINDOW context.
 	Measures []AppliedMeasure
+	// Disputed are the records under objection on AsOf, set aside: no
+	// measure rests on them.
 	Disputed []RecordRef
 	Reasons  []Reason
 }
@@ -185,7 +200,9 @@ type CreditCheck struct {
 	// Measures are the measures in the BANK_CREDIT context.
 	Measures          []AppliedMeasure
 	KeyPersonFindings []KeyPersonFinding
-	Reasons           []Reason
+	// Disputed are the records under objection on AsOf, set aside.
+	Disputed []RecordRef
+	Reasons  []Reason
 }
 
 // asOfView returns r with every list entry as it stood on AsOf
@@ -221,6 +238,7 @@ func (r CheckRecords) asOfView() CheckRecords {
 // EvaluateApplicant answers the approval window's check of r under rules.
 func EvaluateApplicant(r CheckRecords, rules CheckRules) ApplicantCheck {
 	r = r.asOfView()
+	r, disputed := r.setAside()
 	honours := r.honours(rules)
 	bad := r.badRecords(rules)
 	open := r.unrepaired(rules)
@@ -230,7 +248,7 @@ func EvaluateApplicant(r CheckRecords, rules CheckRules) ApplicantCheck {
 		RuleVersion:  rules.Version,
 		GreenChannel: len(honours) > 0 || bad.empty(),
 		Measures:     r.measuresIn(ApprovalWindow),
-		Disputed:     append([]RecordRef{}, r.Disputed...),
+		Disputed:     disputed,
 	}
 	// "Same basis": 容缺受理 is never granted where the green channel is
 	// refused, and is refused while a bad record is still in effect even
@@ -240,14 +258,20 @@ func EvaluateApplicant(r CheckRecords, rules CheckRules) ApplicantCheck {
 	c.Reasons = checkGreenChannelReasons(honours, bad, from, to, rules)
 	c.Reasons = append(c.Reasons, checkMissingDocumentsReasons(c.GreenChannel, bad, open, r.AsOf)...)
 	c.Reasons = append(c.Reasons, checkMeasureReasons(c.Measures)...)
+	c.Reasons = append(c.Reasons, checkDisputedReason(disputed, r.AsOf)...)
 	return c
 }
 
 // EvaluateCredit answers a bank's check of r under rules.
 func EvaluateCredit(r CheckRecords, rules CheckRules) CreditCheck {
 	r = r.asOfView()
+	r, disputed := r.setAside()
 	from, _ := rules.Window(r.AsOf)
-	f := checkCreditFacts{asOf: r.AsOf, from: from, person: r.Subject.Kind.IsPerson(), black: r.blacklisting(), grade: r.taxGradeOn()}
+	shownGrade := r.taxGradeOn()
+	f := checkCreditFacts{asOf: r.AsOf, from: from, person: r.Subject.Kind.IsPerson(), black: r.blacklisting(), grade: shownGrade}
+	if r.gradeSetAside { // shown, but it decides nothing while disputed
+		f.grade = nil
+	}
 	recent := r.recentPenalties(rules)
 	f.serious, f.general = checkBySeverity(recent, Serious), checkBySeverity(recent, General)
 	c := CreditCheck{
@@ -256,16 +280,18 @@ func EvaluateCredit(r CheckRecords, rules CheckRules) CreditCheck {
 		RuleVersion:                rules.Version,
 		RedListed:                  r.redListed(),
 		Blacklisted:                !f.black.empty(),
-		TaxCreditGrade:             f.grade,
+		TaxCreditGrade:             shownGrade,
 		PenaltiesLast3Years:        len(recent),
 		SeriousPenaltiesLast3Years: len(f.serious),
 		ActiveListEntries:          r.activeEntries(),
 		Measures:                   r.measuresIn(BankCredit),
 		KeyPersonFindings:          r.keyPersonFindings(rules),
+		Disputed:                   disputed,
 	}
 	f.punishments = checkPunishments(c.Measures)
 	f.findings = c.KeyPersonFindings
 	c.Verdict, c.Reasons = f.verdict(rules)
+	c.Reasons = append(c.Reasons, checkDisputedReason(disputed, r.AsOf)...)
 	return c
 }
 

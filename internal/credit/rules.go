@@ -53,6 +53,10 @@ const (
 	// RuleRepairDeadline, scope ACCEPT or DECIDE: working days to accept a
 	// credit repair application and to decide it. {"workingDays"}
 	RuleRepairDeadline RuleKind = "REPAIR_DEADLINE"
+	// RuleReportDeadline, scope ASSIGN, VERIFY or ANSWER: working days to
+	// hand a report to the verifying department, to verify it and to
+	// answer the reporter. {"workingDays"}
+	RuleReportDeadline RuleKind = "REPORT_DEADLINE"
 	// RuleTaxGradeBands: the scores of the tax credit grades.
 	// {"aMinScore", "bMinScore", "cMinScore"}
 	RuleTaxGradeBands RuleKind = "TAX_GRADE_BANDS"
@@ -68,6 +72,8 @@ const (
 	ScopeAccept   = "ACCEPT"
 	ScopeVerify   = "VERIFY"
 	ScopeDecide   = "DECIDE"
+	ScopeAssign   = "ASSIGN"
+	ScopeAnswer   = "ANSWER"
 )
 
 // RuleRow is one dated rule: in force from EffectiveFrom until the next row

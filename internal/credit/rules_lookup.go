@@ -133,3 +133,13 @@ func (b *RuleBook) CheckRules(asOf Date) CheckRules {
 	out.LegalBasis = strings.Join(bases, "；")
 	return out
 }
+
+// KeyInForce names the row of rule and scope in force on day on
+// (RULE/SCOPE@FROM), "" when none was: what an answer cites as its rule.
+func (b *RuleBook) KeyInForce(rule RuleKind, scope string, on Date) string {
+	p, ok := b.inForce(rule, scope, on)
+	if !ok {
+		return ""
+	}
+	return p.row.Key()
+}

@@ -73,7 +73,7 @@ func parseRule(r RuleRow) (any, error) {
 	var p any
 	var check func() string
 	switch r.Rule {
-	case RuleDisclosureDeadline, RuleWorkflowDeadline, RuleObjectionDeadline, RuleRepairDeadline:
+	case RuleDisclosureDeadline, RuleWorkflowDeadline, RuleObjectionDeadline, RuleRepairDeadline, RuleReportDeadline:
 		w := &workingDaysParams{}
 		p, check = w, func() string {
 			if w.WorkingDays < 1 || w.WorkingDays > 365 {
@@ -81,7 +81,8 @@ func parseRule(r RuleRow) (any, error) {
 			}
 			return scopeOneOf(r, map[RuleKind][]string{RuleDisclosureDeadline: {""},
 				RuleWorkflowDeadline: {ScopeResponse, ScopeFeedback}, RuleObjectionDeadline: {ScopeAccept, ScopeVerify},
-				RuleRepairDeadline: {ScopeAccept, ScopeDecide}}[r.Rule])
+				RuleRepairDeadline: {ScopeAccept, ScopeDecide},
+				RuleReportDeadline: {ScopeAssign, ScopeVerify, ScopeAnswer}}[r.Rule])
 		}
 	case RulePublicationWindow:
 		w := &publicationParams{}

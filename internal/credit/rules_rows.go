@@ -44,6 +44,7 @@ var describeRule = map[RuleKind]string{
 	RuleWorkflowDeadline:   "working days a department has in the joint workflow",
 	RuleObjectionDeadline:  "working days to accept or refuse an objection, and to verify it",
 	RuleRepairDeadline:     "working days to accept a credit repair application, and to decide it",
+	RuleReportDeadline:     "working days to hand a report to the verifying department, to verify it and to answer the reporter",
 	RuleTaxGradeBands:      "the scores of the tax credit grades A, B, C and D",
 	RulePenaltySeverity:    "the severity of a penalty whose department does not state it",
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
+	"github.com/credithub/credithub/internal/seal"
 	"github.com/credithub/credithub/internal/store"
 )
 
@@ -32,6 +33,9 @@ type Service struct {
 	// calendar (WithCalendar; nil: the official one).
 	rules ruleBooks
 	cal   *calendar.Calendar
+	// reportKeys seal reporters' identities (WithReportKeys; nil: reports
+	// with a reporter are refused).
+	reportKeys *seal.Keyring
 }
 
 // WithQueryLog makes the service record reads in log: the plan's system

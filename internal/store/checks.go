@@ -66,20 +66,36 @@ var checkSQL = `SELECT ` + subjectJSON("s") + ` AS subject,
 			'RepairedOn', x.repaired_on, 'Fine', x.fine_fen, 'UseScope', x.use_scope,
 			'AuthorityName', x.authority_name, 'AuthorityCode', x.authority_code) ORDER BY x.decided_on DESC, x.id DESC)
 		FROM penalties x WHERE x.subject_id = s.id
-		  AND (x.decided_on >= $3 OR (x.status = 'IN_FORCE' AND (x.public_until IS NULL OR x.public_until >= $2)))), '[]') AS penalties,
+		  AND (x.decided_on >= $3 OR ((x.status = 'IN_FORCE' OR x.status = 'REPAIRED' AND x.repaired_on > $2)
+		       AND (x.public_until IS NULL OR x.public_until >= $2)))), '[]') AS penalties,
 	(SELECT json_build_object('SubjectID', g.subject_id, 'Year', g.year, 'Grade', g.grade, 'Score', g.score,
 			'AssessedOn', g.assessed_on)
 		FROM tax_credit_grades g WHERE g.subject_id = s.id AND (g.assessed_on IS NULL OR g.assessed_on <= $2)
 		ORDER BY g.year DESC LIMIT 1) AS tax_grade,
-	COALESCE((SELECT json_agg(json_build_object('Role', k.role, 'Person', ` + subjectJSON("p") + `,
+	COALESCE((SELECT json_agg(json_build_object('LinkID', k.id, 'Role', k.role, 'Person', ` + subjectJSON("p") + `,
 			'Entries', COALESCE((SELECT json_agg(` + entryJSON + ` ORDER BY e.decided_on DESC, e.id DESC)
 				FROM list_entries e JOIN list_domains d ON d.code = e.domain
 				WHERE e.subject_id = p.id AND e.kind = 'BLACK'), '[]'),
 			'Attributed', ` + attributedJSON("p.id", "s.id") + `) ORDER BY k.role, k.since DESC)
 		FROM key_persons k JOIN subjects p ON p.id = k.person_id
 		WHERE k.organization_id = s.id AND k.role IN ('LEGAL_REPRESENTATIVE', 'PRINCIPAL')
-		  AND k.since <= $2 AND (k.until IS NULL OR k.until >= $2)), '[]') AS key_persons
+		  AND k.since <= $2 AND (k.until IS NULL OR k.until >= $2)), '[]') AS key_persons,
+	` + disputedJSON + ` AS disputed
 FROM subjects s WHERE s.code = $1`
+
+// disputedJSON lists the records under objection on $2 (filed by then, not
+// closed by then) of subject s, of the organisations it holds a role in
+// (their entries are attributed to it) and of its key persons (their
+// findings are reported): the rules set aside those the answer rests on.
+// The subjects are gathered into an array first so that the objections are
+// found through their subject index (an OR of the three conditions would
+// scan the whole table).
+const disputedJSON = `COALESCE((SELECT json_agg(json_build_object('Kind', o.record_kind, 'ID', o.record_id,
+			'DecisionNo', o.record_label, 'DecidedOn', o.record_date, 'SubjectID', o.subject_id) ORDER BY o.id)
+		FROM objections o WHERE o.subject_id = ANY (ARRAY(SELECT s.id
+		    UNION ALL SELECT k.organization_id FROM key_persons k WHERE k.person_id = s.id
+		    UNION ALL SELECT k.person_id FROM key_persons k WHERE k.organization_id = s.id))
+		  AND o.filed_on <= $2 AND (o.closed_on IS NULL OR o.closed_on > $2)), '[]')`
 
 // CheckRecords reads the records a check of the subject with code needs as
 // of asOf, with penalties decided since since; NOT_FOUND if no subject has
@@ -97,6 +113,7 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		TaxGrade   []byte `db:"tax_grade"`
 		KeyPersons []byte `db:"key_persons"`
 		Tree       []byte `db:"tree"`
+		Disputed   []byte `db:"disputed"`
 	}
 	args := []any{code, asOf, since, pq.Array(credit.AttributedRoles())}
 	query := checkSQL
@@ -113,7 +130,7 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		dst any
 	}{
 		{row.Subject, &r.Subject}, {row.Entries, &r.Entries}, {row.Attributed, &r.Attributed},
-		{row.Penalties, &r.Penalties}, {row.KeyPersons, &r.KeyPersons},
+		{row.Penalties, &r.Penalties}, {row.KeyPersons, &r.KeyPersons}, {row.Disputed, &r.Disputed},
 	} {
 		if err := json.Unmarshal(part.raw, part.dst); err != nil {
 			return r, nil, fmt.Errorf("store: decode check records: %w", err)
