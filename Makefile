@@ -16,9 +16,31 @@ LDFLAGS       := -X main.version=$(VERSION)
 run: services build
 	$(BIN) serve --migrate --seed-if-empty $(SEED_SUBJECTS)
 
+# Tests that need a Redis Cluster or a PostgreSQL replica start them with
+# scripts/redis-cluster.sh and scripts/pg-replica.sh (internal/testenv);
+# when no other `make test` is running, the engines tests started are
+# stopped at the end (shared lock: concurrent runs in other checkouts keep
+# theirs). Engines you started yourself stay up.
+ENGINES_LOCK ?= /tmp/credithub-engines.lock
 test: services
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	flock -s $(ENGINES_LOCK) $(GO) test -race -count=1 ./...; rc=$$?; \
+	  flock -n -x $(ENGINES_LOCK) $(MAKE) --no-print-directory engines-stop-marked || true; exit $$rc
+
+# The engines beyond the shared PostgreSQL and Redis (README "Engines").
+.PHONY: engines-start engines-stop engines-status engines-stop-marked
+engines-start:
+	scripts/redis-cluster.sh start
+	scripts/pg-replica.sh start
+engines-stop:
+	scripts/redis-cluster.sh stop
+	scripts/pg-replica.sh stop
+engines-status:
+	-scripts/redis-cluster.sh status
+	-scripts/pg-replica.sh status
+engines-stop-marked:
+	@scripts/redis-cluster.sh stop --if-marked
+	@scripts/pg-replica.sh stop --if-marked
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/credithub
