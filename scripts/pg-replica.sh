@@ -175,7 +175,6 @@ start() {
   command -v psql >/dev/null || die "psql is not installed (Debian: postgresql-client)"
   if running && answers; then
     say "already running: $(url)"
-    mark
     return 0
   fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT is in use by something that is not this replica"; fi
@@ -184,7 +183,6 @@ start() {
   flock 9
   if running && answers; then
     say "already running (started meanwhile): $(url)"
-    mark
     return 0
   fi
   check_primary
@@ -209,10 +207,9 @@ start() {
   say "running: $(url)"
 }
 
+# mark records who started the replica (PG_REPLICA_MARK), for stop --if-marked.
 mark() {
-  if [ -n "${PG_REPLICA_MARK:-}" ]; then
-    [ -f "$DIR/started-by" ] || echo "$PG_REPLICA_MARK" >"$DIR/started-by"
-  fi
+  if [ -n "${PG_REPLICA_MARK:-}" ]; then echo "$PG_REPLICA_MARK" >"$DIR/started-by"; else rm -f "$DIR/started-by"; fi
 }
 
 stop() {
