@@ -168,15 +168,17 @@ func (tx *ImportTx) ImportLicences(ctx context.Context, rows []StagedLicence) (I
 //     earlier line of the file;
 //  2. codes not registered yet are registered from the first row naming
 //     them, as EnsureSubject registers them, in code order;
-//  3. the records are copied, sorted by authority and decision number, into
-//     the staging table with their subject ids;
-//  4. legal representatives are linked by the rule of single pushes
+//  3. legal representatives are linked by the rule of single pushes
 //     (LinkLegalRepresentative): an organisation with no legal
 //     representative whose role lasts to a record's decision date gets the
 //     record's representative from that date, and where several rows of the
 //     chunk could link one, the first line's does, as it would if the rows
 //     were pushed one by one;
-//  5. the records are upserted by decision number; an existing record is
+//  4. when none of the chunk's decisions is stored, the records are copied,
+//     sorted by authority and decision number, straight into the table
+//     (copyNewRecords); otherwise
+//  5. they are copied in that order into the staging table with their
+//     subject ids and upserted by decision number; an existing record is
 //     updated only where a written column differs, so that importing a file
 //     again changes nothing.
 //
@@ -198,6 +200,28 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 		return res, err
 	}
 	order := slices.DeleteFunc(enc.order, func(i int) bool { return ids.subject[i] == 0 })
+	var c linkCandidates
+	for _, i := range order {
+		if ids.rep[i] != 0 {
+			_, _, decided := key(i)
+			c.add(ids.subject[i], ids.rep[i], decided, party(i).Line)
+		}
+	}
+	if err := tx.linkLegalReps(ctx, c, &res); err != nil {
+		return res, err
+	}
+	if len(order) == 0 {
+		return res, tx.affectedCodes(ctx, &res, nil, nil)
+	}
+	direct, err := tx.copyNewRecords(ctx, k, order, ids.subject, key, enc)
+	if err != nil {
+		return res, err
+	}
+	if direct {
+		res.New = len(order)
+		tx.sess.stored = storedNone
+		return res, tx.affectedCodes(ctx, &res, subjectsOf(order, ids.subject), nil)
+	}
 	cols := append(append(append([]string{}, stagedRecordColumns...), recordPartyColumns...), k.columns...)
 	if err := tx.createStaging(ctx, k.staging, cols, k.types); err != nil {
 		return res, err
@@ -211,18 +235,8 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 	if err != nil {
 		return res, err
 	}
-	var c linkCandidates
-	for _, i := range order {
-		if ids.rep[i] != 0 {
-			_, _, decided := key(i)
-			c.add(ids.subject[i], ids.rep[i], decided, party(i).Line)
-		}
-	}
-	if err := tx.linkLegalReps(ctx, c, &res); err != nil {
-		return res, err
-	}
 	var prev []int64
-	if !tx.sess.allNew {
+	if tx.sess.stored != storedNone {
 		if _, err := tx.exec(ctx, unchangedRecordsSQL(k)); err != nil {
 			return res, err
 		}
@@ -241,7 +255,10 @@ func (tx *ImportTx) importRecords(ctx context.Context, k recordKind, n int, part
 		return res, err
 	}
 	res.New, res.Updated = up.New, up.Updated
-	tx.sess.allNew = up.New == len(order)
+	tx.sess.stored = storedSome
+	if up.New == len(order) {
+		tx.sess.stored = storedNone
+	}
 	return res, tx.affectedCodes(ctx, &res, up.IDs, prev)
 }
 
