@@ -36,6 +36,38 @@ psqlq() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$DB" "$@"; }
 now() { date +%s.%N; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 
+# CPU seconds used by the database's backends during a run, sampled from
+# /proc every 0.2 s (a backend's last fraction of a second may be missed):
+# on a shared machine wall time depends on others' load, CPU time far less.
+# pg_cpu_start starts the sampler; pg_cpu_stop leaves the seconds in $pg_cpu.
+pg_cpu_start() {
+  rm -f "$OUT/.cpu-stop" "$OUT/.cpu-sum"
+  (
+    declare -A ticks
+    while [ ! -e "$OUT/.cpu-stop" ]; do
+      for p in $(pgrep -f "^postgres: .* $DB " || true); do
+        v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && ticks[$p]=$v
+      done
+      sleep 0.2
+    done
+    s=0
+    for v in "${ticks[@]}"; do s=$((s + v)); done
+    echo "$s" >"$OUT/.cpu-sum"
+  ) &
+  cpu_sampler=$!
+}
+pg_cpu_stop() {
+  touch "$OUT/.cpu-stop"
+  wait "$cpu_sampler"
+  pg_cpu=$(echo "$(cat "$OUT/.cpu-sum") / $(getconf CLK_TCK)" | bc -l | xargs printf '%.1f')
+}
+# timed CMD...: runs CMD, leaves its CPU seconds (user + system) in $client_cpu.
+timed() {
+  local tf=$OUT/.time
+  /usr/bin/time -f '%U %S' -o "$tf" "$@"
+  client_cpu=$(awk '{printf "%.1f", $1 + $2}' "$tf")
+}
+
 scripts/services.sh
 $GO build -o bin/credithub ./cmd/credithub
 $GO build -o bin/benchgen ./internal/importer/benchgen
@@ -78,9 +110,12 @@ psqlq -c 'VACUUM ANALYZE subjects, key_persons'
 psqlq -c 'CHECKPOINT'
 copy_load=$(load)
 say "COPY of $finished finished rows into penalties (load $copy_load)"
+cols=$(penalty_columns)
+pg_cpu_start
 t0=$(now)
-psqlq -c "\\copy penalties ($(penalty_columns)) FROM '$DUMP.penalties'"
+timed psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "\\copy penalties ($cols) FROM '$DUMP.penalties'"
 t1=$(now)
+pg_cpu_stop; copy_pg=$pg_cpu; copy_client=$client_cpu
 copy_s=$(echo "$t1 - $t0" | bc -l)
 outbox=$(psqlq -c 'SELECT count(*) FROM export_outbox')
 [ "$outbox" = "$finished" ] || die "the COPY left $outbox outbox rows for $finished penalties"
@@ -90,9 +125,11 @@ fresh
 psqlq -c 'CHECKPOINT'
 first_load=$(load)
 say "first import of $FILE (load $first_load)"
+pg_cpu_start
 t0=$(now)
-bin/credithub import penalties "$FILE" >"$OUT/import-first.txt" 2>"$OUT/import-first.err" || { cat "$OUT/import-first.err" >&2; die "import failed"; }
+timed bin/credithub import penalties "$FILE" >"$OUT/import-first.txt" 2>"$OUT/import-first.err" || { cat "$OUT/import-first.err" >&2; die "import failed"; }
 t1=$(now)
+pg_cpu_stop; first_pg=$pg_cpu; first_client=$client_cpu
 first_s=$(echo "$t1 - $t0" | bc -l)
 cat "$OUT/import-first.txt" >&2
 first_rows=$(psqlq -c 'SELECT count(*) FROM penalties')
@@ -102,9 +139,11 @@ first_rows=$(psqlq -c 'SELECT count(*) FROM penalties')
 psqlq -c 'CHECKPOINT'
 rerun_load=$(load)
 say "the same file again (load $rerun_load)"
+pg_cpu_start
 t0=$(now)
-bin/credithub import penalties "$FILE" >"$OUT/import-rerun.txt" 2>"$OUT/import-rerun.err" || { cat "$OUT/import-rerun.err" >&2; die "re-run failed"; }
+timed bin/credithub import penalties "$FILE" >"$OUT/import-rerun.txt" 2>"$OUT/import-rerun.err" || { cat "$OUT/import-rerun.err" >&2; die "re-run failed"; }
 t1=$(now)
+pg_cpu_stop; rerun_pg=$pg_cpu; rerun_client=$client_cpu
 rerun_s=$(echo "$t1 - $t0" | bc -l)
 cat "$OUT/import-rerun.txt" >&2
 grep -q '(0 new, 0 updated' "$OUT/import-rerun.txt" || die "the re-run changed something"
@@ -123,11 +162,11 @@ cat <<EOF
 
 $finished finished rows (from the $ROWS-row file), commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs
 
-| run | time | rows/s | load average at the start |
-|---|---|---|---|
-| plain COPY into penalties (indexes, keys, triggers) | $(printf '%.1f' "$copy_s") s | $copy_r | $copy_load |
-| first import (credithub import penalties) | $(printf '%.1f' "$first_s") s | $first_r | $first_load |
-| the same file again (nothing changes) | $(printf '%.1f' "$rerun_s") s | $rerun_r | $rerun_load |
+| run | time | rows/s | CPU s: PostgreSQL backends | CPU s: client | load average at the start |
+|---|---|---|---|---|---|
+| plain COPY into penalties (indexes, keys, triggers) | $(printf '%.1f' "$copy_s") s | $copy_r | $copy_pg | $copy_client (psql) | $copy_load |
+| first import (credithub import penalties) | $(printf '%.1f' "$first_s") s | $first_r | $first_pg | $first_client | $first_load |
+| the same file again (nothing changes) | $(printf '%.1f' "$rerun_s") s | $rerun_r | $rerun_pg | $rerun_client | $rerun_load |
 
 first import / COPY = $first_ratio (target >= 0.8: $(verdict "$first_ratio" 0.8))
 re-run / COPY       = $rerun_ratio (target >= 1.5: $(verdict "$rerun_ratio" 1.5))

@@ -370,3 +370,14 @@ type ImportResult struct {
 func (r ImportResult) Changed() bool {
 	return r.New > 0 || r.Updated > 0 || r.Registered > 0 || r.Linked > 0
 }
+
+// Add returns what r and o did together, as the steps of one chunk.
+func (r ImportResult) Add(o ImportResult) ImportResult {
+	r.New += o.New
+	r.Updated += o.Updated
+	r.Registered += o.Registered
+	r.Linked += o.Linked
+	r.Rejects = append(r.Rejects[:len(r.Rejects):len(r.Rejects)], o.Rejects...)
+	r.Codes = append(r.Codes[:len(r.Codes):len(r.Codes)], o.Codes...)
+	return r
+}
