@@ -10,8 +10,11 @@
 //	        -codes codes.txt -clients 32 -duration 20s -warmup 3s -persisted
 //
 // Modes name the operation: credit (creditCheck), applicant
-// (applicantCheck), typename ({ __typename }); anything after a dash is a
-// label (credit-nocache runs creditCheck and is reported as credit-nocache).
+// (applicantCheck), subjects (a page of a subject search by part of the
+// name, with its total count: -codes then holds name fragments), typename
+// ({ __typename }); anything after a dash is a label (credit-nocache runs
+// creditCheck and is reported as credit-nocache). Adding an operation is
+// one entry in operations.
 //
 // Helpers for scripts/bench.sh:
 //
@@ -21,6 +24,8 @@
 //	                    SQL statements per uncached check, from PostgreSQL's counters
 //	loadgen report -in results.jsonl [-ratio …] [-p99 …]
 //	                    prints the table of results and the ratios
+//	loadgen scale-report -in results.jsonl
+//	                    the latency of each mode at each data set size (make bench-scale)
 //	loadgen watch -delay 1s -for 18s -procs …
 //	                    the CPU processes use during a window (around pgbench)
 //	loadgen idle [-below 20] [-max 30s]
@@ -54,17 +59,24 @@ const (
 	creditQuery    = `query Credit($code: ID!, $purpose: String!) { creditCheck(code: $code, purpose: $purpose) { asOf ruleVersion verdict redListed blacklisted taxCreditGrade { year grade } penaltiesLast3Years seriousPenaltiesLast3Years activeListEntries { kind domain decisionNumber endsOn } measures { measure { code name legalBasis } viaRole } keyPersonFindings { role person { code name } } reasons { rule text records { kind decisionNumber } } subject { code name kind } } }`
 	applicantQuery = `query Applicant($code: ID!, $purpose: String!) { applicantCheck(code: $code, purpose: $purpose) { asOf greenChannel acceptWithMissingDocuments measures { measure { code name legalBasis } } disputed { id } reasons { rule text } subject { code name } } }`
 	typenameQuery  = `{ __typename }`
+	subjectsQuery  = `query Subjects($name: String!) { subjects(filter: { nameContains: $name }, first: 20) { totalCount edges { node { code name kind district status } } pageInfo { endCursor hasNextPage } } }`
 )
 
+// operation is what a mode sends: its name and text, and, when it takes one
+// value per request from the -codes file, the variable that holds it
+// ("code" unless said) and whether it also takes the purpose.
 type operation struct {
 	name, query string
 	needsCode   bool
+	variable    string
+	noPurpose   bool
 }
 
 var operations = map[string]operation{
-	"credit":    {"Credit", creditQuery, true},
-	"applicant": {"Applicant", applicantQuery, true},
-	"typename":  {"", typenameQuery, false},
+	"credit":    {name: "Credit", query: creditQuery, needsCode: true},
+	"applicant": {name: "Applicant", query: applicantQuery, needsCode: true},
+	"subjects":  {name: "Subjects", query: subjectsQuery, needsCode: true, variable: "name", noPurpose: true},
+	"typename":  {query: typenameQuery},
 }
 
 // result is one run's outcome; scripts/bench.sh collects them as JSON lines.
@@ -115,6 +127,8 @@ func main() {
 	switch {
 	case len(os.Args) > 1 && os.Args[1] == "report":
 		err = report(os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "scale-report":
+		err = scaleReport(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "pgbench-log":
 		err = pgbenchLog(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "sqlcount":
@@ -145,9 +159,9 @@ func drive(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:18081/graphql", "GraphQL endpoint (127.0.0.1 only)")
 	fs.StringVar(&c.token, "token", "", "API key sent as a bearer token")
-	fs.StringVar(&c.mode, "mode", "credit", "credit, applicant or typename; a -suffix is a label (credit-nocache)")
+	fs.StringVar(&c.mode, "mode", "credit", "credit, applicant, subjects or typename; a -suffix is a label (credit-nocache)")
 	fs.StringVar(&c.purpose, "purpose", "贷前审查", "purpose variable of the checks")
-	fs.StringVar(&c.codesFile, "codes", "", "file of subject codes, one a line; each request picks one at random")
+	fs.StringVar(&c.codesFile, "codes", "", "file of subject codes (for subjects: name fragments), one a line; each request picks one at random")
 	fs.IntVar(&c.clients, "clients", 8, "concurrent clients, each with its own keep-alive connection")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured time before it")
@@ -164,7 +178,7 @@ func drive(args []string, stdout io.Writer) error {
 	kind, _, _ := strings.Cut(c.mode, "-")
 	op, ok := operations[kind]
 	if !ok {
-		return fmt.Errorf("-mode %q: want credit, applicant or typename (optionally with a -label)", c.mode)
+		return fmt.Errorf("-mode %q: want credit, applicant, subjects or typename (optionally with a -label)", c.mode)
 	}
 	if c.clients < 1 {
 		return fmt.Errorf("-clients must be at least 1")
@@ -332,14 +346,21 @@ func newBodies(op operation, purpose string, persisted bool) *bodies {
 		}
 		return b
 	}
+	variable := op.variable
+	if variable == "" {
+		variable = "code"
+	}
 	b := &bodies{varsTail: []byte(`","purpose":` + string(p) + `}`)}
+	if op.noPurpose {
+		b.varsTail = []byte(`"}`)
+	}
 	b.suffix = b.varsTail
-	b.registration = []byte(`{` + opName + `"query":` + string(q) + `,` + ext + `,"variables":{"code":"`)
+	b.registration = []byte(`{` + opName + `"query":` + string(q) + `,` + ext + `,"variables":{"` + variable + `":"`)
 	if persisted {
-		b.prefix = []byte(`{` + opName + `"variables":{"code":"`)
+		b.prefix = []byte(`{` + opName + `"variables":{"` + variable + `":"`)
 		b.suffix = []byte(string(b.varsTail) + `,` + ext + `}`)
 	} else {
-		b.prefix = []byte(`{` + opName + `"query":` + string(q) + `,"variables":{"code":"`)
+		b.prefix = []byte(`{` + opName + `"query":` + string(q) + `,"variables":{"` + variable + `":"`)
 		b.suffix = []byte(string(b.varsTail) + `}`)
 	}
 	return b
