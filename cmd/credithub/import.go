@@ -43,7 +43,7 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	rejectsPath := fs.String("rejects", "", "the reject file (default FILE.rejects.csv next to FILE.csv)")
 	encoding := fs.String("encoding", "auto", "the file's encoding: auto, utf-8 or gb18030 (gbk)")
 	chunk := fs.Int("chunk", service.DefaultImportChunk, "rows per transaction")
-	writers := fs.Int("writers", 1, "licence or penalty chunks written at once, each on its own connection")
+	writers := fs.Int("writers", 0, "licence or penalty chunks in flight (0: 2, one registering its subjects while the one before writes its records; 1: one at a time)")
 	noCache := fs.Bool("no-cache", false, "do not invalidate cached answers in Redis (only when no server uses it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the import to this file")
 	fs.Usage = func() { fmt.Fprintln(e.stderr, importUsage); fs.PrintDefaults() }
