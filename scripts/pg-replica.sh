@@ -6,7 +6,7 @@
 #   scripts/pg-replica.sh start    make (or resume) the replica and wait until it streams (idempotent)
 #   scripts/pg-replica.sh stop     stop it; its data is kept so the next start only catches up
 #                                  (--purge: remove the data too; --if-marked: only a replica
-#                                  that internal/testenv started)
+#                                  that internal/testenv started, and its data with it)
 #   scripts/pg-replica.sh status   "ok", its URL and its lag behind the primary, or why not
 #   scripts/pg-replica.sh url      the replica's server URL (database postgres)
 #
@@ -16,14 +16,21 @@
 #   PG_REPLICA_PORT     the replica's port                         (18450)
 #   PG_REPLICA_DIR      its data, socket and log                   (/tmp/credithub-pg-replica)
 #   PG_REPLICA_MARK     when set (internal/testenv sets "test"), start records who started it
+#   PG_REPLICA_RESERVE_GB  free space a new copy must leave on its disk, or it is refused (10)
+#   PG_REPLICA_SLOT_CAP    max_slot_wal_keep_size set on a primary that has no limit (4GB)
 #
 # What it changes on the primary, once and only by adding: a pg_hba.conf line
 # `host replication USER 127.0.0.1/32 trust` (the primary's other rules stay
-# first), then pg_reload_conf(). It needs wal_level replica or logical and a
-# free WAL sender (Debian's defaults, replica and 10, suffice) and never
-# restarts the primary. It uses no replication slot, so a stopped replica
-# never holds WAL back on the primary; a replica stopped for longer than the
-# primary keeps WAL is made again from a fresh base backup.
+# first), and, when the primary has no limit on what replication slots may
+# hold back, ALTER SYSTEM SET max_slot_wal_keep_size = '4GB'
+# (PG_REPLICA_SLOT_CAP); then pg_reload_conf(). It needs wal_level replica
+# or logical and a free WAL sender (Debian's defaults, replica and 10,
+# suffice) and never restarts the primary. The replica streams through a
+# physical replication slot (credithub_replica_PORT), made with the base
+# backup: without one, a primary under other sessions' write load recycles
+# the WAL the new copy needs before it has started. The cap bounds what a
+# stopped replica holds back (beyond it the slot is lost and the next start
+# makes a new copy); stop --purge drops the slot.
 #
 # pg_basebackup copies the whole cluster (every database on the primary),
 # so the first start takes as long as copying the primary's data directory.
@@ -40,6 +47,10 @@ DIR=${PG_REPLICA_DIR:-/tmp/credithub-pg-replica}
 DATA=$DIR/data
 LOG=$DIR/replica.log
 APP=credithub_replica_$PORT
+SLOT=$APP
+# The most WAL the replica's slot may hold back on the primary (its
+# max_slot_wal_keep_size, set when the primary has no limit).
+SLOT_CAP=${PG_REPLICA_SLOT_CAP:-4GB}
 
 say() { printf 'pg-replica: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -85,6 +96,22 @@ ensure_hba() {
   sleep 0.5
 }
 
+# ensure_slot_cap gives the primary a limit on the WAL replication slots may
+# hold back, unless it has one.
+ensure_slot_cap() {
+  [ "$(primary -c 'SHOW max_slot_wal_keep_size')" = -1 ] || return 0
+  say "limiting what replication slots hold back on the primary: ALTER SYSTEM SET max_slot_wal_keep_size = '$SLOT_CAP'"
+  primary -c "ALTER SYSTEM SET max_slot_wal_keep_size = '$SLOT_CAP'" >/dev/null
+  primary -c 'SELECT pg_reload_conf()' >/dev/null
+  sleep 0.5
+}
+
+# drop_slot drops the replica's slot on the primary, if it exists and no
+# replica is streaming through it.
+drop_slot() {
+  primary -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$SLOT' AND NOT active" >/dev/null 2>&1 || true
+}
+
 check_primary() {
   local level senders used
   level=$(primary -c 'SHOW wal_level')
@@ -124,16 +151,28 @@ write_config() {
   chown postgres: "$DATA/postgresql.conf" "$DATA/pg_hba.conf" "$DATA/pg_ident.conf" 2>/dev/null || true
 }
 
+# PG_REPLICA_RESERVE_GB is the free space (GB) a copy must leave on the
+# disk of PG_REPLICA_DIR: the machine is shared, and a full disk stops
+# everyone's PostgreSQL.
+RESERVE_GB=${PG_REPLICA_RESERVE_GB:-10}
+
 basebackup() {
-  local size
+  local size bytes free_kb need_kb
   size=$(primary -c 'SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database')
-  say "pg_basebackup of $PRIMARY ($size) into $DATA"
+  bytes=$(primary -c 'SELECT sum(pg_database_size(datname)) FROM pg_database')
   rm -rf "$DATA"
   mkdir -p "$DIR"
+  free_kb=$(df -Pk "$DIR" | awk 'NR == 2 {print $4}')
+  need_kb=$(( bytes / 1024 + RESERVE_GB * 1024 * 1024 ))
+  if [ "$free_kb" -lt "$need_kb" ]; then
+    die "a copy of $PRIMARY ($size: pg_basebackup copies every database on it) would leave less than ${RESERVE_GB} GB free on $(df -P "$DIR" | awk 'NR == 2 {print $6}') ($((free_kb / 1024 / 1024)) GB free); drop large scratch databases or set PG_REPLICA_DIR to a larger disk"
+  fi
+  say "pg_basebackup of $PRIMARY ($size) into $DATA"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$DIR"
   chmod 700 "$DIR"
+  drop_slot
   as_pg "$(bindir)/pg_basebackup" -h "$PHOST" -p "$PPORT" -U "$PUSER" -D "$DATA" -R -X stream -c fast --no-sync \
-    -d "application_name=$APP" || die "pg_basebackup failed"
+    -C -S "$SLOT" -d "application_name=$APP" || { drop_slot; die "pg_basebackup failed"; }
   write_config
 }
 
@@ -156,7 +195,8 @@ caught_up() {
     if answers && [ "$(replica -c "SELECT pg_last_wal_replay_lsn() >= '$target'" 2>/dev/null)" = t ]; then
       return 0
     fi
-    if grep -q 'has already been removed' "$LOG" 2>/dev/null; then
+    if grep -q 'has already been removed\|does not exist\|can no longer get changes' "$LOG" 2>/dev/null ||
+      [ "$(primary -c "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '$SLOT'")" = lost ]; then
       say "the primary no longer has the WAL this copy needs"
       return 1
     fi
@@ -187,7 +227,9 @@ start() {
   fi
   check_primary
   ensure_hba
-  if [ -f "$DATA/PG_VERSION" ] && [ -f "$DATA/standby.signal" ] && same_system; then
+  ensure_slot_cap
+  if [ -f "$DATA/PG_VERSION" ] && [ -f "$DATA/standby.signal" ] && same_system &&
+    [ "$(primary -c "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$SLOT' AND wal_status <> 'lost'")" = 1 ]; then
     say "resuming the copy in $DATA"
     write_config
     start_server
@@ -222,11 +264,20 @@ stop() {
     esac
   done
   if [ "$if_marked" = yes ] && [ ! -f "$DIR/started-by" ]; then return 0; fi
+  # A copy tests made goes with them: it is as large as the primary, and
+  # after the primary has written a while it could only be made again.
+  [ "$if_marked" = yes ] && purge=yes
   if running; then
     as_pg "$(bindir)/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
   fi
   rm -f "$DIR/started-by"
-  if [ "$purge" = yes ]; then rm -rf "$DATA"; say "stopped, data removed"; else say "stopped (data kept in $DATA)"; fi
+  if [ "$purge" = yes ]; then
+    rm -rf "$DATA"
+    drop_slot
+    say "stopped, data and replication slot removed"
+  else
+    say "stopped (data kept in $DATA; its slot holds back at most $(primary -c 'SHOW max_slot_wal_keep_size') of WAL on the primary)"
+  fi
 }
 
 url() { echo "postgres://$PUSER@127.0.0.1:$PORT/postgres?sslmode=disable"; }
