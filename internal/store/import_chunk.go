@@ -127,7 +127,7 @@ func (tx *ImportTx) ImportRecords(ctx context.Context, c *RecordChunk) (ImportRe
 		return res, err
 	}
 	if direct {
-		res.New = len(order)
+		res.New, res.Copied = len(order), len(order)
 		tx.sess.stored = storedNone
 		return res, tx.affectedCodes(ctx, &res, subjectsOf(order, ids.subject), nil)
 	}

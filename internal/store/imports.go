@@ -351,6 +351,9 @@ type ImportResult struct {
 	// New and Updated count the staged rows that inserted or changed
 	// something; the others were identical to what is stored.
 	New, Updated int
+	// Copied counts the new records copied straight into their table (see
+	// copyNewRecords) rather than upserted; they are among New.
+	Copied int
 	// Registered counts the subjects (and persons) the chunk registered;
 	// Linked the legal representatives it linked.
 	Registered, Linked int
@@ -375,6 +378,7 @@ func (r ImportResult) Changed() bool {
 func (r ImportResult) Add(o ImportResult) ImportResult {
 	r.New += o.New
 	r.Updated += o.Updated
+	r.Copied += o.Copied
 	r.Registered += o.Registered
 	r.Linked += o.Linked
 	r.Rejects = append(r.Rejects[:len(r.Rejects):len(r.Rejects)], o.Rejects...)
