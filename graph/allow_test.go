@@ -33,6 +33,13 @@ var fieldActions = map[string]credit.Action{
 	"Mutation.recordExecution":      credit.ActRecordExecution,
 	"Mutation.submitFeedback":       credit.ActSubmitFeedback,
 	"Subscription.assignmentPushed": credit.ActSubscribePushes,
+	"Query.rules":                   credit.ActReadReference,
+	"Query.departments":             credit.ActReadReference,
+	"Query.measureCatalogue":        credit.ActReadReference,
+	"Mutation.saveDepartment":       credit.ActManageReference,
+	"Mutation.addMeasureVersion":    credit.ActManageReference,
+	"Mutation.setRule":              credit.ActManageReference,
+	"Mutation.removeRule":           credit.ActManageReference,
 }
 
 func TestAllowDirectivesListTheRolesOfTheAccessTable(t *testing.T) {

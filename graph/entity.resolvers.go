@@ -7,13 +7,18 @@ package graph
 
 import (
 	"context"
-
 	"github.com/credithub/credithub/internal/credit"
 )
 
 // FindSubjectByCode is the resolver for the findSubjectByCode field.
 func (r *entityResolver) FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error) {
-	return r.Service.Subject(ctx, code, "")
+	n, nodes, err := r.Service.ReadSubjectByCode(ctx, "", code, stateFrom(ctx).readOf(ctx, false))
+	if err != nil || n == nil {
+		return nil, err
+	}
+	stateFrom(ctx).keep(nodes)
+	s := n.Subject
+	return &s, nil
 }
 
 // Entity returns EntityResolver implementation.

@@ -23,6 +23,9 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var ce *credit.Error
 		if errors.As(err, &ce) {
+			if ce.Code == credit.Unavailable {
+				log.WarnContext(ctx, "unavailable", "path", pathOf(ctx, err).String(), "err", err)
+			}
 			gerr := gqlerror.WrapPath(pathOf(ctx, err), err)
 			gerr.Message = ce.Error()
 			gerr.Extensions = map[string]any{"code": string(ce.Code)}

@@ -298,9 +298,13 @@ func TestJSONLinesCarryBothKindsWithTheSameKeys(t *testing.T) {
 
 // decodePenalties decodes a penalty file with the importer and returns its
 // accepted rows by authority and decision number.
-func decodePenalties(t *testing.T, src []byte) map[string]importer.Penalty {
+func decodePenalties(t *testing.T, e *env, src []byte) map[string]importer.Penalty {
 	t.Helper()
-	r, err := importer.NewPenalties(bytes.NewReader(src), importer.Auto, credit.DateOf(today))
+	book, err := e.svc.ReloadRules(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := importer.NewPenalties(bytes.NewReader(src), importer.Auto, credit.DateOf(today), book)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +331,7 @@ func TestImportedPenaltiesSurviveExportAndImportAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := decodePenalties(t, sample)
+	want := decodePenalties(t, e, sample)
 	for _, p := range want {
 		e.f.Department(p.Input.AuthorityCode, p.Input.AuthorityName)
 	}
@@ -349,7 +353,7 @@ func TestImportedPenaltiesSurviveExportAndImportAgain(t *testing.T) {
 			t.Errorf("%s: CF_ZT %q, want 1: every penalty here is in force", r[13], last)
 		}
 	}
-	got := decodePenalties(t, exported)
+	got := decodePenalties(t, e, exported)
 	if len(got) != len(want) || len(recs) != len(want)+1 {
 		t.Fatalf("the export decodes to %d penalties from %d rows, want %d", len(got), len(recs)-1, len(want))
 	}

@@ -33,13 +33,16 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ApplicantCheck() ApplicantCheckResolver
 	Assignment() AssignmentResolver
 	AttributedListEntry() AttributedListEntryResolver
+	CreditCheck() CreditCheckResolver
 	Entity() EntityResolver
 	JointCase() JointCaseResolver
 	JointCaseConnection() JointCaseConnectionResolver
 	JointCaseStatsRow() JointCaseStatsRowResolver
 	KeyPerson() KeyPersonResolver
+	KeyPersonFinding() KeyPersonFindingResolver
 	LicenceConnection() LicenceConnectionResolver
 	ListEntry() ListEntryResolver
 	ListEntryConnection() ListEntryConnectionResolver
@@ -92,6 +95,23 @@ type ComplexityRoot struct {
 		Role         func(childComplexity int) int
 	}
 
+	CatalogueMeasure struct {
+		Code                  func(childComplexity int) int
+		ContextList           func(childComplexity int) int
+		DepartmentCode        func(childComplexity int) int
+		Detail                func(childComplexity int) int
+		DomainCode            func(childComplexity int) int
+		From                  func(childComplexity int) int
+		ImplementingAuthority func(childComplexity int) int
+		Kind                  func(childComplexity int) int
+		LegalBasis            func(childComplexity int) int
+		ListKind              func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		TargetList            func(childComplexity int) int
+		Until                 func(childComplexity int) int
+		Version               func(childComplexity int) int
+	}
+
 	CreditCheck struct {
 		ActiveListEntries          func(childComplexity int) int
 		AsOf                       func(childComplexity int) int
@@ -106,6 +126,12 @@ type ComplexityRoot struct {
 		Subject                    func(childComplexity int) int
 		TaxCreditGrade             func(childComplexity int) int
 		Verdict                    func(childComplexity int) int
+	}
+
+	Department struct {
+		Code   func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Parent func(childComplexity int) int
 	}
 
 	Entity struct {
@@ -277,6 +303,7 @@ type ComplexityRoot struct {
 		Contexts               func(childComplexity int) int
 		Detail                 func(childComplexity int) int
 		ID                     func(childComplexity int) int
+		ImplementingAuthority  func(childComplexity int) int
 		ImplementingDepartment func(childComplexity int) int
 		Kind                   func(childComplexity int) int
 		LegalBasis             func(childComplexity int) int
@@ -285,19 +312,23 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptAssignment func(childComplexity int, id string) int
-		ApproveListEntry func(childComplexity int, id string) int
-		ExitListEntry    func(childComplexity int, id string, input model.ExitInput) int
-		ProposeListEntry func(childComplexity int, input model.ListEntryInput) int
-		RecordExecution  func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
-		RecordLicence    func(childComplexity int, input model.LicenceInput) int
-		RecordPenalty    func(childComplexity int, input model.PenaltyInput) int
-		RegisterSubject  func(childComplexity int, input model.SubjectInput) int
-		RejectAssignment func(childComplexity int, id string, reason string) int
-		RejectListEntry  func(childComplexity int, id string, reason string) int
-		RevokeLicence    func(childComplexity int, id string, reason string) int
-		RevokePenalty    func(childComplexity int, id string, reason string) int
-		SubmitFeedback   func(childComplexity int, caseArg string, period string, text string) int
+		AcceptAssignment  func(childComplexity int, id string) int
+		AddMeasureVersion func(childComplexity int, input model.CatalogueMeasureInput) int
+		ApproveListEntry  func(childComplexity int, id string, measures []model.CaseMeasureInput) int
+		ExitListEntry     func(childComplexity int, id string, input model.ExitInput) int
+		ProposeListEntry  func(childComplexity int, input model.ListEntryInput) int
+		RecordExecution   func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
+		RecordLicence     func(childComplexity int, input model.LicenceInput) int
+		RecordPenalty     func(childComplexity int, input model.PenaltyInput) int
+		RegisterSubject   func(childComplexity int, input model.SubjectInput) int
+		RejectAssignment  func(childComplexity int, id string, reason string) int
+		RejectListEntry   func(childComplexity int, id string, reason string) int
+		RemoveRule        func(childComplexity int, rule string, scope *string, effectiveFrom credit.Date) int
+		RevokeLicence     func(childComplexity int, id string, reason string) int
+		RevokePenalty     func(childComplexity int, id string, reason string) int
+		SaveDepartment    func(childComplexity int, input model.DepartmentInput) int
+		SetRule           func(childComplexity int, input model.RuleInput) int
+		SubmitFeedback    func(childComplexity int, caseArg string, period string, text string) int
 	}
 
 	Overdue struct {
@@ -367,11 +398,14 @@ type ComplexityRoot struct {
 	Query struct {
 		ApplicantCheck       func(childComplexity int, code string, matter *string, asOf *credit.Date, purpose string) int
 		CreditCheck          func(childComplexity int, code string, asOf *credit.Date, purpose string) int
+		Departments          func(childComplexity int) int
 		DisclosureTimeliness func(childComplexity int, from credit.Date, to credit.Date, department *string) int
 		JointCaseStats       func(childComplexity int, from credit.Date, to credit.Date) int
 		JointCases           func(childComplexity int, filter *model.JointCaseFilter, first *int, after *string) int
 		ListEntries          func(childComplexity int, filter *model.ListEntryFilter, first *int, after *string) int
+		MeasureCatalogue     func(childComplexity int, domain *string, asOf *credit.Date) int
 		MyAssignments        func(childComplexity int, status *credit.AssignmentStatus) int
+		Rules                func(childComplexity int, asOf *credit.Date, all *bool) int
 		Subject              func(childComplexity int, code string, purpose *string) int
 		Subjects             func(childComplexity int, filter *model.SubjectFilter, first *int, after *string) int
 		__resolve__service   func(childComplexity int) int
@@ -409,6 +443,18 @@ type ComplexityRoot struct {
 		DecisionNo func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
+	}
+
+	Rule struct {
+		Description   func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		Key           func(childComplexity int) int
+		LegalBasis    func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Parameters    func(childComplexity int) int
+		RuleName      func(childComplexity int) int
+		Scope         func(childComplexity int) int
+		Until         func(childComplexity int) int
 	}
 
 	Subject struct {
@@ -488,6 +534,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApplicantCheckResolver interface {
+	Subject(ctx context.Context, obj *credit.ApplicantCheck) (*credit.Subject, error)
+}
 type AssignmentResolver interface {
 	Case(ctx context.Context, obj *credit.Assignment) (*credit.JointCase, error)
 	Measure(ctx context.Context, obj *credit.Assignment) (*credit.Measure, error)
@@ -496,6 +545,9 @@ type AssignmentResolver interface {
 }
 type AttributedListEntryResolver interface {
 	Organization(ctx context.Context, obj *credit.AttributedEntry) (*credit.Subject, error)
+}
+type CreditCheckResolver interface {
+	Subject(ctx context.Context, obj *credit.CreditCheck) (*credit.Subject, error)
 }
 type EntityResolver interface {
 	FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error)
@@ -516,6 +568,9 @@ type JointCaseStatsRowResolver interface {
 type KeyPersonResolver interface {
 	Person(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error)
 	Organization(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error)
+}
+type KeyPersonFindingResolver interface {
+	Person(ctx context.Context, obj *credit.KeyPersonFinding) (*credit.Subject, error)
 }
 type LicenceConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error)
@@ -538,13 +593,17 @@ type MutationResolver interface {
 	RevokePenalty(ctx context.Context, id string, reason string) (*model.PenaltyPayload, error)
 	RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error)
 	ProposeListEntry(ctx context.Context, input model.ListEntryInput) (*credit.ListEntry, error)
-	ApproveListEntry(ctx context.Context, id string) (*credit.ListEntry, error)
+	ApproveListEntry(ctx context.Context, id string, measures []model.CaseMeasureInput) (*credit.ListEntry, error)
 	RejectListEntry(ctx context.Context, id string, reason string) (*credit.ListEntry, error)
 	ExitListEntry(ctx context.Context, id string, input model.ExitInput) (*credit.ListEntry, error)
 	AcceptAssignment(ctx context.Context, id string) (*credit.Assignment, error)
 	RejectAssignment(ctx context.Context, id string, reason string) (*credit.Assignment, error)
 	RecordExecution(ctx context.Context, assignment string, documentNumber string, date credit.Date, note *string) (*credit.Execution, error)
 	SubmitFeedback(ctx context.Context, caseArg string, period string, text string) (*credit.Feedback, error)
+	SaveDepartment(ctx context.Context, input model.DepartmentInput) (*credit.Department, error)
+	AddMeasureVersion(ctx context.Context, input model.CatalogueMeasureInput) (*credit.CatalogueMeasure, error)
+	SetRule(ctx context.Context, input model.RuleInput) (*credit.RuleInForce, error)
+	RemoveRule(ctx context.Context, rule string, scope *string, effectiveFrom credit.Date) (bool, error)
 }
 type PenaltyConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error)
@@ -559,6 +618,9 @@ type QueryResolver interface {
 	MyAssignments(ctx context.Context, status *credit.AssignmentStatus) ([]credit.Assignment, error)
 	JointCases(ctx context.Context, filter *model.JointCaseFilter, first *int, after *string) (*model.JointCaseConnection, error)
 	JointCaseStats(ctx context.Context, from credit.Date, to credit.Date) (*credit.JointStats, error)
+	Rules(ctx context.Context, asOf *credit.Date, all *bool) ([]credit.RuleInForce, error)
+	Departments(ctx context.Context) ([]credit.Department, error)
+	MeasureCatalogue(ctx context.Context, domain *string, asOf *credit.Date) ([]credit.CatalogueMeasure, error)
 }
 type SubjectResolver interface {
 	LegalRepresentative(ctx context.Context, obj *credit.Subject) (*credit.Subject, error)
@@ -744,6 +806,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AttributedListEntry.Role(childComplexity), true
 
+	case "CatalogueMeasure.code":
+		if e.ComplexityRoot.CatalogueMeasure.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.Code(childComplexity), true
+	case "CatalogueMeasure.contexts":
+		if e.ComplexityRoot.CatalogueMeasure.ContextList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.ContextList(childComplexity), true
+	case "CatalogueMeasure.implementingDepartment":
+		if e.ComplexityRoot.CatalogueMeasure.DepartmentCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.DepartmentCode(childComplexity), true
+	case "CatalogueMeasure.detail":
+		if e.ComplexityRoot.CatalogueMeasure.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.Detail(childComplexity), true
+	case "CatalogueMeasure.domain":
+		if e.ComplexityRoot.CatalogueMeasure.DomainCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.DomainCode(childComplexity), true
+	case "CatalogueMeasure.effectiveFrom":
+		if e.ComplexityRoot.CatalogueMeasure.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.From(childComplexity), true
+	case "CatalogueMeasure.implementingAuthority":
+		if e.ComplexityRoot.CatalogueMeasure.ImplementingAuthority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.ImplementingAuthority(childComplexity), true
+	case "CatalogueMeasure.kind":
+		if e.ComplexityRoot.CatalogueMeasure.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.Kind(childComplexity), true
+	case "CatalogueMeasure.legalBasis":
+		if e.ComplexityRoot.CatalogueMeasure.LegalBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.LegalBasis(childComplexity), true
+	case "CatalogueMeasure.listKind":
+		if e.ComplexityRoot.CatalogueMeasure.ListKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.ListKind(childComplexity), true
+	case "CatalogueMeasure.name":
+		if e.ComplexityRoot.CatalogueMeasure.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.Name(childComplexity), true
+	case "CatalogueMeasure.appliesTo":
+		if e.ComplexityRoot.CatalogueMeasure.TargetList == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.TargetList(childComplexity), true
+	case "CatalogueMeasure.effectiveUntil":
+		if e.ComplexityRoot.CatalogueMeasure.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.Until(childComplexity), true
+	case "CatalogueMeasure.version":
+		if e.ComplexityRoot.CatalogueMeasure.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueMeasure.Version(childComplexity), true
+
 	case "CreditCheck.activeListEntries":
 		if e.ComplexityRoot.CreditCheck.ActiveListEntries == nil {
 			break
@@ -822,6 +969,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreditCheck.Verdict(childComplexity), true
+
+	case "Department.code":
+		if e.ComplexityRoot.Department.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Code(childComplexity), true
+	case "Department.name":
+		if e.ComplexityRoot.Department.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Name(childComplexity), true
+	case "Department.parent":
+		if e.ComplexityRoot.Department.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Department.Parent(childComplexity), true
 
 	case "Entity.findSubjectByCode":
 		if e.ComplexityRoot.Entity.FindSubjectByCode == nil {
@@ -1530,6 +1696,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Measure.ID(childComplexity), true
+	case "Measure.implementingAuthority":
+		if e.ComplexityRoot.Measure.ImplementingAuthority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measure.ImplementingAuthority(childComplexity), true
 	case "Measure.implementingDepartment":
 		if e.ComplexityRoot.Measure.ImplementingDepartment == nil {
 			break
@@ -1572,6 +1744,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptAssignment(childComplexity, args["id"].(string)), true
+	case "Mutation.addMeasureVersion":
+		if e.ComplexityRoot.Mutation.AddMeasureVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addMeasureVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddMeasureVersion(childComplexity, args["input"].(model.CatalogueMeasureInput)), true
 	case "Mutation.approveListEntry":
 		if e.ComplexityRoot.Mutation.ApproveListEntry == nil {
 			break
@@ -1582,7 +1765,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ApproveListEntry(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.ApproveListEntry(childComplexity, args["id"].(string), args["measures"].([]model.CaseMeasureInput)), true
 	case "Mutation.exitListEntry":
 		if e.ComplexityRoot.Mutation.ExitListEntry == nil {
 			break
@@ -1671,6 +1854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectListEntry(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.removeRule":
+		if e.ComplexityRoot.Mutation.RemoveRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRule(childComplexity, args["rule"].(string), args["scope"].(*string), args["effectiveFrom"].(credit.Date)), true
 	case "Mutation.revokeLicence":
 		if e.ComplexityRoot.Mutation.RevokeLicence == nil {
 			break
@@ -1693,6 +1887,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokePenalty(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.saveDepartment":
+		if e.ComplexityRoot.Mutation.SaveDepartment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveDepartment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveDepartment(childComplexity, args["input"].(model.DepartmentInput)), true
+	case "Mutation.setRule":
+		if e.ComplexityRoot.Mutation.SetRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRule(childComplexity, args["input"].(model.RuleInput)), true
 	case "Mutation.submitFeedback":
 		if e.ComplexityRoot.Mutation.SubmitFeedback == nil {
 			break
@@ -2009,6 +2225,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CreditCheck(childComplexity, args["code"].(string), args["asOf"].(*credit.Date), args["purpose"].(string)), true
+	case "Query.departments":
+		if e.ComplexityRoot.Query.Departments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Departments(childComplexity), true
 	case "Query.disclosureTimeliness":
 		if e.ComplexityRoot.Query.DisclosureTimeliness == nil {
 			break
@@ -2054,6 +2276,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ListEntries(childComplexity, args["filter"].(*model.ListEntryFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.measureCatalogue":
+		if e.ComplexityRoot.Query.MeasureCatalogue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_measureCatalogue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MeasureCatalogue(childComplexity, args["domain"].(*string), args["asOf"].(*credit.Date)), true
 	case "Query.myAssignments":
 		if e.ComplexityRoot.Query.MyAssignments == nil {
 			break
@@ -2065,6 +2298,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyAssignments(childComplexity, args["status"].(*credit.AssignmentStatus)), true
+	case "Query.rules":
+		if e.ComplexityRoot.Query.Rules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Rules(childComplexity, args["asOf"].(*credit.Date), args["all"].(*bool)), true
 	case "Query.subject":
 		if e.ComplexityRoot.Query.Subject == nil {
 			break
@@ -2234,6 +2478,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordRef.Kind(childComplexity), true
+
+	case "Rule.description":
+		if e.ComplexityRoot.Rule.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.Description(childComplexity), true
+	case "Rule.effectiveFrom":
+		if e.ComplexityRoot.Rule.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.EffectiveFrom(childComplexity), true
+	case "Rule.key":
+		if e.ComplexityRoot.Rule.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.Key(childComplexity), true
+	case "Rule.legalBasis":
+		if e.ComplexityRoot.Rule.LegalBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.LegalBasis(childComplexity), true
+	case "Rule.note":
+		if e.ComplexityRoot.Rule.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.Note(childComplexity), true
+	case "Rule.parameters":
+		if e.ComplexityRoot.Rule.Parameters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.Parameters(childComplexity), true
+	case "Rule.rule":
+		if e.ComplexityRoot.Rule.RuleName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.RuleName(childComplexity), true
+	case "Rule.scope":
+		if e.ComplexityRoot.Rule.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.Scope(childComplexity), true
+	case "Rule.effectiveUntil":
+		if e.ComplexityRoot.Rule.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Rule.Until(childComplexity), true
 
 	case "Subject.address":
 		if e.ComplexityRoot.Subject.Address == nil {
@@ -2553,6 +2852,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CaseMeasureInput", ec.unmarshalInputCaseMeasureInput),
+			graphql.NewInputUnmarshaler("CatalogueMeasureInput", ec.unmarshalInputCatalogueMeasureInput),
+			graphql.NewInputUnmarshaler("DepartmentInput", ec.unmarshalInputDepartmentInput),
 			graphql.NewInputUnmarshaler("ExitInput", ec.unmarshalInputExitInput),
 			graphql.NewInputUnmarshaler("JointCaseFilter", ec.unmarshalInputJointCaseFilter),
 			graphql.NewInputUnmarshaler("KeyPersonInput", ec.unmarshalInputKeyPersonInput),
@@ -2561,6 +2863,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ListEntryInput", ec.unmarshalInputListEntryInput),
 			graphql.NewInputUnmarshaler("PartyInput", ec.unmarshalInputPartyInput),
 			graphql.NewInputUnmarshaler("PenaltyInput", ec.unmarshalInputPenaltyInput),
+			graphql.NewInputUnmarshaler("RuleInput", ec.unmarshalInputRuleInput),
 			graphql.NewInputUnmarshaler("SubjectFilter", ec.unmarshalInputSubjectFilter),
 			graphql.NewInputUnmarshaler("SubjectInput", ec.unmarshalInputSubjectInput),
 		)
@@ -2723,6 +3026,12 @@ enum ErrorCode {
   UNAVAILABLE
   "Something went wrong inside the hub; it has been logged."
   INTERNAL
+  "The operation text is not valid GraphQL syntax."
+  GRAPHQL_PARSE_FAILED
+  "The operation does not validate against the schema (an unknown field, a wrong argument type, ...)."
+  GRAPHQL_VALIDATION_FAILED
+  "The operation was sent as a hash the hub does not know: send it once with its text (not for anonymous callers), or install it (` + "`" + `credithub operations add` + "`" + `)."
+  PERSISTED_QUERY_NOT_FOUND
 }
 
 type Query {
@@ -3447,6 +3756,12 @@ enum MeasureContext {
   HONOURS
   "In market and industry access."
   MARKET_ACCESS
+  "In public-sector recruitment and appointments (任职、招录)."
+  APPOINTMENTS
+  "In regulators' supervision and inspection (重点监管)."
+  SUPERVISION
+  "In publication to the public (向社会公示、公布)."
+  PUBLICITY
 }
 
 """
@@ -3477,8 +3792,10 @@ type Measure {
   detail: String!
   "The legal basis; there is no measure without one."
   legalBasis: String!
-  "The code of the department that implements it."
+  "The code of the city's department that implements it; empty while the city has named none."
   implementingDepartment: String!
+  "The kind of authority the national document names as implementing it (e.g. 财政部门)."
+  implementingAuthority: String!
   "Whom it applies to."
   appliesTo: [MeasureTarget!]!
   "Where it bites."
@@ -3639,8 +3956,11 @@ input PenaltyInput {
   sourceCode: String
   "BZ"
   remarks: String
-  "How serious; decides publication."
-  severity: Severity!
+  """
+  How serious; decides publication. The department's statement wins; when it is left out, the PENALTY_SEVERITY
+  rule in force on the decision date derives it from the category, the fine (巨额罚款 thresholds) and the party.
+  """
+  severity: Severity
   "Who may see it (default PUBLIC, but SHARED for a minor penalty, which is in principle not published)."
   useScope: UseScope
 }
@@ -3775,10 +4095,17 @@ extend type Mutation {
   proposeListEntry(input: ListEntryInput!): ListEntry! @allow(roles: [DEPARTMENT])
   """
   The credit office approves a proposed entry (dual control: never the identity that proposed it). The entry
-  becomes ACTIVE and a joint case opens: each measure for its kind and domain is pushed to its implementing
-  department.
+  becomes ACTIVE and a joint case opens: each measure it applies is pushed to its implementing department.
   """
-  approveListEntry(id: ID!): ListEntry! @allow(roles: [CREDIT_OFFICE])
+  approveListEntry(
+    id: ID!
+    """
+    The measures the case applies: a subset of the catalogue's measures for the entry's domain in force on its
+    decision date, each with its implementing department. Left out: all of them, each with the catalogue's
+    department (a measure no city department implements is recorded on the entry but pushed to no one).
+    """
+    measures: [CaseMeasureInput!]
+  ): ListEntry! @allow(roles: [CREDIT_OFFICE])
   "The credit office rejects a proposed entry, with the reason."
   rejectListEntry(id: ID!, reason: String!): ListEntry! @allow(roles: [CREDIT_OFFICE])
   "An entry leaves its list by a decision; its open assignments close."
@@ -3983,8 +4310,8 @@ type Overdue {
   "The quarter, for late feedback."
   period: String
   dueOn: Date!
-  "Working days past the due date."
-  daysLate: Int!
+  "Working days past the due date; null when the official calendar does not cover them all."
+  daysLate: Int
 }
 
 """
@@ -4054,6 +4381,158 @@ type JointCaseStatsRow {
   executedPercent: Float
   "Fed back as a percentage of pushed; null when nothing was pushed."
   fedBackPercent: Float
+}
+
+extend type Query {
+  """
+  The rules in force on ` + "`" + `asOf` + "`" + ` (default today in Asia/Shanghai), one row per rule and scope, each with its
+  validity and legal basis; with ` + "`" + `all` + "`" + `, every row, past and future. Each check's ` + "`" + `ruleVersion` + "`" + ` names the rows
+  it used.
+  """
+  rules(asOf: Date, all: Boolean = false): [Rule!]! @allow(roles: [DASHBOARD, CREDIT_OFFICE])
+  "The departments of the city, by code."
+  departments: [Department!]! @allow(roles: [DASHBOARD, CREDIT_OFFICE])
+  """
+  The joint measure catalogue: every version of every measure, or those of one list domain; with ` + "`" + `asOf` + "`" + `, only
+  the versions in force that day.
+  """
+  measureCatalogue(domain: String, asOf: Date): [CatalogueMeasure!]! @allow(roles: [DASHBOARD, CREDIT_OFFICE])
+}
+
+extend type Mutation {
+  """
+  Adds a department or changes its name or parent. The code is the authority's unified social credit code;
+  departments are never removed. Audited; answers cached before are no longer served.
+  """
+  saveDepartment(input: DepartmentInput!): Department! @allow(roles: [CREDIT_OFFICE])
+  """
+  Adds the next version of a catalogue measure (version 1 of a new code). A version is never edited in place:
+  a change, such as naming the city's implementing department, is a new version.
+  """
+  addMeasureVersion(input: CatalogueMeasureInput!): CatalogueMeasure! @allow(roles: [CREDIT_OFFICE])
+  """
+  Adds a rule row, or changes one that is not in force yet. A row in force (from today or earlier) never
+  changes, and a new row of an existing rule and scope starts after today: CONFLICT otherwise. BAD_USER_INPUT
+  names what the parameters lack. Answers cached before are no longer served.
+  """
+  setRule(input: RuleInput!): Rule! @allow(roles: [CREDIT_OFFICE])
+  "Removes a rule row that is not in force yet (CONFLICT for one in force)."
+  removeRule(rule: String!, scope: String, effectiveFrom: Date!): Boolean! @allow(roles: [CREDIT_OFFICE])
+}
+
+"""
+A dated rule: in force from ` + "`" + `effectiveFrom` + "`" + ` until the next row of the same rule and scope.
+"""
+type Rule {
+  "The kind of rule, e.g. PUBLICATION_WINDOW, LIST_TERM, DISCLOSURE_DEADLINE."
+  rule: String!
+  "What the rule is for within its kind: a severity, a list domain, RESPONSE, …; empty when the kind has one rule."
+  scope: String!
+  "The row's name, RULE/SCOPE@FROM, as check answers' ruleVersion lists it."
+  key: String!
+  "What the rule decides."
+  description: String!
+  "The first day it applies."
+  effectiveFrom: Date!
+  "The last day it applies; null while no later row follows."
+  effectiveUntil: Date
+  "The parameters, a JSON object (e.g. {\"minMonths\": 3, \"maxMonths\": 12, \"publishedByDefault\": true})."
+  parameters: String!
+  "The document number and article the rule comes from."
+  legalBasis: String!
+  "What a reviewer should know: where a number comes from, what is the city's own setting."
+  note: String!
+}
+
+"""
+An authority that decides or pushes records, or implements measures.
+"""
+type Department {
+  "The authority's unified social credit code."
+  code: ID!
+  name: String!
+  "The department it belongs to, if any."
+  parent: ID
+}
+
+"""
+One version of a measure of the joint catalogue.
+"""
+type CatalogueMeasure {
+  code: String!
+  version: Int!
+  kind: MeasureKind!
+  name: String!
+  detail: String!
+  "There is no measure without a legal basis."
+  legalBasis: String!
+  "The kind of authority the national document names."
+  implementingAuthority: String!
+  "The city's implementing department; null while the city has named none."
+  implementingDepartment: ID
+  appliesTo: [MeasureTarget!]!
+  contexts: [MeasureContext!]!
+  listKind: ListKind!
+  "The list domain whose entries trigger it; null for a measure of the national basic list (基础清单)."
+  domain: String
+  effectiveFrom: Date!
+  effectiveUntil: Date
+}
+
+"""
+A measure a joint case applies, with its implementing department.
+"""
+input CaseMeasureInput {
+  "The measure's code, one of the catalogue's for the entry's domain."
+  code: String!
+  "The implementing department's code; the catalogue's when left out."
+  department: ID
+}
+
+"""
+A department to add or change.
+"""
+input DepartmentInput {
+  "The authority's unified social credit code."
+  code: ID!
+  name: String!
+  "The code of the department it belongs to."
+  parent: ID
+}
+
+"""
+The next version of a catalogue measure.
+"""
+input CatalogueMeasureInput {
+  code: String!
+  "REWARD for a red list's measure, PUNISHMENT for a black list's."
+  kind: MeasureKind!
+  name: String!
+  detail: String
+  legalBasis: String!
+  implementingAuthority: String
+  "The city's implementing department."
+  implementingDepartment: ID
+  appliesTo: [MeasureTarget!]!
+  contexts: [MeasureContext!]!
+  listKind: ListKind!
+  "The list domain; null for a measure of the national basic list."
+  domain: String
+  effectiveFrom: Date!
+  effectiveUntil: Date
+}
+
+"""
+A rule row to add, or to change while it is not in force.
+"""
+input RuleInput {
+  rule: String!
+  scope: String
+  effectiveFrom: Date!
+  "The parameters as a JSON object; the rule's kind defines its fields."
+  parameters: String!
+  legalBasis: String!
+  note: String
 }
 `, BuiltIn: false},
 	{Name: "../federation/directives.graphql", Input: `
@@ -4205,6 +4684,40 @@ func (ec *executionContext) childFields_AttributedListEntry(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type AttributedListEntry", field.Name)
 }
 
+func (ec *executionContext) childFields_CatalogueMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CatalogueMeasure_code(ctx, field)
+	case "version":
+		return ec.fieldContext_CatalogueMeasure_version(ctx, field)
+	case "kind":
+		return ec.fieldContext_CatalogueMeasure_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_CatalogueMeasure_name(ctx, field)
+	case "detail":
+		return ec.fieldContext_CatalogueMeasure_detail(ctx, field)
+	case "legalBasis":
+		return ec.fieldContext_CatalogueMeasure_legalBasis(ctx, field)
+	case "implementingAuthority":
+		return ec.fieldContext_CatalogueMeasure_implementingAuthority(ctx, field)
+	case "implementingDepartment":
+		return ec.fieldContext_CatalogueMeasure_implementingDepartment(ctx, field)
+	case "appliesTo":
+		return ec.fieldContext_CatalogueMeasure_appliesTo(ctx, field)
+	case "contexts":
+		return ec.fieldContext_CatalogueMeasure_contexts(ctx, field)
+	case "listKind":
+		return ec.fieldContext_CatalogueMeasure_listKind(ctx, field)
+	case "domain":
+		return ec.fieldContext_CatalogueMeasure_domain(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_CatalogueMeasure_effectiveFrom(ctx, field)
+	case "effectiveUntil":
+		return ec.fieldContext_CatalogueMeasure_effectiveUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueMeasure", field.Name)
+}
+
 func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "subject":
@@ -4235,6 +4748,18 @@ func (ec *executionContext) childFields_CreditCheck(ctx context.Context, field g
 		return ec.fieldContext_CreditCheck_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreditCheck", field.Name)
+}
+
+func (ec *executionContext) childFields_Department(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Department_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Department_name(ctx, field)
+	case "parent":
+		return ec.fieldContext_Department_parent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Department", field.Name)
 }
 
 func (ec *executionContext) childFields_Execution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4573,6 +5098,8 @@ func (ec *executionContext) childFields_Measure(ctx context.Context, field graph
 		return ec.fieldContext_Measure_legalBasis(ctx, field)
 	case "implementingDepartment":
 		return ec.fieldContext_Measure_implementingDepartment(ctx, field)
+	case "implementingAuthority":
+		return ec.fieldContext_Measure_implementingAuthority(ctx, field)
 	case "appliesTo":
 		return ec.fieldContext_Measure_appliesTo(ctx, field)
 	case "contexts":
@@ -4773,6 +5300,30 @@ func (ec *executionContext) childFields_RecordRef(ctx context.Context, field gra
 		return ec.fieldContext_RecordRef_decidedOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordRef", field.Name)
+}
+
+func (ec *executionContext) childFields_Rule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_Rule_rule(ctx, field)
+	case "scope":
+		return ec.fieldContext_Rule_scope(ctx, field)
+	case "key":
+		return ec.fieldContext_Rule_key(ctx, field)
+	case "description":
+		return ec.fieldContext_Rule_description(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_Rule_effectiveFrom(ctx, field)
+	case "effectiveUntil":
+		return ec.fieldContext_Rule_effectiveUntil(ctx, field)
+	case "parameters":
+		return ec.fieldContext_Rule_parameters(ctx, field)
+	case "legalBasis":
+		return ec.fieldContext_Rule_legalBasis(ctx, field)
+	case "note":
+		return ec.fieldContext_Rule_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Rule", field.Name)
 }
 
 func (ec *executionContext) childFields_Subject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5069,6 +5620,20 @@ func (ec *executionContext) field_Mutation_acceptAssignment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addMeasureVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CatalogueMeasureInput, error) {
+			return ec.unmarshalNCatalogueMeasureInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCatalogueMeasureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approveListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5080,6 +5645,14 @@ func (ec *executionContext) field_Mutation_approveListEntry_args(ctx context.Con
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "measures",
+		func(ctx context.Context, v any) ([]model.CaseMeasureInput, error) {
+			return ec.unmarshalOCaseMeasureInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCaseMeasureInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["measures"] = arg1
 	return args, nil
 }
 
@@ -5243,6 +5816,36 @@ func (ec *executionContext) field_Mutation_rejectListEntry_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "rule",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rule"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "effectiveFrom",
+		func(ctx context.Context, v any) (credit.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["effectiveFrom"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeLicence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5284,6 +5887,34 @@ func (ec *executionContext) field_Mutation_revokePenalty_args(ctx context.Contex
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveDepartment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DepartmentInput, error) {
+			return ec.unmarshalNDepartmentInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐDepartmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RuleInput, error) {
+			return ec.unmarshalNRuleInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5525,6 +6156,28 @@ func (ec *executionContext) field_Query_listEntries_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_measureCatalogue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "domain",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["domain"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*credit.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_myAssignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5536,6 +6189,28 @@ func (ec *executionContext) field_Query_myAssignments_args(ctx context.Context, 
 		return nil, err
 	}
 	args["status"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_rules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*credit.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "all",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["all"] = arg1
 	return args, nil
 }
 
@@ -5790,11 +6465,11 @@ func (ec *executionContext) _ApplicantCheck_subject(ctx context.Context, field g
 			return ec.fieldContext_ApplicantCheck_subject(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
+			return ec.Resolvers.ApplicantCheck().Subject(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
-			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5804,8 +6479,8 @@ func (ec *executionContext) fieldContext_ApplicantCheck_subject(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "ApplicantCheck",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subject(ctx, field)
 		},
@@ -6432,6 +7107,328 @@ func (ec *executionContext) fieldContext_AttributedListEntry_role(_ context.Cont
 	return graphql.NewScalarFieldContext("AttributedListEntry", field, true, false, "KeyPersonRole")
 }
 
+func (ec *executionContext) _CatalogueMeasure_code(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogueMeasure_version(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CatalogueMeasure_kind(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.MeasureKind) graphql.Marshaler {
+			return ec.marshalNMeasureKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "MeasureKind")
+}
+
+func (ec *executionContext) _CatalogueMeasure_name(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogueMeasure_detail(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogueMeasure_legalBasis(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_legalBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_legalBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogueMeasure_implementingAuthority(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_implementingAuthority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImplementingAuthority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_implementingAuthority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogueMeasure_implementingDepartment(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_implementingDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartmentCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_implementingDepartment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, true, false, "ID")
+}
+
+func (ec *executionContext) _CatalogueMeasure_appliesTo(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_appliesTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.MeasureTarget) graphql.Marshaler {
+			return ec.marshalNMeasureTarget2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_appliesTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, true, false, "MeasureTarget")
+}
+
+func (ec *executionContext) _CatalogueMeasure_contexts(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_contexts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContextList(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.MeasureContext) graphql.Marshaler {
+			return ec.marshalNMeasureContext2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureContextᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_contexts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, true, false, "MeasureContext")
+}
+
+func (ec *executionContext) _CatalogueMeasure_listKind(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_listKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.ListKind) graphql.Marshaler {
+			return ec.marshalNListKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_listKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "ListKind")
+}
+
+func (ec *executionContext) _CatalogueMeasure_domain(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_domain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DomainCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, true, false, "String")
+}
+
+func (ec *executionContext) _CatalogueMeasure_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CatalogueMeasure_effectiveUntil(ctx context.Context, field graphql.CollectedField, obj *credit.CatalogueMeasure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueMeasure_effectiveUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueMeasure_effectiveUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueMeasure", field, false, false, "Date")
+}
+
 func (ec *executionContext) _CreditCheck_subject(ctx context.Context, field graphql.CollectedField, obj *credit.CreditCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6441,11 +7438,11 @@ func (ec *executionContext) _CreditCheck_subject(ctx context.Context, field grap
 			return ec.fieldContext_CreditCheck_subject(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Subject, nil
+			return ec.Resolvers.CreditCheck().Subject(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
-			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6455,8 +7452,8 @@ func (ec *executionContext) fieldContext_CreditCheck_subject(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "CreditCheck",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subject(ctx, field)
 		},
@@ -6783,6 +7780,75 @@ func (ec *executionContext) fieldContext_CreditCheck_reasons(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Department_code(ctx context.Context, field graphql.CollectedField, obj *credit.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Department_name(ctx context.Context, field graphql.CollectedField, obj *credit.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Department_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "String")
+}
+
+func (ec *executionContext) _Department_parent(ctx context.Context, field graphql.CollectedField, obj *credit.Department) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Department_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Department_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Department", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Entity_findSubjectByCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8018,11 +9084,11 @@ func (ec *executionContext) _KeyPersonFinding_person(ctx context.Context, field 
 			return ec.fieldContext_KeyPersonFinding_person(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Person, nil
+			return ec.Resolvers.KeyPersonFinding().Person(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v credit.Subject) graphql.Marshaler {
-			return ec.marshalNSubject2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8032,8 +9098,8 @@ func (ec *executionContext) fieldContext_KeyPersonFinding_person(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "KeyPersonFinding",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Subject(ctx, field)
 		},
@@ -9713,6 +10779,29 @@ func (ec *executionContext) fieldContext_Measure_implementingDepartment(_ contex
 	return graphql.NewScalarFieldContext("Measure", field, false, false, "String")
 }
 
+func (ec *executionContext) _Measure_implementingAuthority(ctx context.Context, field graphql.CollectedField, obj *credit.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measure_implementingAuthority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImplementingAuthority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measure_implementingAuthority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measure", field, false, false, "String")
+}
+
 func (ec *executionContext) _Measure_appliesTo(ctx context.Context, field graphql.CollectedField, obj *credit.Measure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10141,7 +11230,7 @@ func (ec *executionContext) _Mutation_approveListEntry(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ApproveListEntry(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().ApproveListEntry(ctx, fc.Args["id"].(string), fc.Args["measures"].([]model.CaseMeasureInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10565,6 +11654,254 @@ func (ec *executionContext) fieldContext_Mutation_submitFeedback(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveDepartment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveDepartment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveDepartment(ctx, fc.Args["input"].(model.DepartmentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.Department
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.Department
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDepartment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveDepartment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveDepartment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addMeasureVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addMeasureVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddMeasureVersion(ctx, fc.Args["input"].(model.CatalogueMeasureInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.CatalogueMeasure
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.CatalogueMeasure
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.CatalogueMeasure) graphql.Marshaler {
+			return ec.marshalNCatalogueMeasure2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCatalogueMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addMeasureVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueMeasure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addMeasureVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRule(ctx, fc.Args["input"].(model.RuleInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.RuleInForce
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.RuleInForce
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.RuleInForce) graphql.Marshaler {
+			return ec.marshalNRule2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRuleInForce(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Rule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRule(ctx, fc.Args["rule"].(string), fc.Args["scope"].(*string), fc.Args["effectiveFrom"].(credit.Date))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Overdue_kind(ctx context.Context, field graphql.CollectedField, obj *credit.Overdue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10692,11 +12029,11 @@ func (ec *executionContext) _Overdue_daysLate(ctx context.Context, field graphql
 			return obj.DaysLate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Overdue_daysLate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12226,6 +13563,180 @@ func (ec *executionContext) fieldContext_Query_jointCaseStats(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Rules(ctx, fc.Args["asOf"].(*credit.Date), fc.Args["all"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.RuleInForce
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.RuleInForce
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.RuleInForce) graphql.Marshaler {
+			return ec.marshalNRule2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRuleInForceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Rule(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_departments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_departments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Departments(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.Department
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.Department
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.Department) graphql.Marshaler {
+			return ec.marshalNDepartment2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDepartmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_departments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Department(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_measureCatalogue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_measureCatalogue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MeasureCatalogue(ctx, fc.Args["domain"].(*string), fc.Args["asOf"].(*credit.Date))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"DASHBOARD", "CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.CatalogueMeasure
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.CatalogueMeasure
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.CatalogueMeasure) graphql.Marshaler {
+			return ec.marshalNCatalogueMeasure2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCatalogueMeasureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_measureCatalogue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueMeasure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_measureCatalogue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query__entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12868,6 +14379,213 @@ func (ec *executionContext) _RecordRef_decidedOn(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_RecordRef_decidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RecordRef", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Rule_rule(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, true, false, "String")
+}
+
+func (ec *executionContext) _Rule_scope(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, false, false, "String")
+}
+
+func (ec *executionContext) _Rule_key(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, true, false, "String")
+}
+
+func (ec *executionContext) _Rule_description(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, true, false, "String")
+}
+
+func (ec *executionContext) _Rule_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Rule_effectiveUntil(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_effectiveUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_effectiveUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Rule_parameters(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_parameters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parameters(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_parameters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, true, false, "String")
+}
+
+func (ec *executionContext) _Rule_legalBasis(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_legalBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_legalBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, false, false, "String")
+}
+
+func (ec *executionContext) _Rule_note(ctx context.Context, field graphql.CollectedField, obj *credit.RuleInForce) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Rule_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Rule_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Rule", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subject_code(ctx context.Context, field graphql.CollectedField, obj *credit.Subject) (ret graphql.Marshaler) {
@@ -15383,6 +17101,237 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCaseMeasureInput(ctx context.Context, obj any) (model.CaseMeasureInput, error) {
+	var it model.CaseMeasureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "department"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCaseMeasureInput unmarshals raw into the CaseMeasureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCaseMeasureInput(ctx context.Context, raw any) (model.CaseMeasureInput, error) {
+	var out model.CaseMeasureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CaseMeasureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCatalogueMeasureInput(ctx context.Context, obj any) (model.CatalogueMeasureInput, error) {
+	var it model.CatalogueMeasureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "kind", "name", "detail", "legalBasis", "implementingAuthority", "implementingDepartment", "appliesTo", "contexts", "listKind", "domain", "effectiveFrom", "effectiveUntil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMeasureKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "detail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Detail = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		case "implementingAuthority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("implementingAuthority"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImplementingAuthority = data
+		case "implementingDepartment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("implementingDepartment"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImplementingDepartment = data
+		case "appliesTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appliesTo"))
+			data, err := ec.unmarshalNMeasureTarget2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureTargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppliesTo = data
+		case "contexts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contexts"))
+			data, err := ec.unmarshalNMeasureContext2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐMeasureContextᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contexts = data
+		case "listKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listKind"))
+			data, err := ec.unmarshalNListKind2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListKind = data
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		case "effectiveUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveUntil"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveUntil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCatalogueMeasureInput unmarshals raw into the CatalogueMeasureInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCatalogueMeasureInput(ctx context.Context, raw any) (model.CatalogueMeasureInput, error) {
+	var out model.CatalogueMeasureInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CatalogueMeasureInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDepartmentInput(ctx context.Context, obj any) (model.DepartmentInput, error) {
+	var it model.DepartmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "parent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "parent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parent"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parent = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDepartmentInput unmarshals raw into the DepartmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDepartmentInput(ctx context.Context, raw any) (model.DepartmentInput, error) {
+	var out model.DepartmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DepartmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputExitInput(ctx context.Context, obj any) (model.ExitInput, error) {
 	var it model.ExitInput
 	if obj == nil {
@@ -16180,7 +18129,7 @@ func (ec *executionContext) unmarshalInputPenaltyInput(ctx context.Context, obj 
 			it.Remarks = data
 		case "severity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
-			data, err := ec.unmarshalNSeverity2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx, v)
+			data, err := ec.unmarshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16206,6 +18155,83 @@ func (ec *executionContext) unmarshalInputPenaltyInput(ctx context.Context, obj 
 func UnmarshalPenaltyInput(ctx context.Context, raw any) (model.PenaltyInput, error) {
 	var out model.PenaltyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PenaltyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRuleInput(ctx context.Context, obj any) (model.RuleInput, error) {
+	var it model.RuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"rule", "scope", "effectiveFrom", "parameters", "legalBasis", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "rule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rule"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rule = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		case "parameters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parameters"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Parameters = data
+		case "legalBasis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalBasis"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalBasis = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRuleInput unmarshals raw into the RuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRuleInput(ctx context.Context, raw any) (model.RuleInput, error) {
+	var out model.RuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleInput", raw, &out)
 	return out, err
 }
 
@@ -16396,44 +18422,45 @@ func (ec *executionContext) _ApplicantCheck(ctx context.Context, sel ast.Selecti
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ApplicantCheck")
 		case "subject":
-			out.Values[i] = ec._ApplicantCheck_subject(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApplicantCheck_subject(ctx, field, obj)
+				})
 		case "asOf":
 			out.Values[i] = ec._ApplicantCheck_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ruleVersion":
 			out.Values[i] = ec._ApplicantCheck_ruleVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "greenChannel":
 			out.Values[i] = ec._ApplicantCheck_greenChannel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "acceptWithMissingDocuments":
 			out.Values[i] = ec._ApplicantCheck_acceptWithMissingDocuments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "measures":
 			out.Values[i] = ec._ApplicantCheck_measures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disputed":
 			out.Values[i] = ec._ApplicantCheck_disputed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasons":
 			out.Values[i] = ec._ApplicantCheck_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16620,6 +18647,104 @@ func (ec *executionContext) _AttributedListEntry(ctx context.Context, sel ast.Se
 	return out
 }
 
+var catalogueMeasureImplementors = []string{"CatalogueMeasure"}
+
+func (ec *executionContext) _CatalogueMeasure(ctx context.Context, sel ast.SelectionSet, obj *credit.CatalogueMeasure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogueMeasure")
+		case "code":
+			out.Values[i] = ec._CatalogueMeasure_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._CatalogueMeasure_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CatalogueMeasure_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CatalogueMeasure_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._CatalogueMeasure_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legalBasis":
+			out.Values[i] = ec._CatalogueMeasure_legalBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "implementingAuthority":
+			out.Values[i] = ec._CatalogueMeasure_implementingAuthority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "implementingDepartment":
+			out.Values[i] = ec._CatalogueMeasure_implementingDepartment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appliesTo":
+			out.Values[i] = ec._CatalogueMeasure_appliesTo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contexts":
+			out.Values[i] = ec._CatalogueMeasure_contexts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listKind":
+			out.Values[i] = ec._CatalogueMeasure_listKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domain":
+			out.Values[i] = ec._CatalogueMeasure_domain(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._CatalogueMeasure_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveUntil":
+			out.Values[i] = ec._CatalogueMeasure_effectiveUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creditCheckImplementors = []string{"CreditCheck"}
 
 func (ec *executionContext) _CreditCheck(ctx context.Context, sel ast.SelectionSet, obj *credit.CreditCheck) graphql.Marshaler {
@@ -16632,68 +18757,112 @@ func (ec *executionContext) _CreditCheck(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CreditCheck")
 		case "subject":
-			out.Values[i] = ec._CreditCheck_subject(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CreditCheck_subject(ctx, field, obj)
+				})
 		case "asOf":
 			out.Values[i] = ec._CreditCheck_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ruleVersion":
 			out.Values[i] = ec._CreditCheck_ruleVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "verdict":
 			out.Values[i] = ec._CreditCheck_verdict(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "redListed":
 			out.Values[i] = ec._CreditCheck_redListed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "blacklisted":
 			out.Values[i] = ec._CreditCheck_blacklisted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxCreditGrade":
 			out.Values[i] = ec._CreditCheck_taxCreditGrade(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "penaltiesLast3Years":
 			out.Values[i] = ec._CreditCheck_penaltiesLast3Years(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "seriousPenaltiesLast3Years":
 			out.Values[i] = ec._CreditCheck_seriousPenaltiesLast3Years(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeListEntries":
 			out.Values[i] = ec._CreditCheck_activeListEntries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "measures":
 			out.Values[i] = ec._CreditCheck_measures(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "keyPersonFindings":
 			out.Values[i] = ec._CreditCheck_keyPersonFindings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasons":
 			out.Values[i] = ec._CreditCheck_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var departmentImplementors = []string{"Department"}
+
+func (ec *executionContext) _Department(ctx context.Context, sel ast.SelectionSet, obj *credit.Department) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, departmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Department")
+		case "code":
+			out.Values[i] = ec._Department_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Department_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parent":
+			out.Values[i] = ec._Department_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17231,22 +19400,23 @@ func (ec *executionContext) _KeyPersonFinding(ctx context.Context, sel ast.Selec
 		case "role":
 			out.Values[i] = ec._KeyPersonFinding_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "person":
-			out.Values[i] = ec._KeyPersonFinding_person(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KeyPersonFinding_person(ctx, field, obj)
+				})
 		case "entries":
 			out.Values[i] = ec._KeyPersonFinding_entries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "attributed":
 			out.Values[i] = ec._KeyPersonFinding_attributed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17836,6 +20006,11 @@ func (ec *executionContext) _Measure(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "implementingAuthority":
+			out.Values[i] = ec._Measure_implementingAuthority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "appliesTo":
 			out.Values[i] = ec._Measure_appliesTo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17973,6 +20148,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveDepartment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveDepartment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addMeasureVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addMeasureVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18028,7 +20231,7 @@ func (ec *executionContext) _Overdue(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "daysLate":
 			out.Values[i] = ec._Overdue_daysLate(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -18462,6 +20665,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_jointCaseStats(ctx, field)
 				})
+		case "rules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rules(ctx, field)
+				})
+		case "departments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_departments(ctx, field)
+				})
+		case "measureCatalogue":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_measureCatalogue(ctx, field)
+				})
 		case "_entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18702,6 +20923,79 @@ func (ec *executionContext) _RecordRef(ctx context.Context, sel ast.SelectionSet
 			}
 		case "decidedOn":
 			out.Values[i] = ec._RecordRef_decidedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleImplementors = []string{"Rule"}
+
+func (ec *executionContext) _Rule(ctx context.Context, sel ast.SelectionSet, obj *credit.RuleInForce) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Rule")
+		case "rule":
+			out.Values[i] = ec._Rule_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scope":
+			out.Values[i] = ec._Rule_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._Rule_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Rule_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._Rule_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveUntil":
+			out.Values[i] = ec._Rule_effectiveUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "parameters":
+			out.Values[i] = ec._Rule_parameters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "legalBasis":
+			out.Values[i] = ec._Rule_legalBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Rule_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19663,6 +21957,44 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCaseMeasureInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCaseMeasureInput(ctx context.Context, v any) (model.CaseMeasureInput, error) {
+	res, err := ec.unmarshalInputCaseMeasureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCatalogueMeasure2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCatalogueMeasure(ctx context.Context, sel ast.SelectionSet, v credit.CatalogueMeasure) graphql.Marshaler {
+	return ec._CatalogueMeasure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCatalogueMeasure2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCatalogueMeasureᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.CatalogueMeasure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCatalogueMeasure2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCatalogueMeasure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCatalogueMeasure2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCatalogueMeasure(ctx context.Context, sel ast.SelectionSet, v *credit.CatalogueMeasure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CatalogueMeasure!")
+		return graphql.Null
+	}
+	return ec._CatalogueMeasure(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCatalogueMeasureInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCatalogueMeasureInput(ctx context.Context, v any) (model.CatalogueMeasureInput, error) {
+	res, err := ec.unmarshalInputCatalogueMeasureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCreditCheck2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐCreditCheck(ctx context.Context, sel ast.SelectionSet, v *credit.CreditCheck) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreditCheck!")
@@ -19712,6 +22044,39 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDepartment2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDepartment(ctx context.Context, sel ast.SelectionSet, v credit.Department) graphql.Marshaler {
+	return ec._Department(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDepartment2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDepartmentᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.Department) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDepartment2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDepartment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDepartment2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDepartment(ctx context.Context, sel ast.SelectionSet, v *credit.Department) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Department!")
+		return graphql.Null
+	}
+	return ec._Department(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDepartmentInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐDepartmentInput(ctx context.Context, v any) (model.DepartmentInput, error) {
+	res, err := ec.unmarshalInputDepartmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNExecution2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐExecution(ctx context.Context, sel ast.SelectionSet, v credit.Execution) graphql.Marshaler {
@@ -20476,6 +22841,39 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithub
 	return ret
 }
 
+func (ec *executionContext) marshalNRule2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRuleInForce(ctx context.Context, sel ast.SelectionSet, v credit.RuleInForce) graphql.Marshaler {
+	return ec._Rule(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRule2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRuleInForceᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.RuleInForce) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRule2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRuleInForce(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRule2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRuleInForce(ctx context.Context, sel ast.SelectionSet, v *credit.RuleInForce) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Rule!")
+		return graphql.Null
+	}
+	return ec._Rule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRuleInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐRuleInput(ctx context.Context, v any) (model.RuleInput, error) {
+	res, err := ec.unmarshalInputRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSeverity2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx context.Context, v any) (credit.Severity, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := credit.Severity(tmp)
@@ -21100,6 +23498,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCaseMeasureInput2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCaseMeasureInputᚄ(ctx context.Context, v any) ([]model.CaseMeasureInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CaseMeasureInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCaseMeasureInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐCaseMeasureInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx context.Context, v any) (*credit.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -21289,6 +23704,25 @@ func (ec *executionContext) unmarshalOListStatus2ᚖgithubᚗcomᚋcredithubᚋc
 }
 
 func (ec *executionContext) marshalOListStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐListStatus(ctx context.Context, sel ast.SelectionSet, v *credit.ListStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx context.Context, v any) (*credit.Severity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.Severity(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSeverity2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSeverity(ctx context.Context, sel ast.SelectionSet, v *credit.Severity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/auth"
+	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/store"
@@ -40,11 +41,17 @@ func newEnv(t *testing.T) *env {
 	return newEnvWith(t, nil)
 }
 
-// newEnvWithWait is newEnv for a test that does not run in parallel with
-// others, with the loaders' batching window set to wait.
-func newEnvWithWait(t *testing.T, wait time.Duration) *env {
+// newEnvSerial is newEnv for a test that does not run in parallel with
+// others.
+func newEnvSerial(t *testing.T) *env {
 	t.Helper()
-	return newEnvWith(t, func(o *graph.HandlerOptions) { o.LoaderWait = wait })
+	return newEnvWith(t, nil)
+}
+
+// redisOpts are the service options of a hub with Redis c: the response
+// cache and persisted queries.
+func redisOpts(c *cache.Cache) []service.Option {
+	return []service.Option{service.WithCache(c), service.WithPersistedQueries(c)}
 }
 
 // newEnvFor is newEnv for a fuzz target.
@@ -80,8 +87,6 @@ func newEnvOn(t testing.TB, db *store.DB, configure func(*graph.HandlerOptions),
 	opts := graph.HandlerOptions{
 		Auth:          authn,
 		Introspection: true,
-		// A wide batching window takes scheduler noise out of statement counts.
-		LoaderWait: 20 * time.Millisecond,
 	}
 	if configure != nil {
 		configure(&opts)
@@ -134,6 +139,8 @@ type gqlResponse struct {
 	Errors []gqlError      `json:"errors"`
 	status int
 	raw    []byte
+	// cache is the tier that answered (X-Cache), "" when computed.
+	cache string
 }
 
 // do posts a GraphQL request and decodes the response.
@@ -180,7 +187,7 @@ func (e *env) post(payload map[string]any, accept string) gqlResponse {
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	var r gqlResponse
-	r.status, r.raw = rec.Code, rec.Body.Bytes()
+	r.status, r.raw, r.cache = rec.Code, rec.Body.Bytes(), rec.Header().Get("X-Cache")
 	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 		e.t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.String())
 	}

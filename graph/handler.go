@@ -1,26 +1,20 @@
 package graph
 
 import (
-	"bytes"
-	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/internal/auth"
-	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/push"
-	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
 )
 
@@ -30,24 +24,25 @@ type HandlerOptions struct {
 	Auth          *auth.Authenticator
 	Log           *slog.Logger
 	Introspection bool
-	Timeout       time.Duration
-	// LoaderWait is the dataloaders' batching window (DefaultLoaderWait if 0).
-	LoaderWait time.Duration
+	// Production hides field-name suggestions ("Did you mean ...") from
+	// validation errors.
+	Production bool
+	Timeout    time.Duration
 	// Limits bound each operation (DefaultLimits where zero).
 	Limits Limits
-	// Cache, when set, stores Automatic Persisted Queries and rate-limit
-	// counters in Redis.
-	Cache *cache.Cache
-	// RateLimits are requests per minute by role (ratelimit.DefaultLimits if nil).
-	RateLimits *ratelimit.Limits
-	// PersistedOnly lists roles that may run only persisted operations.
+	// PersistedOnly lists roles that may run only the operations the
+	// operator installed.
 	PersistedOnly []credit.Role
-	// NoResponseCache turns the whole-response cache off (benchmarks of
-	// the uncached path).
-	NoResponseCache bool
+	// MaxBodyBytes bounds a request body and a WebSocket message (1 MiB if 0).
+	MaxBodyBytes int64
 	// Push delivers assignments to assignmentPushed subscriptions.
 	Push *push.Hub
+	// WSRecheck overrides how often open WebSockets re-check their caller.
+	WSRecheck time.Duration
 }
+
+// DefaultMaxBodyBytes is the default bound of a request body.
+const DefaultMaxBodyBytes = 1 << 20
 
 // Limits bound the size of one operation.
 type Limits struct {
@@ -69,14 +64,29 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// NewHandler returns the GraphQL endpoint: gqlgen built with explicit
-// transports and extensions (never NewDefaultServer), request-scoped
-// loaders, a per-request timeout and the GraphQL-over-HTTP fixes.
+// NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET, POST)
+// and over WebSocket (graphql-transport-ws), every operation through the
+// one request pipeline (pipeline.go).
 func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	limits := opts.Limits.withDefaults()
+	p := &pipeline{svc: svc, exec: newExecutor(svc, opts, limits), log: opts.Log, timeout: opts.Timeout,
+		persistedOnly: map[credit.Role]bool{}}
+	for _, r := range opts.PersistedOnly {
+		p.persistedOnly[r] = true
+	}
+	p.salt = []byte(fmt.Sprintf("limits=%+v persisted-only=%v introspection=%v\x00", limits, opts.PersistedOnly, opts.Introspection))
+	ws := &wsTransport{p: p, auth: opts.Auth, recheck: opts.WSRecheck}
+	return &httpTransport{p: p, auth: opts.Auth, maxBody: opts.MaxBodyBytes, ws: ws}
+}
+
+// newExecutor is gqlgen's executor with the hub's limits and error handling.
+func newExecutor(svc *service.Service, opts HandlerOptions, limits Limits) *executor.Executor {
 	cfg := Config{Resolvers: &Resolver{Service: svc, Push: opts.Push}}
 	cfg.Directives.Allow = allow
 	cfg.Complexity.Query.Subjects = func(child int, _ *model.SubjectFilter, first *int, _ *string) int {
@@ -86,136 +96,15 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	cfg.Complexity.Subject.Penalties = func(child int, first *int, _ *string, _ *credit.Date) int {
 		return connectionComplexity(child, first)
 	}
-	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 10 * time.Second,
-		// Browsers cannot set headers on a websocket: a token may come in
-		// connection_init's payload instead of the upgrade request.
-		InitFunc: func(ctx context.Context, init transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			if h := init.Authorization(); h != "" {
-				caller, err := opts.Auth.Authenticate(ctx, h)
-				if err != nil {
-					return ctx, nil, err
-				}
-				ctx = credit.WithCaller(ctx, caller)
-			}
-			return ctx, nil, nil
-		},
-	})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetParserTokenLimit(limits.MaxTokens)
-	srv.Use(introspectionByRole{Everyone: opts.Introspection})
-	if len(opts.PersistedOnly) > 0 {
-		srv.Use(persistedOnly{Roles: opts.PersistedOnly})
-	}
-	if opts.Cache != nil {
-		srv.Use(extension.AutomaticPersistedQuery{Cache: opts.Cache.PersistedQueries(0)})
-	}
-	srv.Use(depthLimit{Max: limits.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(service.BeginRequest(ctx, graphql.GetOperationContext(ctx).OperationName))
-	})
-	srv.SetErrorPresenter(PresentError(opts.Log))
-	srv.SetRecoverFunc(Recover(opts.Log))
-
-	if opts.LoaderWait <= 0 {
-		opts.LoaderWait = DefaultLoaderWait
-	}
-	var h http.Handler = WithLoaders(svc, opts.LoaderWait, srv)
-	if opts.Timeout > 0 {
-		h = withTimeout(opts.Timeout, h)
-	}
-	if opts.Cache != nil && !opts.NoResponseCache {
-		h = &responseCache{c: opts.Cache, svc: svc, apq: opts.Cache.PersistedQueries(0), log: opts.Log, next: h,
-			shapes: map[string]bool{}, near: cache.NewNear[storedResponse](nearResponses)}
-	}
-	if opts.Cache != nil {
-		rl := ratelimit.DefaultLimits
-		if opts.RateLimits != nil {
-			rl = *opts.RateLimits
-		}
-		h = rateLimit(ratelimit.New(opts.Cache, rl), h)
-	}
-	return graphQLOverHTTP(authenticate(opts.Auth, opts.Log, h))
-}
-
-// nearResponses bounds the in-process tier of the response cache: at a few
-// kilobytes a response, some hundred megabytes at most.
-const nearResponses = 50_000
-
-func withTimeout(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isWebsocket(r) { // a subscription lasts as long as its client wants
-			next.ServeHTTP(w, r)
-			return
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
-// graphQLOverHTTP makes gqlgen's answers follow the GraphQL-over-HTTP
-// spec's SHOULDs: a client that accepts only application/json gets 200 for
-// a request error (gqlgen answers 422), and a request error carries no
-// "data" entry (gqlgen writes "data": null). Successful responses pass
-// through unbuffered.
-func graphQLOverHTTP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isWebsocket(r) { // the upgrade needs the connection itself
-			next.ServeHTTP(w, r)
-			return
-		}
-		legacy := !strings.Contains(r.Header.Get("Accept"), "application/graphql-response+json")
-		rw := &requestErrorWriter{ResponseWriter: w, legacyJSON: legacy}
-		next.ServeHTTP(rw, r)
-		rw.finish()
-	})
-}
-
-type requestErrorWriter struct {
-	http.ResponseWriter
-	legacyJSON bool
-	buffering  bool
-	status     int
-	buf        bytes.Buffer
-}
-
-func (w *requestErrorWriter) WriteHeader(status int) {
-	if status >= 400 && status < 500 {
-		w.buffering, w.status = true, status
-		return
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *requestErrorWriter) Write(b []byte) (int, error) {
-	if !w.buffering {
-		return w.ResponseWriter.Write(b)
-	}
-	w.buf.Write(b)
-	return len(b), nil
-}
-
-// finish writes a buffered request error, once the handler has finished.
-func (w *requestErrorWriter) finish() {
-	if !w.buffering {
-		return
-	}
-	body := bytes.Replace(w.buf.Bytes(), []byte(`,"data":null`), nil, 1)
-	body = bytes.Replace(body, []byte(`"data":null,`), nil, 1)
-	status := w.status
-	if w.legacyJSON && status == http.StatusUnprocessableEntity {
-		status = http.StatusOK
-	}
-	w.ResponseWriter.WriteHeader(status)
-	w.ResponseWriter.Write(body)
-}
-
-func isWebsocket(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+	exec := executor.New(NewExecutableSchema(cfg))
+	exec.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	exec.SetParserTokenLimit(limits.MaxTokens)
+	exec.SetDisableSuggestion(opts.Production)
+	exec.Use(introspectionByRole{Everyone: opts.Introspection})
+	exec.Use(depthLimit{Max: limits.MaxDepth})
+	exec.Use(textInput{})
+	exec.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	exec.SetErrorPresenter(PresentError(opts.Log))
+	exec.SetRecoverFunc(Recover(opts.Log))
+	return exec
 }

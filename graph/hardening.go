@@ -3,17 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"slices"
-	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/ratelimit"
 )
 
 // The limits that keep one request from taking the hub down, each with a
@@ -85,46 +81,8 @@ func onlyServiceSDL(set ast.SelectionSet) bool {
 	return len(set) > 0
 }
 
-// persistedOnly refuses operation text from the listed roles: they may run
-// only operations registered before (Automatic Persisted Queries, sent by
-// hash alone). It runs before the APQ extension sees the request.
-type persistedOnly struct{ Roles []credit.Role }
-
-func (persistedOnly) ExtensionName() string                   { return "PersistedOnly" }
-func (persistedOnly) Validate(graphql.ExecutableSchema) error { return nil }
-func (p persistedOnly) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
-	role := credit.CallerFrom(ctx).Role
-	if !slices.Contains(p.Roles, role) || (raw.Query == "" && raw.Extensions["persistedQuery"] != nil) {
-		return nil
-	}
-	return limitError("PERSISTED_QUERY_REQUIRED", fmt.Sprintf(
-		"the %s role may run only persisted operations: send extensions.persistedQuery.sha256Hash without the query text", role))
-}
-
 func limitError(reason, msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(credit.BadUserInput), "reason": reason}}
-}
-
-// rateLimit refuses a caller over its budget with 429 and RATE_LIMITED.
-// Anonymous callers are counted by address.
-func rateLimit(l *ratelimit.Limiter, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := credit.CallerFrom(r.Context())
-		who := c.ID
-		if c.Role == credit.RolePublic {
-			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			who = "ip:" + host
-		}
-		d := l.Allow(r.Context(), c.Role, who)
-		if !d.Allowed {
-			secs := int(d.RetryAfter.Seconds()) + 1
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeRequestError(w, http.StatusTooManyRequests,
-				fmt.Sprintf("too many requests for this key; try again in %d s", secs), credit.RateLimited)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // connectionComplexity makes a connection cost its page size times its
@@ -135,4 +93,100 @@ func connectionComplexity(child int, first *int) int {
 		n = *first
 	}
 	return 1 + n*child
+}
+
+// textInput refuses a NUL character in any string the operation carries, in
+// its variables or written in the document, naming where it is: PostgreSQL
+// text cannot hold one, and a string that reached a statement would fail
+// it with an internal error instead of the client's.
+type textInput struct{}
+
+func (textInput) ExtensionName() string                   { return "TextInput" }
+func (textInput) Validate(graphql.ExecutableSchema) error { return nil }
+func (textInput) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	for name, v := range oc.Variables {
+		if path, ok := nulIn(v, "variables."+name); ok {
+			return nulError(path)
+		}
+	}
+	if path, ok := nulInSelection(oc.Operation.SelectionSet, 0); ok {
+		return nulError(path)
+	}
+	return nil
+}
+
+func nulError(path string) *gqlerror.Error {
+	return &gqlerror.Error{Message: path + ": contains a NUL character (U+0000), which text may not hold",
+		Extensions: map[string]any{"code": string(credit.BadUserInput), "field": path}}
+}
+
+// nulIn finds a NUL in a variable's value (decoded JSON: strings, lists, objects).
+func nulIn(v any, path string) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return path, strings.ContainsRune(x, 0)
+	case []any:
+		for i, e := range x {
+			if p, ok := nulIn(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if p, ok := nulIn(e, path+"."+k); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// nulInSelection finds a NUL in the string arguments written in the document.
+func nulInSelection(set ast.SelectionSet, seen int) (string, bool) {
+	if seen > 64 {
+		return "", false
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			for _, a := range s.Arguments {
+				if p, ok := nulInValue(a.Value, s.Name+"."+a.Name); ok {
+					return p, true
+				}
+			}
+			if p, ok := nulInSelection(s.SelectionSet, seen+1); ok {
+				return p, true
+			}
+		case *ast.InlineFragment:
+			if p, ok := nulInSelection(s.SelectionSet, seen+1); ok {
+				return p, true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				if p, ok := nulInSelection(s.Definition.SelectionSet, seen+1); ok {
+					return p, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+func nulInValue(v *ast.Value, path string) (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	if (v.Kind == ast.StringValue || v.Kind == ast.BlockValue) && strings.ContainsRune(v.Raw, 0) {
+		return path, true
+	}
+	for _, c := range v.Children {
+		p := path
+		if c.Name != "" {
+			p += "." + c.Name
+		}
+		if q, ok := nulInValue(c.Value, p); ok {
+			return q, true
+		}
+	}
+	return "", false
 }

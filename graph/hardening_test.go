@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
+	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
@@ -74,7 +77,7 @@ func TestIntrospectionIsForAdminsInProduction(t *testing.T) {
 func TestRateLimitAnswersRateLimitedPerCaller(t *testing.T) {
 	c := testenv.Cache(t)
 	limits := ratelimit.Limits{Default: 1000, ByRole: map[credit.Role]int{credit.RoleBank: 3}}
-	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits = c, &limits })
+	e := newEnvFull(t, nil, append(redisOpts(c), service.WithRateLimits(c, limits))...)
 	t.Parallel()
 	e.as(credit.RoleBank)
 	for i := 1; i <= 3; i++ {
@@ -98,7 +101,7 @@ func TestRateLimitLetsRequestsThroughWhenRedisIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	limits := ratelimit.Limits{Default: 1}
-	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits = dead, &limits })
+	e := newEnvFull(t, nil, append(redisOpts(dead), service.WithRateLimits(dead, limits))...)
 	t.Parallel()
 	for i := 0; i < 3; i++ {
 		if r := e.do(`{ __typename }`, nil, ""); r.status != 200 || len(r.Errors) > 0 {
@@ -107,11 +110,9 @@ func TestRateLimitLetsRequestsThroughWhenRedisIsDown(t *testing.T) {
 	}
 }
 
-func TestPersistedOperations(t *testing.T) {
+func TestPersistedOnlyRolesRunTheOperatorsAllowListOnly(t *testing.T) {
 	c := testenv.Cache(t)
-	e := newEnvWith(t, func(o *graph.HandlerOptions) {
-		o.Cache, o.PersistedOnly = c, []credit.Role{credit.RoleBank}
-	})
+	e := newEnvFull(t, func(o *graph.HandlerOptions) { o.PersistedOnly = []credit.Role{credit.RoleBank} }, redisOpts(c)...)
 	t.Parallel()
 	const q = `query Typename { __typename }`
 	sum := sha256.Sum256([]byte(q))
@@ -124,12 +125,70 @@ func TestPersistedOperations(t *testing.T) {
 	if code, err := e.errorCodeExt(q, nil); code != "BAD_USER_INPUT" || reasonOf(err) != "PERSISTED_QUERY_REQUIRED" {
 		t.Fatalf("BANK sending query text: got %s %s", code, reasonOf(err))
 	}
-	e.as(credit.RoleCreditOffice) // registers the operation
+	e.as(credit.RoleCreditOffice) // registers an Automatic Persisted Query: a shorthand, not an allow-list entry
 	if r := e.doExt(q, ext); len(r.Errors) > 0 {
 		t.Fatalf("registering: %s", r.raw)
 	}
 	e.as(credit.RoleBank)
+	if code, err := e.errorCodeExt("", ext); code != "BAD_USER_INPUT" || reasonOf(err) != "PERSISTED_QUERY_REQUIRED" {
+		t.Fatalf("BANK by the hash another caller registered: got %s %s, want PERSISTED_QUERY_REQUIRED", code, reasonOf(err))
+	}
+	operator := credit.Caller{ID: "cli:operator", Role: credit.RoleAdmin, Institution: "credithub command line"}
+	if _, err := e.svc.InstallOperation(context.Background(), operator, "Typename", q); err != nil {
+		t.Fatal(err)
+	}
 	if r := e.doExt("", ext); len(r.Errors) > 0 || !strings.Contains(string(r.Data), "Query") {
-		t.Fatalf("BANK by hash after registration: %s", r.raw)
+		t.Fatalf("BANK by hash once the operator installed it: %s", r.raw)
+	}
+	if r := e.doExt(q, nil); len(r.Errors) > 0 {
+		t.Fatalf("BANK sending the installed operation's text: %s", r.raw)
+	}
+}
+
+func TestAnonymousCallersCannotRegisterPersistedQueries(t *testing.T) {
+	c := testenv.Cache(t)
+	e := newEnvFull(t, nil, redisOpts(c)...)
+	t.Parallel()
+	const q = `query Anon { __typename }`
+	sum := sha256.Sum256([]byte(q))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	e.as(credit.RolePublic)
+	if r := e.doExt(q, ext); len(r.Errors) > 0 {
+		t.Fatalf("an anonymous query sent with its hash still runs: %s", r.raw)
+	}
+	if code, _ := e.errorCodeExt("", ext); code != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("the hash an anonymous caller sent: got %s, want PERSISTED_QUERY_NOT_FOUND (not registered)", code)
+	}
+	e.as(credit.RoleBank)
+	if r := e.doExt(q, ext); len(r.Errors) > 0 {
+		t.Fatal(r.raw)
+	}
+	if r := e.doExt("", ext); len(r.Errors) > 0 {
+		t.Fatalf("a hash a BANK key registered: %s", r.raw)
+	}
+	ttl, err := c.Client().TTL(context.Background(), c.Key("apq", hex.EncodeToString(sum[:]))).Result()
+	if err != nil || ttl <= 0 {
+		t.Fatalf("a registered persisted query has TTL %v (%v), want one that expires", ttl, err)
+	}
+}
+
+// Error messages say what the caller may do, not what it may not know: who
+// decided another department's record, or (in production) the schema's
+// field names through suggestions.
+func TestMessagesRevealNeitherOtherDepartmentsNorFieldNamesInProduction(t *testing.T) {
+	e := newEnvWith(t, func(o *graph.HandlerOptions) { o.Production, o.Introspection = true, false })
+	t.Parallel()
+	e.f.Department("11210600MB0000002Y", "丹东市税务局")
+	org := e.f.Subject(testenv.USCC(9), credit.LegalPerson, "丹东其他公司")
+	other := e.f.Penalty(org, "11210600MB0000002Y", "2026-03-01", credit.General, 100)
+	e.as(credit.RoleDepartment)
+	code, err := e.errorCode(`mutation($id: ID!) { revokePenalty(id: $id, reason: "撤销") { updated } }`,
+		map[string]any{"id": fmt.Sprint(other)})
+	if code != "FORBIDDEN" || strings.Contains(err.Message, "11210600MB0000002Y") {
+		t.Fatalf("revoking another department's penalty: %s %q; want FORBIDDEN without the other department", code, err.Message)
+	}
+	_, err = e.errorCode(`{ subjects { totalCont } }`, nil)
+	if strings.Contains(err.Message, "Did you mean") || strings.Contains(err.Message, "totalCount") {
+		t.Fatalf("a misspelt field in production: %q; want no suggestion", err.Message)
 	}
 }

@@ -72,7 +72,7 @@ func penaltyInput(in model.PenaltyInput) credit.PenaltyInput {
 		SourceName:       deref(in.SourceName),
 		SourceCode:       deref(in.SourceCode),
 		Remarks:          deref(in.Remarks),
-		Severity:         in.Severity,
+		Severity:         deref(in.Severity),
 		UseScope:         deref(in.UseScope),
 	}
 }

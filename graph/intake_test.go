@@ -8,10 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
@@ -269,8 +267,10 @@ func TestPublicationWindowAndDeadlineFollowTheRules(t *testing.T) {
 		// National Day 2024: Oct 1-7 off, Sep 29 and Oct 12 are make-up working days.
 		{"SERIOUS", "2024-09-27", "PUBLIC", "2027-09-27", "2025-09-27", intakePtr("2024-10-12")},
 		{"GENERAL", "2026-06-01", "PUBLIC", "2027-06-01", "2026-09-01", intakePtr("2026-06-10")},
-		{"MINOR", "2026-06-01", "SHARED", "2026-09-01", "2026-06-01", intakePtr("2026-06-10")},
-		{"GENERAL", "2001-03-01", "PUBLIC", "2002-03-01", "2001-06-01", nil}, // no official calendar for 2001
+		// A minor penalty is in principle not published: no publication window.
+		{"MINOR", "2026-06-01", "SHARED", "<nil>", "2026-06-01", intakePtr("2026-06-10")},
+		// The 2019 regime (发改办财金〔2019〕527号): a serious penalty may be repaired after 6 months.
+		{"SERIOUS", "2020-03-02", "PUBLIC", "2023-03-02", "2020-09-02", intakePtr("2020-03-11")},
 	} {
 		var out intakePenaltyOut
 		e.query(recordPenaltyMutation, penaltyIn("罚〔"+tc.decided+"〕", func(in, _ map[string]any) {
@@ -282,12 +282,15 @@ func TestPublicationWindowAndDeadlineFollowTheRules(t *testing.T) {
 			t.Errorf("%s %s: got scope %s, until %s, repairable %s, deadline %s", tc.severity, tc.decided, p.UseScope,
 				intakeDeref(p.PublicUntil), intakeDeref(p.RepairableFrom), intakeDeref(p.PublicationDeadline))
 		}
-		if tc.deadline == nil && (len(out.RecordPenalty.Warnings) != 1 || p.PublishedOnTime != nil) {
-			t.Errorf("uncovered year: got warnings %q and on time %v, want one warning and null", out.RecordPenalty.Warnings, p.PublishedOnTime)
-		}
-		if tc.deadline != nil && (p.PublishedOnTime == nil || *p.PublishedOnTime) {
+		if p.PublishedOnTime == nil || *p.PublishedOnTime {
 			t.Errorf("%s received on %s: publishedOnTime %v, want false", tc.decided, today.Format("2006-01-02"), p.PublishedOnTime)
 		}
+	}
+	// Before the first publication rule (2019-07-01) no window can be given.
+	if code, err := e.errorCode(recordPenaltyMutation, penaltyIn("罚〔2019-06-28〕", func(in, _ map[string]any) {
+		in["severity"], in["decidedOn"] = "GENERAL", "2019-06-28"
+	})); code != "BAD_USER_INPUT" || err.Extensions["field"] != "input.decidedOn" {
+		t.Errorf("a penalty decided before any publication rule: got %s %v, want BAD_USER_INPUT on input.decidedOn", code, err.Extensions)
 	}
 }
 
@@ -422,7 +425,7 @@ func (e *env) intakeVerdict(code string) string {
 
 func TestWritesInvalidateExactlyTheAnswersTheyChange(t *testing.T) {
 	c := testenv.Cache(t)
-	e := newEnvFull(t, func(o *graph.HandlerOptions) { o.Cache = c }, service.WithCache(c))
+	e := newEnvFull(t, nil, redisOpts(c)...)
 	t.Parallel()
 	org := e.f.Subject(intakeOrg, credit.LegalPerson, "丹东推送有限公司")
 	if v := e.intakeVerdict(intakeOrg); v != "CLEAR" {
@@ -463,7 +466,7 @@ func TestWritesInvalidateExactlyTheAnswersTheyChange(t *testing.T) {
 
 func TestCorrectingARecordsSubjectInvalidatesThePreviousSubject(t *testing.T) {
 	c := testenv.Cache(t)
-	e := newEnvFull(t, func(o *graph.HandlerOptions) { o.Cache = c }, service.WithCache(c))
+	e := newEnvFull(t, nil, redisOpts(c)...)
 	t.Parallel()
 	serious := func(code string) map[string]any {
 		return penaltyIn("丹市监罚〔2026〕10号", func(in, p map[string]any) {

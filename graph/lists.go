@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/credithub/credithub/graph/model"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
@@ -64,9 +62,9 @@ func jointCaseConnection(p service.JointCasePage, hadCursor bool) *model.JointCa
 
 // loadOne resolves a reference through a loader whose batch returns nil
 // for what the caller may not see: FORBIDDEN rather than a dangling null.
-func loadOne[T any](ctx context.Context, l *dataloadgen.Loader[int64, *T], id int64, what string) (*T, error) {
+func loadOne[T any](ctx context.Context, l *batchLoader[int64, *T], id int64, what string) (*T, error) {
 	v, err := l.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) || err == nil && v == nil {
+	if errors.Is(err, errNoRow) || err == nil && v == nil {
 		return nil, credit.Errorf(credit.Forbidden, "this %s is not visible to the caller", what)
 	}
 	return v, err

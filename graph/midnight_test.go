@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
 	"github.com/credithub/credithub/internal/testenv"
@@ -15,8 +14,8 @@ func TestCachedAnswerForTodayDoesNotSurviveMidnight(t *testing.T) {
 	var clock atomic.Value
 	clock.Store(time.Date(2026, 11, 27, 23, 59, 58, 0, credit.Shanghai))
 	c := testenv.Cache(t)
-	e := newEnvOn(t, testenv.DB(t), func(o *graph.HandlerOptions) { o.Cache = c },
-		service.WithCache(c), service.WithClock(func() time.Time { return clock.Load().(time.Time) }))
+	e := newEnvOn(t, testenv.DB(t), nil,
+		append(redisOpts(c), service.WithClock(func() time.Time { return clock.Load().(time.Time) }))...)
 	t.Parallel()
 	org := e.f.Subject(testenv.USCC(1), credit.LegalPerson, "丹东到期有限公司")
 	e.f.ListEntry(testenv.Entry{Subject: org, Kind: credit.Black, Domain: "WAGE_ARREARS", Dept: dept,

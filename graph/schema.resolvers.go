@@ -13,44 +13,54 @@ import (
 	"github.com/credithub/credithub/internal/service"
 )
 
+// Subject is the resolver for the subject field.
+func (r *applicantCheckResolver) Subject(ctx context.Context, obj *credit.ApplicantCheck) (*credit.Subject, error) {
+	return checkSubject(ctx, obj.Subject)
+}
+
 // Case is the resolver for the case field.
 func (r *assignmentResolver) Case(ctx context.Context, obj *credit.Assignment) (*credit.JointCase, error) {
-	return loadOne(ctx, loadersFrom(ctx).Case, obj.CaseID, "joint case")
+	return loadOne(ctx, stateFrom(ctx).cases, obj.CaseID, "joint case")
 }
 
 // Measure is the resolver for the measure field.
 func (r *assignmentResolver) Measure(ctx context.Context, obj *credit.Assignment) (*credit.Measure, error) {
-	return loadOne(ctx, loadersFrom(ctx).Measure, obj.MeasureID, "measure")
+	return loadOne(ctx, stateFrom(ctx).measure, obj.MeasureID, "measure")
 }
 
 // Executions is the resolver for the executions field.
 func (r *assignmentResolver) Executions(ctx context.Context, obj *credit.Assignment) ([]credit.Execution, error) {
-	return loadersFrom(ctx).Executions.Load(ctx, obj.ID)
+	return stateFrom(ctx).executions.Load(ctx, obj.ID)
 }
 
 // Organization is the resolver for the organization field.
 func (r *attributedListEntryResolver) Organization(ctx context.Context, obj *credit.AttributedEntry) (*credit.Subject, error) {
-	return r.subjectByID(ctx, obj.Via.OrganizationID)
+	return subjectOut(ctx, obj.Via.OrganizationID)
+}
+
+// Subject is the resolver for the subject field.
+func (r *creditCheckResolver) Subject(ctx context.Context, obj *credit.CreditCheck) (*credit.Subject, error) {
+	return checkSubject(ctx, obj.Subject)
 }
 
 // Entry is the resolver for the entry field.
 func (r *jointCaseResolver) Entry(ctx context.Context, obj *credit.JointCase) (*credit.ListEntry, error) {
-	return loadOne(ctx, loadersFrom(ctx).Entry, obj.EntryID, "list entry")
+	return loadOne(ctx, stateFrom(ctx).entries, obj.EntryID, "list entry")
 }
 
 // Assignments is the resolver for the assignments field.
 func (r *jointCaseResolver) Assignments(ctx context.Context, obj *credit.JointCase) ([]credit.Assignment, error) {
-	return loadersFrom(ctx).Assignments.Load(ctx, obj.ID)
+	return stateFrom(ctx).assignments.Load(ctx, obj.ID)
 }
 
 // Feedback is the resolver for the feedback field.
 func (r *jointCaseResolver) Feedback(ctx context.Context, obj *credit.JointCase) ([]credit.Feedback, error) {
-	return loadersFrom(ctx).Feedback.Load(ctx, obj.ID)
+	return stateFrom(ctx).feedback.Load(ctx, obj.ID)
 }
 
 // Overdue is the resolver for the overdue field.
 func (r *jointCaseResolver) Overdue(ctx context.Context, obj *credit.JointCase) ([]credit.Overdue, error) {
-	return loadersFrom(ctx).Overdue.Load(ctx, obj.ID)
+	return stateFrom(ctx).overdue.Load(ctx, obj.ID)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -68,40 +78,49 @@ func (r *jointCaseStatsRowResolver) DepartmentCode(ctx context.Context, obj *cre
 
 // Person is the resolver for the person field.
 func (r *keyPersonResolver) Person(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error) {
-	return r.subjectByID(ctx, obj.PersonID)
+	return subjectOut(ctx, obj.PersonID)
 }
 
 // Organization is the resolver for the organization field.
 func (r *keyPersonResolver) Organization(ctx context.Context, obj *credit.KeyPerson) (*credit.Subject, error) {
-	return r.subjectByID(ctx, obj.OrganizationID)
+	return subjectOut(ctx, obj.OrganizationID)
+}
+
+// Person is the resolver for the person field.
+func (r *keyPersonFindingResolver) Person(ctx context.Context, obj *credit.KeyPersonFinding) (*credit.Subject, error) {
+	return checkSubject(ctx, obj.Person)
 }
 
 // TotalCount is the resolver for the totalCount field.
 func (r *licenceConnectionResolver) TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error) {
-	return loadersFrom(ctx).LicenceCount.Load(ctx, obj.SubjectID)
+	n, err := nodeWith(ctx, obj.SubjectID, &credit.SubjectRead{LicenceCount: true})
+	if err != nil {
+		return 0, err
+	}
+	return *n.LicenceCount, nil
 }
 
 // Subject is the resolver for the subject field.
 func (r *listEntryResolver) Subject(ctx context.Context, obj *credit.ListEntry) (*credit.Subject, error) {
-	return r.subjectByID(ctx, obj.SubjectID)
+	return subjectOut(ctx, obj.SubjectID)
 }
 
 // Status is the resolver for the status field.
 func (r *listEntryResolver) Status(ctx context.Context, obj *credit.ListEntry) (credit.ListEntryStatus, error) {
-	return obj.StatusOn(r.Service.Today()), nil
+	return obj.StatusOn(today(ctx)), nil
 }
 
 // InForce is the resolver for the inForce field.
 func (r *listEntryResolver) InForce(ctx context.Context, obj *credit.ListEntry) (bool, error) {
-	return obj.InForceOn(r.Service.Today()), nil
+	return obj.InForceOn(today(ctx)), nil
 }
 
 // Measures is the resolver for the measures field.
 func (r *listEntryResolver) Measures(ctx context.Context, obj *credit.ListEntry) ([]credit.Measure, error) {
-	if obj.Measures != nil { // read with the entry (checks)
+	if obj.Measures != nil { // read with the entry (subject reads, checks)
 		return obj.Measures, nil
 	}
-	return loadersFrom(ctx).Measures.Load(ctx, obj.ID)
+	return stateFrom(ctx).measures.Load(ctx, obj.ID)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -169,12 +188,12 @@ func (r *mutationResolver) ProposeListEntry(ctx context.Context, input model.Lis
 }
 
 // ApproveListEntry is the resolver for the approveListEntry field.
-func (r *mutationResolver) ApproveListEntry(ctx context.Context, id string) (*credit.ListEntry, error) {
+func (r *mutationResolver) ApproveListEntry(ctx context.Context, id string, measures []model.CaseMeasureInput) (*credit.ListEntry, error) {
 	entryID, err := recordID("id", id)
 	if err != nil {
 		return nil, err
 	}
-	e, _, err := r.Service.ApproveListEntry(ctx, entryID)
+	e, _, err := r.Service.ApproveListEntry(ctx, entryID, caseMeasures(measures))
 	return &e, err
 }
 
@@ -238,20 +257,61 @@ func (r *mutationResolver) SubmitFeedback(ctx context.Context, caseArg string, p
 	return &f, err
 }
 
+// SaveDepartment is the resolver for the saveDepartment field.
+func (r *mutationResolver) SaveDepartment(ctx context.Context, input model.DepartmentInput) (*credit.Department, error) {
+	d, err := r.Service.SaveDepartment(ctx, credit.Department{Code: input.Code, Name: input.Name, Parent: input.Parent})
+	return &d, err
+}
+
+// AddMeasureVersion is the resolver for the addMeasureVersion field.
+func (r *mutationResolver) AddMeasureVersion(ctx context.Context, input model.CatalogueMeasureInput) (*credit.CatalogueMeasure, error) {
+	m, err := r.Service.AddMeasureVersion(ctx, catalogueMeasureInput(input))
+	return &m, err
+}
+
+// SetRule is the resolver for the setRule field.
+func (r *mutationResolver) SetRule(ctx context.Context, input model.RuleInput) (*credit.RuleInForce, error) {
+	rule, err := r.Service.SetRule(ctx, ruleInput(input))
+	return &rule, err
+}
+
+// RemoveRule is the resolver for the removeRule field.
+func (r *mutationResolver) RemoveRule(ctx context.Context, rule string, scope *string, effectiveFrom credit.Date) (bool, error) {
+	err := r.Service.RemoveRule(ctx, credit.RuleKind(rule), deref(scope), effectiveFrom)
+	return err == nil, err
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *penaltyConnectionResolver) TotalCount(ctx context.Context, obj *model.PenaltyConnection) (int, error) {
-	return loadersFrom(ctx).PenaltyCount.Load(ctx, countKey{SubjectID: obj.SubjectID, Since: obj.Since})
+	n, err := nodeWith(ctx, obj.SubjectID, &credit.SubjectRead{PenaltyCounts: []credit.Date{obj.Since}})
+	if err != nil {
+		return 0, err
+	}
+	return n.PenaltyCounts[obj.Since], nil
 }
 
 // Subject is the resolver for the subject field.
 func (r *queryResolver) Subject(ctx context.Context, code string, purpose *string) (*credit.Subject, error) {
-	return r.Service.Subject(ctx, code, deref(purpose))
+	n, nodes, err := r.Service.ReadSubjectByCode(ctx, deref(purpose), code, stateFrom(ctx).readOf(ctx, false))
+	if err != nil || n == nil {
+		return nil, err
+	}
+	stateFrom(ctx).keep(nodes)
+	s := n.Subject
+	return &s, nil
 }
 
 // Subjects is the resolver for the subjects field.
 func (r *queryResolver) Subjects(ctx context.Context, filter *model.SubjectFilter, first *int, after *string) (*model.SubjectConnection, error) {
 	page, err := r.Service.Subjects(ctx, subjectFilter(filter), credit.Page{First: deref(first), After: deref(after)})
 	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(page.Subjects))
+	for i, s := range page.Subjects {
+		ids[i] = s.ID
+	}
+	if err := prefetchSubjects(ctx, ids, childSelection(ctx, step{"SubjectConnection", "edges"}, step{"SubjectEdge", "node"})); err != nil {
 		return nil, err
 	}
 	return subjectConnection(page, deref(after) != ""), nil
@@ -305,27 +365,46 @@ func (r *queryResolver) JointCaseStats(ctx context.Context, from credit.Date, to
 	return &st, err
 }
 
+// Rules is the resolver for the rules field.
+func (r *queryResolver) Rules(ctx context.Context, asOf *credit.Date, all *bool) ([]credit.RuleInForce, error) {
+	return r.Service.Rules(ctx, deref(asOf), deref(all))
+}
+
+// Departments is the resolver for the departments field.
+func (r *queryResolver) Departments(ctx context.Context) ([]credit.Department, error) {
+	return r.Service.DepartmentList(ctx)
+}
+
+// MeasureCatalogue is the resolver for the measureCatalogue field.
+func (r *queryResolver) MeasureCatalogue(ctx context.Context, domain *string, asOf *credit.Date) ([]credit.CatalogueMeasure, error) {
+	return r.Service.MeasureCatalogue(ctx, deref(domain), deref(asOf))
+}
+
 // LegalRepresentative is the resolver for the legalRepresentative field.
 func (r *subjectResolver) LegalRepresentative(ctx context.Context, obj *credit.Subject) (*credit.Subject, error) {
-	kps, err := loadersFrom(ctx).KeyPersons.Load(ctx, obj.ID)
-	if err != nil {
+	n, err := nodeFor(ctx, obj)
+	if err != nil || n.LegalRepID == 0 {
 		return nil, err
 	}
-	rep, ok := credit.CurrentHolder(kps, credit.LegalRepresentative, r.Service.Today())
-	if !ok {
-		return nil, nil
-	}
-	return r.subjectByID(ctx, rep.PersonID)
+	return subjectOut(ctx, n.LegalRepID)
 }
 
 // KeyPersons is the resolver for the keyPersons field.
 func (r *subjectResolver) KeyPersons(ctx context.Context, obj *credit.Subject) ([]credit.KeyPerson, error) {
-	return loadersFrom(ctx).KeyPersons.Load(ctx, obj.ID)
+	n, err := nodeFor(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return n.KeyPersons, nil
 }
 
 // Roles is the resolver for the roles field.
 func (r *subjectResolver) Roles(ctx context.Context, obj *credit.Subject) ([]credit.KeyPerson, error) {
-	return loadersFrom(ctx).Roles.Load(ctx, obj.ID)
+	n, err := nodeFor(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return n.Roles, nil
 }
 
 // Licences is the resolver for the licences field.
@@ -334,11 +413,11 @@ func (r *subjectResolver) Licences(ctx context.Context, obj *credit.Subject, fir
 	if err != nil {
 		return nil, err
 	}
-	rows, err := loadersFrom(ctx).Licences.Load(ctx, pageKey{SubjectID: obj.ID, Page: page})
+	n, err := nodeFor(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
-	return licenceConnection(obj.ID, rows, page), nil
+	return licenceConnection(obj.ID, n.LicencePages[page], page), nil
 }
 
 // Penalties is the resolver for the penalties field.
@@ -347,34 +426,38 @@ func (r *subjectResolver) Penalties(ctx context.Context, obj *credit.Subject, fi
 	if err != nil {
 		return nil, err
 	}
-	rows, err := loadersFrom(ctx).Penalties.Load(ctx, pageKey{SubjectID: obj.ID, Page: page})
+	n, err := nodeFor(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
-	return penaltyConnection(obj.ID, rows, page), nil
+	return penaltyConnection(obj.ID, n.PenaltyPages[page], page), nil
 }
 
 // ListEntries is the resolver for the listEntries field.
 func (r *subjectResolver) ListEntries(ctx context.Context, obj *credit.Subject, kind *credit.ListKind, activeOn *credit.Date) ([]credit.ListEntry, error) {
-	entries, err := loadersFrom(ctx).ListEntries.Load(ctx, obj.ID)
+	n, err := nodeFor(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
-	return service.FilterEntries(entries, deref(kind), deref(activeOn)), nil
+	return service.FilterEntries(n.Entries, deref(kind), deref(activeOn)), nil
 }
 
 // AttributedListEntries is the resolver for the attributedListEntries field.
 func (r *subjectResolver) AttributedListEntries(ctx context.Context, obj *credit.Subject, activeOn *credit.Date) ([]credit.AttributedEntry, error) {
-	entries, err := loadersFrom(ctx).Attributed.Load(ctx, obj.ID)
+	n, err := nodeFor(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
-	return service.FilterAttributed(entries, deref(activeOn)), nil
+	return service.FilterAttributed(n.Attributed, deref(activeOn)), nil
 }
 
 // TaxCreditGrade is the resolver for the taxCreditGrade field.
 func (r *subjectResolver) TaxCreditGrade(ctx context.Context, obj *credit.Subject) (*credit.TaxCreditGrade, error) {
-	return loadersFrom(ctx).TaxGrade.Load(ctx, obj.ID)
+	n, err := nodeFor(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return n.TaxGrade, nil
 }
 
 // QueryLog is the resolver for the queryLog field.
@@ -407,6 +490,9 @@ func (r *subscriptionResolver) AssignmentPushed(ctx context.Context, department 
 	return out, nil
 }
 
+// ApplicantCheck returns ApplicantCheckResolver implementation.
+func (r *Resolver) ApplicantCheck() ApplicantCheckResolver { return &applicantCheckResolver{r} }
+
 // Assignment returns AssignmentResolver implementation.
 func (r *Resolver) Assignment() AssignmentResolver { return &assignmentResolver{r} }
 
@@ -414,6 +500,9 @@ func (r *Resolver) Assignment() AssignmentResolver { return &assignmentResolver{
 func (r *Resolver) AttributedListEntry() AttributedListEntryResolver {
 	return &attributedListEntryResolver{r}
 }
+
+// CreditCheck returns CreditCheckResolver implementation.
+func (r *Resolver) CreditCheck() CreditCheckResolver { return &creditCheckResolver{r} }
 
 // JointCase returns JointCaseResolver implementation.
 func (r *Resolver) JointCase() JointCaseResolver { return &jointCaseResolver{r} }
@@ -430,6 +519,9 @@ func (r *Resolver) JointCaseStatsRow() JointCaseStatsRowResolver {
 
 // KeyPerson returns KeyPersonResolver implementation.
 func (r *Resolver) KeyPerson() KeyPersonResolver { return &keyPersonResolver{r} }
+
+// KeyPersonFinding returns KeyPersonFindingResolver implementation.
+func (r *Resolver) KeyPersonFinding() KeyPersonFindingResolver { return &keyPersonFindingResolver{r} }
 
 // LicenceConnection returns LicenceConnectionResolver implementation.
 func (r *Resolver) LicenceConnection() LicenceConnectionResolver {
@@ -467,12 +559,15 @@ func (r *Resolver) SubjectConnection() SubjectConnectionResolver {
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
+	applicantCheckResolver      struct{ *Resolver }
 	assignmentResolver          struct{ *Resolver }
 	attributedListEntryResolver struct{ *Resolver }
+	creditCheckResolver         struct{ *Resolver }
 	jointCaseResolver           struct{ *Resolver }
 	jointCaseConnectionResolver struct{ *Resolver }
 	jointCaseStatsRowResolver   struct{ *Resolver }
 	keyPersonResolver           struct{ *Resolver }
+	keyPersonFindingResolver    struct{ *Resolver }
 	licenceConnectionResolver   struct{ *Resolver }
 	listEntryResolver           struct{ *Resolver }
 	listEntryConnectionResolver struct{ *Resolver }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
@@ -31,14 +30,55 @@ type countOut struct {
 	}
 }
 
+// staleReads are the ways the stale test reads the organisation's penalty
+// count: a check, a subject read that also shows the legal representative,
+// and one that reaches the organisation only through its legal
+// representative's roles (the organisation is then not the root of the
+// read: its generation is learnt after its data was read). Each returns
+// the count it saw.
+var staleReads = []struct {
+	name  string
+	query string
+	vars  map[string]any
+	count func(data []byte) (int, error)
+}{
+	{"creditCheck", penaltyCount, map[string]any{"c": intakeOrg}, func(data []byte) (int, error) {
+		var out countOut
+		err := unmarshal(data, &out)
+		return out.CreditCheck.PenaltiesLast3Years, err
+	}},
+	{"subject", `query($c: ID!) { subject(code: $c) { code legalRepresentative { name code } penalties(since: "2023-12-04") { totalCount } } }`,
+		map[string]any{"c": intakeOrg}, func(data []byte) (int, error) {
+			var out struct {
+				Subject struct{ Penalties struct{ TotalCount int } }
+			}
+			err := unmarshal(data, &out)
+			return out.Subject.Penalties.TotalCount, err
+		}},
+	{"through the legal representative", `query($r: ID!) { person: subject(code: $r) { name roles { role organization { code penalties(first: 1) { totalCount edges { node { decisionNumber } } } } } } }`,
+		map[string]any{"r": intakeRep}, func(data []byte) (int, error) {
+			var out struct {
+				Person struct {
+					Roles []struct {
+						Organization struct{ Penalties struct{ TotalCount int } }
+					}
+				}
+			}
+			if err := unmarshal(data, &out); err != nil || len(out.Person.Roles) == 0 {
+				return 0, fmt.Errorf("no roles in %s (%v)", data, err)
+			}
+			return out.Person.Roles[0].Organization.Penalties.TotalCount, nil
+		}},
+}
+
 func twoServers(t *testing.T) (*env, *env) {
 	t.Helper()
 	db := testenv.DB(t)
 	c := testenv.Cache(t)
 	unlimited := ratelimit.Limits{Default: 1 << 30}
-	configure := func(o *graph.HandlerOptions) { o.Cache, o.RateLimits, o.LoaderWait = c, &unlimited, time.Millisecond }
-	a := newEnvOn(t, db, configure, service.WithCache(c))
-	b := newEnvOn(t, db, configure, service.WithCache(c))
+	opts := append(redisOpts(c), service.WithRateLimits(c, unlimited))
+	a := newEnvOn(t, db, nil, opts...)
+	b := newEnvOn(t, db, nil, opts...)
 	return a, b
 }
 
@@ -66,6 +106,7 @@ func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
 	var acked atomic.Int64 // writes acknowledged so far
 	acked.Store(1)
 	var reads, stale, failed atomic.Int64
+	var staleBy [3]atomic.Int64
 	deadline := time.Now().Add(4 * time.Second)
 	var wg sync.WaitGroup
 	var seq atomic.Int64
@@ -91,23 +132,33 @@ func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) {
+			for i := 0; time.Now().Before(deadline); i++ {
+				read := staleReads[i%len(staleReads)]
 				floor := acked.Load() // every write acknowledged before the read began must show
-				resp := server.doAs(key, penaltyCount, map[string]any{"c": intakeOrg})
-				var out countOut
-				if resp.status != 200 || len(resp.Errors) > 0 || unmarshal(resp.Data, &out) != nil {
+				resp := server.doAs(key, read.query, read.vars)
+				n, err := read.count(resp.Data)
+				if resp.status != 200 || len(resp.Errors) > 0 || err != nil {
 					failed.Add(1)
 					continue
 				}
 				reads.Add(1)
-				if int64(out.CreditCheck.PenaltiesLast3Years) < floor {
+				if int64(n) < floor {
 					stale.Add(1)
+					staleBy[i%len(staleReads)].Add(1)
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	t.Logf("%d writes, %d reads, %d stale, %d failed", acked.Load(), reads.Load(), stale.Load(), failed.Load())
+	for i, r := range staleReads {
+		if n := staleBy[i].Load(); n > 0 {
+			t.Errorf("%d stale answers read %s", n, r.name)
+		}
+	}
+	if hits := responseHits(a) + responseHits(b); hits < float64(reads.Load())/4 {
+		t.Errorf("only %v of %d reads came from the cache: the test would not see a stale cache", hits, reads.Load())
+	}
 	if stale.Load() != 0 || failed.Load() != 0 || reads.Load() < 50 || acked.Load() < 20 {
 		t.Fatalf("%d stale answers and %d failed requests in %d reads and %d writes; want 0 and 0 (and enough traffic)",
 			stale.Load(), failed.Load(), reads.Load(), acked.Load())
@@ -132,8 +183,7 @@ func TestALostInvalidationIsNeverFollowedByTheOldAnswer(t *testing.T) {
 	unlimited := ratelimit.Limits{Default: 1 << 30}
 	server := func() *env {
 		c := open()
-		return newEnvOn(t, db, func(o *graph.HandlerOptions) { o.Cache, o.RateLimits, o.LoaderWait = c, &unlimited, time.Millisecond },
-			service.WithCache(c))
+		return newEnvOn(t, db, nil, append(redisOpts(c), service.WithRateLimits(c, unlimited))...)
 	}
 	a, b := server(), server()
 	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕300号", nil), &intakePenaltyOut{})
@@ -169,5 +219,90 @@ func TestALostInvalidationIsNeverFollowedByTheOldAnswer(t *testing.T) {
 	}
 	if n := count(a); n != 2 {
 		t.Errorf("the writing server after its lost invalidation: %d penalties, want 2", n)
+	}
+}
+
+// Redis stops answering (the process is frozen: its sockets accept and
+// queue, nothing is processed) while a write is made; when it resumes,
+// commands queued by every server run in no particular order. No server may
+// then serve an answer from before a write that was acknowledged.
+func TestAFrozenRedisNeverServesAnAnswerFromBeforeAnAcknowledgedWrite(t *testing.T) {
+	redisProc := testenv.StartRedis(t)
+	db := testenv.DB(t)
+	unlimited := ratelimit.Limits{Default: 1 << 30}
+	server := func() *env {
+		c, err := cache.Open(cache.Options{URL: redisProc.URL(), Timeout: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return newEnvOn(t, db, nil, append(redisOpts(c), service.WithRateLimits(c, unlimited))...)
+	}
+	a, b := server(), server()
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕400号", nil), &intakePenaltyOut{})
+	readKey := b.key(credit.RoleCreditOffice)
+	count := func() (int, bool) {
+		r := b.doAs(readKey, penaltyCount, map[string]any{"c": intakeOrg})
+		var out countOut
+		if r.status != 200 || len(r.Errors) > 0 || unmarshal(r.Data, &out) != nil {
+			return 0, false
+		}
+		return out.CreditCheck.PenaltiesLast3Years, true
+	}
+	for range 3 { // cached on B, in Redis and in its memory
+		if n, ok := count(); !ok || n != 1 {
+			t.Fatalf("before: %d %v", n, ok)
+		}
+	}
+	var acked atomic.Int64
+	acked.Store(1)
+	var stale, failed, reads atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				floor := acked.Load()
+				n, ok := count()
+				switch {
+				case !ok:
+					failed.Add(1)
+				case int64(n) < floor:
+					stale.Add(1)
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+	redisProc.Freeze()
+	// The writing server is busy too: its reads time out, and the
+	// connections they used are dropped, as on a loaded server.
+	aKey := a.key(credit.RoleCreditOffice)
+	for range 20 {
+		a.doAs(aKey, penaltyCount, map[string]any{"c": intakeOrg})
+	}
+	time.Sleep(500 * time.Millisecond)
+	go func() {
+		a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕401号", nil), &intakePenaltyOut{})
+		acked.Store(2)
+	}()
+	time.Sleep(3500 * time.Millisecond)
+	redisProc.Thaw()
+	time.Sleep(4000 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d reads, %d stale, %d failed; the write was acknowledged: %v", reads.Load(), stale.Load(), failed.Load(), acked.Load() == 2)
+	if acked.Load() != 2 {
+		t.Fatal("the write was not acknowledged 4 s after Redis resumed")
+	}
+	if stale.Load() != 0 || failed.Load() != 0 {
+		t.Fatalf("%d stale answers and %d failed reads around a frozen Redis; want none", stale.Load(), failed.Load())
 	}
 }

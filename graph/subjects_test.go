@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/testenv"
@@ -41,7 +40,7 @@ const deepPage = `query($first: Int) { subjects(first: $first, filter: {kind: LE
 
 func TestSubjectsStatementCountDoesNotGrowWithThePageSize(t *testing.T) {
 	// Not parallel: other tests' load would split loader batches.
-	e := newEnvWithWait(t, 100*time.Millisecond)
+	e := newEnvSerial(t)
 	e.seedOrganisations(100)
 	statements := func(first int) int64 {
 		before := e.db.Statements()
@@ -195,7 +194,7 @@ func TestInternalErrorsDoNotLeakDetails(t *testing.T) {
 	if _, err := e.db.SQL().Exec(`ALTER TABLE licences RENAME COLUMN licence_no TO licence_number_x`); err != nil {
 		t.Fatal(err)
 	}
-	code, err := e.errorCode(`{ subject(code: "`+testenv.USCC(1)+`") { licences { edges { node { id } } } } }`, nil)
+	code, err := e.errorCode(`{ subject(code: "`+testenv.USCC(1)+`") { licences { edges { node { id licenceNumber } } } } }`, nil)
 	if code != "INTERNAL" || err.Message != "internal error" {
 		t.Fatalf("got %s %q, want INTERNAL \"internal error\"", code, err.Message)
 	}

@@ -46,8 +46,8 @@ func TestJointWorkflowThroughGraphQLWithAPushOverAWebsocket(t *testing.T) {
 	e.query(`mutation($in: ListEntryInput!) { proposeListEntry(input: $in) { id status endsOn } }`, map[string]any{"in": map[string]any{
 		"subjectCode": testenv.USCC(1), "kind": "BLACK", "domain": "WAGE_ARREARS", "decisionNumber": "丹人社黑〔2026〕1号",
 		"decidedOn": "2026-11-20", "facts": "拖欠农民工工资"}}, &proposed)
-	if proposed.ProposeListEntry.Status != "PROPOSED" || proposed.ProposeListEntry.EndsOn != "2029-11-19" {
-		t.Fatalf("proposed: got %+v, want PROPOSED ending 2029-11-19 (36 months)", proposed.ProposeListEntry)
+	if proposed.ProposeListEntry.Status != "PROPOSED" || proposed.ProposeListEntry.EndsOn != "2029-11-20" {
+		t.Fatalf("proposed: got %+v, want PROPOSED ending 2029-11-20 (36 months from the decision)", proposed.ProposeListEntry)
 	}
 	id := proposed.ProposeListEntry.ID
 	// The department cannot approve; an office identity approves.

@@ -13,10 +13,15 @@
 #   BENCH_SUBJECTS  subjects in the data set           (200000)
 #   BENCH_SECONDS   measured seconds per run           (20)
 #   BENCH_WARMUP    unmeasured seconds before each run (3)
-#   BENCH_CLIENTS   client counts                      ("8 32 128")
+#   BENCH_CLIENTS   client counts                      ("8 32")
 #   BENCH_CODES     codes the clients draw from        (10000; 10 % persons)
-#   BENCH_MODES     what to run, in this order per client count
-#                   ("credit credit-nocache applicant typename typename-nocache pgbench pgbench-unprepared")
+#   BENCH_MODES     what to run, in this order per client count ("bank bank-text window
+#                   window-text typename bank-nocache window-nocache typename-nocache
+#                   pgbench-bank pgbench-window credit applicant"): bank and window are
+#                   the reads of issue 10 (persisted; -text: full query text), -nocache
+#                   on the --no-cache server, pgbench-* the hand-written SQL answering them
+#                   (scripts/bench/bank.sql, window.sql); credit, applicant, pgbench and
+#                   pgbench-unprepared are the earlier check-only reads
 #   BENCH_DB        database name                      (credithub_bench)
 #   BENCH_REDIS_DB  Redis database number, flushed     (3)
 #   BENCH_DOC       file to write the table into       (docs/benchmarks.md; empty: don't)
@@ -30,9 +35,9 @@ cd "$(dirname "$0")/.."
 BENCH_SUBJECTS=${BENCH_SUBJECTS:-200000}
 BENCH_SECONDS=${BENCH_SECONDS:-20}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
-BENCH_CLIENTS=${BENCH_CLIENTS:-8 32 128}
+BENCH_CLIENTS=${BENCH_CLIENTS:-8 32}
 BENCH_CODES=${BENCH_CODES:-10000}
-BENCH_MODES=${BENCH_MODES:-credit credit-nocache applicant typename typename-nocache pgbench pgbench-unprepared}
+BENCH_MODES=${BENCH_MODES:-bank bank-text window window-text typename bank-nocache window-nocache typename-nocache pgbench-bank pgbench-window credit applicant}
 BENCH_DB=${BENCH_DB:-credithub_bench}
 BENCH_REDIS_DB=${BENCH_REDIS_DB:-3}
 BENCH_DOC=${BENCH_DOC-docs/benchmarks.md}
@@ -81,17 +86,20 @@ $GO build -o bin/credithub ./cmd/credithub
 $GO build -o bin/loadgen ./cmd/loadgen
 $GO build -o "$OUT/checksql" ./cmd/loadgen/checksql
 
-# The statement pgbench runs is generated from internal/store's checkSQL;
-# refuse to compare against a stale copy.
-if ! "$OUT/checksql" -pgbench | diff -u scripts/bench/check.sql - >"$OUT/check.sql.diff"; then
-  if [ "${BENCH_UPDATE_SQL:-0}" = 1 ]; then
-    "$OUT/checksql" -pgbench >scripts/bench/check.sql
-    say "regenerated scripts/bench/check.sql from internal/store/checks.go"
-  else
-    cat "$OUT/check.sql.diff" >&2
-    die "scripts/bench/check.sql has drifted from checkSQL in internal/store/checks.go; regenerate it with BENCH_UPDATE_SQL=1 $0"
+# The statements pgbench runs for the checks are generated from
+# internal/store's checkSQL; refuse to compare against a stale copy.
+for gen in "check -pgbench" "bank -bank"; do
+  set -- $gen
+  if ! "$OUT/checksql" "$2" | diff -u "scripts/bench/$1.sql" - >"$OUT/$1.sql.diff"; then
+    if [ "${BENCH_UPDATE_SQL:-0}" = 1 ]; then
+      "$OUT/checksql" "$2" >"scripts/bench/$1.sql"
+      say "regenerated scripts/bench/$1.sql from internal/store/checks.go"
+    else
+      cat "$OUT/$1.sql.diff" >&2
+      die "scripts/bench/$1.sql has drifted from checkSQL in internal/store/checks.go; regenerate it with BENCH_UPDATE_SQL=1 $0"
+    fi
   fi
-fi
+done
 
 # --- the data set ------------------------------------------------------------
 have=$(psql -X -At -d "$BENCH_DB" -c 'SELECT count(*) FROM subjects' 2>/dev/null || echo none)
@@ -195,14 +203,20 @@ fi
 # and PostgreSQL's own background processes, count as "others").
 procs="server=$server_pid,redis=redis-server,postgres=postgres/$BENCH_DB"
 nocache_procs="server=$nocache_pid,redis=redis-server,postgres=postgres/$BENCH_DB"
-case " $BENCH_MODES " in *" credit "*)
-  say "warming creditCheck: one pass over $ncodes codes"
-  bin/loadgen -url "$url" -token "$BANK_KEY" -mode credit -persisted -codes "$OUT/codes.txt" -clients 8 -pass -procs "$procs" >&2 ;;
-esac
-case " $BENCH_MODES " in *" applicant "*)
-  say "warming applicantCheck: one pass over $ncodes codes"
-  bin/loadgen -url "$url" -token "$WINDOW_KEY" -mode applicant -persisted -codes "$OUT/codes.txt" -clients 8 -pass -procs "$procs" >&2 ;;
-esac
+# Each warm mode's requests (persisted or full text) are their own entries.
+warm() { # mode, token, loadgen flags…
+  local mode=$1 token=$2; shift 2
+  case " $BENCH_MODES " in *" $mode "*)
+    say "warming $mode: one pass over $ncodes codes"
+    bin/loadgen -url "$url" -token "$token" -mode "$mode" "$@" -codes "$OUT/codes.txt" -clients 8 -pass -procs "$procs" >&2 ;;
+  esac
+}
+warm bank "$BANK_KEY" -persisted
+warm bank-text "$BANK_KEY"
+warm window "$WINDOW_KEY" -persisted -purpose 受理审查
+warm window-text "$WINDOW_KEY" -purpose 受理审查
+warm credit "$BANK_KEY" -persisted
+warm applicant "$WINDOW_KEY" -persisted
 
 # --- pgbench -------------------------------------------------------------------------
 asof=$("$OUT/checksql" -vars | sed -n 's/^asof=//p')
@@ -210,9 +224,13 @@ since=$("$OUT/checksql" -vars | sed -n 's/^since=//p')
 roles=$("$OUT/checksql" -vars | sed -n 's/^roles=//p')
 max_conns=$(psqlq -c 'SHOW max_connections')
 reserved=$(psqlq -c 'SHOW superuser_reserved_connections')
+today=$(TZ=Asia/Shanghai date +%F)
+three_years_ago=$(TZ=Asia/Shanghai date -d '3 years ago' +%F)
 run_pgbench() { # mode, clients
-  local mode=$1 clients=$2 qmode=prepared note="" used avail out tps failed
+  local mode=$1 clients=$2 qmode=prepared note="" used avail out tps failed script=scripts/bench/check.sql
   [ "$mode" = pgbench-unprepared ] && qmode=extended
+  [ "$mode" = pgbench-bank ] && script=scripts/bench/bank.sql
+  [ "$mode" = pgbench-window ] && script=scripts/bench/window.sql
   used=$(psqlq -c 'SELECT count(*) FROM pg_stat_activity WHERE backend_type = '"'client backend'")
   avail=$((max_conns - reserved - used - 2))
   if [ "$clients" -gt "$avail" ]; then
@@ -220,7 +238,8 @@ run_pgbench() { # mode, clients
     clients=$avail
   fi
   local args=(-n -M "$qmode" -c "$clients" -j 2 -D "ncodes=$ncodes" -D "asof=$asof" -D "since=$since" -D "roles=$roles"
-    -f scripts/bench/check.sql)
+    -D "today=$today" -f "$script")
+  [ "$mode" = pgbench-window ] && args+=(-D "since=$three_years_ago")
   if [ "$BENCH_WARMUP" -gt 0 ]; then pgbench "${args[@]}" -T "$BENCH_WARMUP" "$BENCH_DB" >/dev/null 2>&1 || true; fi
   rm -f "$OUT"/pgbench_log.*
   # CPU during the middle of the run, while pgbench's backends are alive.
@@ -242,13 +261,19 @@ run_pgbench() { # mode, clients
 run() { # mode, clients
   local mode=$1 clients=$2 line
   case $mode in
+    bank)             line=$(bin/loadgen -url "$url" -token "$BANK_KEY" -mode bank -persisted -codes "$OUT/codes.txt" -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
+    bank-text)        line=$(bin/loadgen -url "$url" -token "$BANK_KEY" -mode bank-text -codes "$OUT/codes.txt" -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
+    window)           line=$(bin/loadgen -url "$url" -token "$WINDOW_KEY" -mode window -persisted -purpose 受理审查 -codes "$OUT/codes.txt" -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
+    window-text)      line=$(bin/loadgen -url "$url" -token "$WINDOW_KEY" -mode window-text -purpose 受理审查 -codes "$OUT/codes.txt" -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
+    bank-nocache)     line=$(bin/loadgen -url "$nocache_url" -token "$BANK_KEY" -mode bank-nocache -codes "$OUT/codes.txt" -procs "$nocache_procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
+    window-nocache)   line=$(bin/loadgen -url "$nocache_url" -token "$WINDOW_KEY" -mode window-nocache -purpose 受理审查 -codes "$OUT/codes.txt" -procs "$nocache_procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
     credit)           line=$(bin/loadgen -url "$url" -token "$BANK_KEY" -mode credit -persisted -codes "$OUT/codes.txt" -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
     applicant)        line=$(bin/loadgen -url "$url" -token "$WINDOW_KEY" -mode applicant -persisted -codes "$OUT/codes.txt" -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
     typename)         line=$(bin/loadgen -url "$url" -token "$BANK_KEY" -mode typename -procs "$procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
     credit-nocache)   line=$(bin/loadgen -url "$nocache_url" -token "$BANK_KEY" -mode credit-nocache -codes "$OUT/codes.txt" -procs "$nocache_procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
     applicant-nocache) line=$(bin/loadgen -url "$nocache_url" -token "$WINDOW_KEY" -mode applicant-nocache -codes "$OUT/codes.txt" -procs "$nocache_procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
     typename-nocache) line=$(bin/loadgen -url "$nocache_url" -token "$BANK_KEY" -mode typename-nocache -procs "$nocache_procs" -clients "$clients" -duration "${BENCH_SECONDS}s" -warmup "${BENCH_WARMUP}s" -json) ;;
-    pgbench|pgbench-unprepared) line=$(run_pgbench "$mode" "$clients") ;;
+    pgbench|pgbench-unprepared|pgbench-bank|pgbench-window) line=$(run_pgbench "$mode" "$clients") ;;
     *) die "unknown mode $mode in BENCH_MODES" ;;
   esac
   printf '%s\n' "$line" >>"$RESULTS"
@@ -263,13 +288,21 @@ for clients in $BENCH_CLIENTS; do
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-hits=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '$1 == "credithub_response_cache_hits_total" {print $2}')
+hits=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^credithub_response_cache_hits_total/ {s += $2} END {print s + 0}')
 fallbacks=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^credithub_cache_fallbacks_total/ {s += $2} END {print s + 0}')
 
 # --- the report -----------------------------------------------------------------------------
+# The targets of issue 10 (warm vs { __typename } through the same server,
+# latencies, cold vs the hand-written SQL, server CPU per cold request),
+# then the earlier check-only reads for information.
 table=$(bin/loadgen report -in "$RESULTS" \
-  -ratio credit/typename@32\>=0.8 -p99 credit@32\<20ms -ratio credit-nocache/pgbench@32\>=0.5 \
-  -ratio applicant/typename@32 -ratio credit/typename-nocache@32 -ratio credit-nocache/pgbench-unprepared@32)
+  -ratio bank/typename@32\>=0.9 -ratio bank-text/typename@32\>=0.9 \
+  -ratio window/typename@32\>=0.9 -ratio window-text/typename@32\>=0.9 \
+  -p50 bank@8\<=1ms -p50 bank-text@8\<=1ms -p50 window@8\<=1ms -p50 window-text@8\<=1ms \
+  -p99 bank@32\<=15ms -p99 bank-text@32\<=15ms -p99 window@32\<=15ms -p99 window-text@32\<=15ms \
+  -ratio bank-nocache/pgbench-bank@32\>=0.6 -ratio window-nocache/pgbench-window@32\>=0.6 \
+  -cpu bank-nocache@32\<=250us -cpu window-nocache@32\<=250us -cpu bank-nocache@8\<=250us -cpu window-nocache@8\<=250us \
+  -ratio credit/typename@32 -ratio applicant/typename@32 -ratio typename/typename-nocache@32)
 cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 pg_version=$(psqlq -c 'SHOW server_version')
 redis_version=$(redis-cli INFO server | sed -n 's/^redis_version:\(.*\)\r*$/\1/p' | tr -d '\r')

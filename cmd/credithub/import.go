@@ -19,7 +19,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/importer"
 	"github.com/credithub/credithub/internal/service"
@@ -110,14 +110,18 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	var opts []service.Option
 	if !*noCache {
-		redis, err := cache.Open(cache.Options{URL: cfg.RedisURL, Timeout: time.Second})
+		redis, _, err := openCache(ctx, cfg, db, time.Second)
 		if err != nil {
 			return err
 		}
 		defer redis.Close()
 		opts = append(opts, service.WithCache(redis))
 	}
-	svc := service.New(db, append(opts, service.WithClock(nowFunc))...)
+	cal, _, err := calendar.City(cfg.CalendarFile)
+	if err != nil {
+		return fmt.Errorf("CALENDAR_FILE: %w", err)
+	}
+	svc := service.New(db, append(opts, service.WithClock(nowFunc), service.WithCalendar(cal))...)
 
 	// A reject file from an earlier run would describe another run.
 	if err := os.Remove(*rejectsPath); err != nil && !errors.Is(err, os.ErrNotExist) {

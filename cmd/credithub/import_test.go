@@ -17,7 +17,7 @@ func TestImportThroughTheCommandLine(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, dbURL := testenv.DBWithURL(t)
-	if err := seed.Reference(ctx, db.SQL()); err != nil {
+	if err := seed.Departments(ctx, db.SQL()); err != nil {
 		t.Fatal(err)
 	}
 	getenv := func(name string) string {

@@ -34,11 +34,18 @@ Usage:
                                      fill an empty database with demo data
   credithub apikey create|list|revoke
                                      manage API keys for institutions
+  credithub operations add|list|remove
+                                     the persisted operations PERSISTED_ONLY_ROLES may run
   credithub audit verify             check the audit log's hash chain
   credithub export --since TIME [--format 双公示-csv|jsonl] [--kind K] [--out FILE|-] [--dry-run]
                                      write changed records for the provincial platform and mark them
   credithub import licences|penalties|subjects|tax-grades FILE.csv
                                      import a department's CSV file (see README "Bulk import")
+  credithub reference export [FILE] | import [--dry-run] FILE
+                                     the city's departments, list domains, measure catalogue and rules
+  credithub rules show [--as-of DAY] [--all] [--markdown]
+                                     the rules in force with their legal basis
+  credithub calendar show YEAR       the official calendar of a year, as the hub counts working days
   credithub version                  print the version
 
 Configuration comes from the environment:
@@ -48,6 +55,7 @@ Configuration comes from the environment:
   LISTEN_ADDR      address to serve on (default 127.0.0.1:8080)
   CREDITHUB_ENV    development (default) or production
   REQUEST_TIMEOUT  per-request time limit (default 10s)
+  CALENDAR_FILE    the city's calendar file (holidays, make-up working days, notices)
 
 Run "credithub COMMAND --help" for a command's flags.
 `
@@ -71,10 +79,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env.audit(ctx, args[1:])
 	case "apikey":
 		return env.apikey(ctx, args[1:])
+	case "operations":
+		return env.operations(ctx, args[1:])
 	case "export":
 		return env.export(ctx, args[1:])
 	case "import":
 		return env.importCmd(ctx, args[1:])
+	case "reference":
+		return env.reference(ctx, args[1:])
+	case "rules":
+		return env.rules(ctx, args[1:])
+	case "calendar":
+		return env.calendar(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(stdout, "credithub", version)
 		return nil

@@ -51,15 +51,13 @@ func (e *environment) seed(ctx context.Context, args []string) error {
 	return e.runSeed(ctx, db, seed.Options{Subjects: *subjects, Seed: *seedValue, Today: day})
 }
 
-// seedIfEmpty seeds n demo subjects when the database has no subject yet,
-// and makes sure the reference data (departments, measures) is there.
+// seedIfEmpty seeds n demo subjects when the database has no subject yet;
+// a database with subjects is left as it is (the reference data comes with
+// the migrations and is the city's to manage).
 func (e *environment) seedIfEmpty(ctx context.Context, db *store.DB, n int) error {
 	empty, err := db.IsEmpty(ctx)
-	if err != nil {
+	if err != nil || !empty {
 		return err
-	}
-	if !empty {
-		return seed.Reference(ctx, db.SQL())
 	}
 	return e.runSeed(ctx, db, seed.Options{Subjects: n, Seed: 1, Today: credit.DateOf(nowFunc())})
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/credithub/credithub/graph"
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/auth"
-	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
@@ -34,7 +34,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
 	seedEmpty := fs.Int("seed-if-empty", 0, "seed this many demo subjects if the database has none (0: never)")
 	addr := fs.String("listen", "", "address to listen on (overrides LISTEN_ADDR)")
-	noCache := fs.Bool("no-cache", false, "answer every check from PostgreSQL (for benchmarks of the uncached path)")
+	noCache := fs.Bool("no-cache", false, "answer every request from PostgreSQL, without the response cache (for benchmarks of the uncached path)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, apart from the API (e.g. 127.0.0.1:6060; empty: off)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: credithub serve [flags]\n\nServes GraphQL at /graphql and GraphiQL at /.\n\nFlags:")
@@ -70,10 +70,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	redis, err := cache.Open(cache.Options{URL: cfg.RedisURL})
+	redis, prefix, err := openCache(ctx, cfg, db, 0)
 	if err != nil {
 		return err
 	}
+	log.Info("redis", "prefix", prefix)
 	defer redis.Close()
 	if err := redis.Ping(ctx); err != nil {
 		log.Warn("Redis is not answering; serving without it until it is back", "err", err)
@@ -89,7 +90,11 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		}
 		persistedOnly = append(persistedOnly, credit.Role(r))
 	}
-	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log})
+	spool := cfg.QueryLogSpool
+	if spool == "off" {
+		spool = ""
+	}
+	uses := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: log, SpoolDir: spool})
 	defer func() {
 		closing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -99,11 +104,24 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry))}
+	cal, notices, err := calendar.City(cfg.CalendarFile)
+	if err != nil {
+		return fmt.Errorf("CALENDAR_FILE: %w", err)
+	}
+	years := cal.Years()
+	log.Info("official calendar", "covers", fmt.Sprintf("%d-%d", years[0], years[len(years)-1]),
+		"calendarFile", cfg.CalendarFile, "fileYears", len(notices))
+	opts := []service.Option{service.WithQueryLog(uses), service.WithLogger(log), service.WithMetrics(service.NewMetrics(registry)),
+		service.WithPersistedQueries(redis), service.WithRateLimits(redis, rateLimits), service.WithCalendar(cal)}
 	if !*noCache {
 		opts = append(opts, service.WithCache(redis))
 	}
 	svc := service.New(db, opts...)
+	// The rules are read once here, so that a database the hub cannot
+	// apply (not migrated, rules changed by hand) stops the start.
+	if _, err := svc.ReloadRules(ctx); err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
 	hub, err := push.Listen(ctx, cfg.DatabaseURL, db, push.WithLogger(log))
 	if err != nil {
 		return fmt.Errorf("listen for pushed assignments: %w", err)
@@ -112,16 +130,14 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	go expireEntries(ctx, svc, log)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(svc, graph.HandlerOptions{
-		Auth:            authn,
-		Log:             log,
-		Introspection:   !cfg.Production(),
-		Timeout:         cfg.RequestTimeout,
-		Limits:          graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
-		Cache:           redis,
-		RateLimits:      &rateLimits,
-		PersistedOnly:   persistedOnly,
-		NoResponseCache: *noCache,
-		Push:            hub,
+		Auth:          authn,
+		Log:           log,
+		Introspection: !cfg.Production(),
+		Production:    cfg.Production(),
+		Timeout:       cfg.RequestTimeout,
+		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
+		PersistedOnly: persistedOnly,
+		Push:          hub,
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 	mux.Handle("/", playground.Handler("credithub", "/graphql"))

@@ -10,9 +10,10 @@
 //	        -codes codes.txt -clients 32 -duration 20s -warmup 3s -persisted
 //
 // Modes name the operation: credit (creditCheck), applicant
-// (applicantCheck), subjects (a page of a subject search by part of the
-// name, with its total count: -codes then holds name fragments), typename
-// ({ __typename }); anything after a dash is a label (credit-nocache runs
+// (applicantCheck), bank and window (issue 10's two reads), subjects (a
+// page of a subject search by part of the name, with its total count:
+// -codes then holds name fragments), typename ({ __typename }); anything
+// after a dash is a label (credit-nocache runs
 // creditCheck and is reported as credit-nocache). Adding an operation is
 // one entry in operations.
 //
@@ -60,6 +61,11 @@ const (
 	applicantQuery = `query Applicant($code: ID!, $purpose: String!) { applicantCheck(code: $code, purpose: $purpose) { asOf greenChannel acceptWithMissingDocuments measures { measure { code name legalBasis } } disputed { id } reasons { rule text } subject { code name } } }`
 	typenameQuery  = `{ __typename }`
 	subjectsQuery  = `query Subjects($name: String!) { subjects(filter: { nameContains: $name }, first: 20) { totalCount edges { node { code name kind district status } } pageInfo { endCursor hasNextPage } } }`
+	// The two reads of issue 10, as a bank and a window send them: a credit
+	// check that also asks for the company's legal representative, and the
+	// window's everyday look-up of an applicant.
+	bankQuery   = `query Bank($code: ID!, $purpose: String!) { creditCheck(code: $code, purpose: $purpose) { asOf ruleVersion verdict redListed blacklisted taxCreditGrade { year grade } penaltiesLast3Years seriousPenaltiesLast3Years activeListEntries { kind domain decisionNumber endsOn } measures { measure { code name legalBasis } viaRole } keyPersonFindings { role person { code name } } reasons { rule text records { kind decisionNumber } } subject { code name kind legalRepresentative { name code } } } }`
+	windowQuery = `query Window($code: ID!, $purpose: String!, $today: Date!, $since: Date!) { subject(code: $code, purpose: $purpose) { code name kind status legalRepresentative { name code } listEntries(activeOn: $today) { kind domain decisionNumber startsOn endsOn measures { name legalBasis } } penalties(since: $since) { totalCount } licences(first: 5) { edges { node { decisionNumber documentName authorityName decidedOn validUntil } } } } }`
 )
 
 // operation is what a mode sends: its name and text, and, when it takes one
@@ -70,13 +76,24 @@ type operation struct {
 	needsCode   bool
 	variable    string
 	noPurpose   bool
+	// vars are more variables, written after the value and the purpose.
+	vars func() string
 }
 
 var operations = map[string]operation{
 	"credit":    {name: "Credit", query: creditQuery, needsCode: true},
 	"applicant": {name: "Applicant", query: applicantQuery, needsCode: true},
 	"subjects":  {name: "Subjects", query: subjectsQuery, needsCode: true, variable: "name", noPurpose: true},
-	"typename":  {query: typenameQuery},
+	"bank":      {name: "Bank", query: bankQuery, needsCode: true},
+	"window":    {name: "Window", query: windowQuery, needsCode: true, vars: windowVars},
+	"typename":  {name: "", query: typenameQuery, needsCode: false},
+}
+
+// windowVars are today in Dandong and the day three years before.
+func windowVars() string {
+	shanghai := time.FixedZone("CST", 8*3600)
+	today := time.Now().In(shanghai)
+	return `,"today":"` + today.Format(time.DateOnly) + `","since":"` + today.AddDate(-3, 0, 0).Format(time.DateOnly) + `"`
 }
 
 // result is one run's outcome; scripts/bench.sh collects them as JSON lines.
@@ -159,7 +176,7 @@ func drive(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:18081/graphql", "GraphQL endpoint (127.0.0.1 only)")
 	fs.StringVar(&c.token, "token", "", "API key sent as a bearer token")
-	fs.StringVar(&c.mode, "mode", "credit", "credit, applicant, subjects or typename; a -suffix is a label (credit-nocache)")
+	fs.StringVar(&c.mode, "mode", "credit", "credit, applicant, bank, window, subjects or typename; a -suffix is a label (credit-nocache)")
 	fs.StringVar(&c.purpose, "purpose", "贷前审查", "purpose variable of the checks")
 	fs.StringVar(&c.codesFile, "codes", "", "file of subject codes (for subjects: name fragments), one a line; each request picks one at random")
 	fs.IntVar(&c.clients, "clients", 8, "concurrent clients, each with its own keep-alive connection")
@@ -178,7 +195,7 @@ func drive(args []string, stdout io.Writer) error {
 	kind, _, _ := strings.Cut(c.mode, "-")
 	op, ok := operations[kind]
 	if !ok {
-		return fmt.Errorf("-mode %q: want credit, applicant, subjects or typename (optionally with a -label)", c.mode)
+		return fmt.Errorf("-mode %q: want credit, applicant, bank, window, subjects or typename (optionally with a -label)", c.mode)
 	}
 	if c.clients < 1 {
 		return fmt.Errorf("-clients must be at least 1")
@@ -350,9 +367,13 @@ func newBodies(op operation, purpose string, persisted bool) *bodies {
 	if variable == "" {
 		variable = "code"
 	}
-	b := &bodies{varsTail: []byte(`","purpose":` + string(p) + `}`)}
+	extra := ""
+	if op.vars != nil {
+		extra = op.vars()
+	}
+	b := &bodies{varsTail: []byte(`","purpose":` + string(p) + extra + `}`)}
 	if op.noPurpose {
-		b.varsTail = []byte(`"}`)
+		b.varsTail = []byte(`"` + extra + `}`)
 	}
 	b.suffix = b.varsTail
 	b.registration = []byte(`{` + opName + `"query":` + string(q) + `,` + ext + `,"variables":{"` + variable + `":"`)

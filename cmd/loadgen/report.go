@@ -79,7 +79,8 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 var (
 	ratioRe = regexp.MustCompile(`^([\w-]+)/([\w-]+)@(\d+)(?:>=([\d.]+))?$`)
-	p99Re   = regexp.MustCompile(`^([\w-]+)@(\d+)<([\d.]+)ms$`)
+	p99Re   = regexp.MustCompile(`^([\w-]+)@(\d+)<=?([\d.]+)ms$`)
+	cpuRe   = regexp.MustCompile(`^([\w-]+)@(\d+)<=?([\d.]+)us$`)
 )
 
 // report prints the results of a run as a Markdown table, then each
@@ -87,9 +88,11 @@ var (
 func report(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	in := fs.String("in", "", "results, one JSON object a line")
-	var ratios, p99s multiFlag
+	var ratios, p99s, p50s, cpus multiFlag
 	fs.Var(&ratios, "ratio", "target NUM/DEN@CLIENTS>=R, e.g. credit/typename@32>=0.8, or NUM/DEN@CLIENTS for information (repeatable)")
-	fs.Var(&p99s, "p99", "target MODE@CLIENTS<Nms, e.g. credit@32<20ms (repeatable)")
+	fs.Var(&p99s, "p99", "target MODE@CLIENTS<=Nms, e.g. credit@32<=15ms (repeatable)")
+	fs.Var(&p50s, "p50", "target MODE@CLIENTS<=Nms, e.g. bank@8<=1ms (repeatable)")
+	fs.Var(&cpus, "cpu", "target on the server's CPU per request, MODE@CLIENTS<=Nus, e.g. bank-nocache@32<=250us (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -182,20 +185,42 @@ func report(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "- %s / %s at %d clients: %.0f / %.0f = **%.2f** (target ≥ %.2f): %s%s\n",
 			m[1], m[2], clients, num.RPS, den.RPS, got, want, verdict(got >= want), adj)
 	}
-	for _, t := range p99s {
-		m := p99Re.FindStringSubmatch(t)
+	for _, q := range []struct {
+		name    string
+		targets multiFlag
+		value   func(result) float64
+	}{{"p50", p50s, func(r result) float64 { return r.P50ms }}, {"p99", p99s, func(r result) float64 { return r.P99ms }}} {
+		for _, t := range q.targets {
+			m := p99Re.FindStringSubmatch(t)
+			if m == nil {
+				return fmt.Errorf("-%s %q: want MODE@CLIENTS<=Nms", q.name, t)
+			}
+			clients, _ := strconv.Atoi(m[2])
+			bound, _ := strconv.ParseFloat(m[3], 64)
+			r, ok := find(m[1], clients)
+			if !ok {
+				fmt.Fprintf(stdout, "- %s of %s at %d clients: not measured\n", q.name, m[1], clients)
+				continue
+			}
+			fmt.Fprintf(stdout, "- %s of %s at %d clients: **%.2f ms** (target ≤ %g ms): %s\n",
+				q.name, m[1], clients, q.value(r), bound, verdict(q.value(r) <= bound))
+		}
+	}
+	for _, t := range cpus {
+		m := cpuRe.FindStringSubmatch(t)
 		if m == nil {
-			return fmt.Errorf("-p99 %q: want MODE@CLIENTS<Nms", t)
+			return fmt.Errorf("-cpu %q: want MODE@CLIENTS<=Nus", t)
 		}
 		clients, _ := strconv.Atoi(m[2])
 		bound, _ := strconv.ParseFloat(m[3], 64)
 		r, ok := find(m[1], clients)
-		if !ok {
-			fmt.Fprintf(stdout, "- p99 of %s at %d clients: not measured\n", m[1], clients)
+		if !ok || r.CPU == nil || r.CPU.Procs["server"] == 0 {
+			fmt.Fprintf(stdout, "- server CPU per request of %s at %d clients: not measured\n", m[1], clients)
 			continue
 		}
-		fmt.Fprintf(stdout, "- p99 of %s at %d clients: **%.2f ms** (target < %.0f ms): %s\n",
-			m[1], clients, r.P99ms, bound, verdict(r.P99ms < bound))
+		got := r.CPU.Procs["server"]
+		fmt.Fprintf(stdout, "- server CPU per request of %s at %d clients: **%.0f µs** (target ≤ %g µs; PostgreSQL %.0f µs): %s\n",
+			m[1], clients, got, bound, r.CPU.Procs["postgres"], verdict(got <= bound))
 	}
 	return nil
 }

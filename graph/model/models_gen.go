@@ -6,6 +6,43 @@ import (
 	"github.com/credithub/credithub/internal/credit"
 )
 
+// A measure a joint case applies, with its implementing department.
+type CaseMeasureInput struct {
+	// The measure's code, one of the catalogue's for the entry's domain.
+	Code string `json:"code"`
+	// The implementing department's code; the catalogue's when left out.
+	Department *string `json:"department,omitempty"`
+}
+
+// The next version of a catalogue measure.
+type CatalogueMeasureInput struct {
+	Code string `json:"code"`
+	// REWARD for a red list's measure, PUNISHMENT for a black list's.
+	Kind                  credit.MeasureKind `json:"kind"`
+	Name                  string             `json:"name"`
+	Detail                *string            `json:"detail,omitempty"`
+	LegalBasis            string             `json:"legalBasis"`
+	ImplementingAuthority *string            `json:"implementingAuthority,omitempty"`
+	// The city's implementing department.
+	ImplementingDepartment *string                 `json:"implementingDepartment,omitempty"`
+	AppliesTo              []credit.MeasureTarget  `json:"appliesTo"`
+	Contexts               []credit.MeasureContext `json:"contexts"`
+	ListKind               credit.ListKind         `json:"listKind"`
+	// The list domain; null for a measure of the national basic list.
+	Domain         *string      `json:"domain,omitempty"`
+	EffectiveFrom  credit.Date  `json:"effectiveFrom"`
+	EffectiveUntil *credit.Date `json:"effectiveUntil,omitempty"`
+}
+
+// A department to add or change.
+type DepartmentInput struct {
+	// The authority's unified social credit code.
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// The code of the department it belongs to.
+	Parent *string `json:"parent,omitempty"`
+}
+
 // The decision by which an entry leaves its list.
 type ExitInput struct {
 	DecisionNumber string `json:"decisionNumber"`
@@ -181,8 +218,9 @@ type PenaltyInput struct {
 	SourceCode *string `json:"sourceCode,omitempty"`
 	// BZ
 	Remarks *string `json:"remarks,omitempty"`
-	// How serious; decides publication.
-	Severity credit.Severity `json:"severity"`
+	// How serious; decides publication. The department's statement wins; when it is left out, the PENALTY_SEVERITY
+	// rule in force on the decision date derives it from the category, the fine (巨额罚款 thresholds) and the party.
+	Severity *credit.Severity `json:"severity,omitempty"`
 	// Who may see it (default PUBLIC, but SHARED for a minor penalty, which is in principle not published).
 	UseScope *credit.UseScope `json:"useScope,omitempty"`
 }
@@ -198,6 +236,17 @@ type PenaltyPayload struct {
 }
 
 type Query struct {
+}
+
+// A rule row to add, or to change while it is not in force.
+type RuleInput struct {
+	Rule          string      `json:"rule"`
+	Scope         *string     `json:"scope,omitempty"`
+	EffectiveFrom credit.Date `json:"effectiveFrom"`
+	// The parameters as a JSON object; the rule's kind defines its fields.
+	Parameters string  `json:"parameters"`
+	LegalBasis string  `json:"legalBasis"`
+	Note       *string `json:"note,omitempty"`
 }
 
 // Narrows a subject search. Fields left out do not filter.

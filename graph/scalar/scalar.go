@@ -30,8 +30,18 @@ func UnmarshalDate(v any) (credit.Date, error) {
 	if err != nil {
 		return credit.Date{}, credit.Errorf(credit.BadUserInput, "%s", err.Error())
 	}
+	if y := d.Year(); y < MinYear || y > MaxYear {
+		return credit.Date{}, credit.Errorf(credit.BadUserInput, "%q is outside the years %d to %d that credit records can have", s, MinYear, MaxYear)
+	}
 	return d, nil
 }
+
+// MinYear and MaxYear bound the dates the API accepts: no credit record of
+// the city is older or later, and PostgreSQL has no year 0.
+const (
+	MinYear = 1900
+	MaxYear = 2999
+)
 
 // MarshalDateTime writes an instant in RFC 3339 in the city's zone.
 func MarshalDateTime(t time.Time) graphql.Marshaler {

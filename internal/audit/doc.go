@@ -39,12 +39,14 @@
 //
 // # The query-use log
 //
-// QueryLog records reads off the request path: Record puts a row on a bounded
-// queue and a background writer copies batches into query_log. A row is
-// never dropped silently: when the queue is full Record waits, and returns an
-// error when its context ends first, so that the request fails rather than
-// serve an unlogged read; a failed batch is kept and retried. Rows still
-// queued when the process dies without Close are lost, which is the price of
-// keeping the write off the request path; FlushInterval bounds how long a row
-// waits, and so how many a crash loses at a given rate of reads.
+// QueryLog records reads in query_log. Commit queues a read's rows and
+// returns once they are committed: the hub answers a read only after that,
+// so no answered read is missing from the log, whatever happens to the
+// process or to PostgreSQL afterwards. One writer takes whatever is queued
+// the moment it is free and writes it with one INSERT (group commit), so
+// under load many reads share one commit and a quiet hub writes each read
+// at once. When the queue is full Commit waits, and returns UNAVAILABLE
+// when its context ends first; a failed batch is kept and retried, and its
+// readers are refused when their context ends. Record queues a row without
+// waiting (for callers that log outside a read's answer).
 package audit

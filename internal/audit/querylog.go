@@ -32,15 +32,16 @@ type Use struct {
 // QueryLogOptions tune a QueryLog; zero fields take the defaults.
 type QueryLogOptions struct {
 	// QueueSize is how many rows may wait to be written (default 4096).
-	// When it is full, Record waits.
+	// When it is full, Record and Commit wait.
 	QueueSize int
-	// BatchSize is the most rows one COPY writes (default 512).
+	// BatchSize is the most rows one statement writes (default 512).
 	BatchSize int
-	// FlushInterval is the longest a row waits for its batch to fill
-	// (default 100ms): it bounds what a crash loses.
-	FlushInterval time.Duration
 	// Logger receives write failures (default slog.Default()).
 	Logger *slog.Logger
+	// SpoolDir, when set, keeps the log durable while PostgreSQL cannot
+	// take it: rows go to files there, fsynced, and move into query_log
+	// when it can (spool.go). Without it a batch is retried until written.
+	SpoolDir string
 }
 
 // Retry delays after a failed batch write, and how long one write may take.
@@ -53,19 +54,19 @@ const (
 // errAborted ends the writer when Close gave up waiting for it.
 var errAborted = errors.New("query log: writer stopped by Close")
 
-// QueryLog writes Uses to query_log in the background, in batches. Its
-// methods are safe for concurrent use.
+// QueryLog writes Uses to query_log. One writer takes whatever is queued
+// the moment it is free and writes it with one statement (group commit):
+// while one batch is being written the next gathers, so under load many
+// reads share one commit, and a quiet hub writes each row at once. Commit
+// waits until its rows are durable; a read is answered only after that.
+// Its methods are safe for concurrent use.
 type QueryLog struct {
-	db   *store.DB
-	opts QueryLogOptions
-	uses chan store.QueryUse
-	// flushes carries Flush's requests to the writer, each with a channel
-	// (buffered, so that the writer never waits for a Flush that gave up)
-	// for the outcome.
-	flushes chan chan error
+	db    *store.DB
+	opts  QueryLogOptions
+	items chan item
 
-	// mu guards closed; senders counts Records in progress, so that Close
-	// closes uses only when no Record can send on it any more.
+	// mu guards closed; senders counts sends in progress, so that Close
+	// closes items only when nothing can send on it any more.
 	mu        sync.Mutex
 	closed    bool
 	senders   sync.WaitGroup
@@ -74,10 +75,29 @@ type QueryLog struct {
 	done      chan struct{}
 
 	queued, written, writeErrors, blockedWaits, refused atomic.Int64
+	// batches and batchNanos measure the writer (metrics).
+	batches, batchNanos atomic.Int64
+	// spooled and shipped count rows that went through the spool.
+	spooled, shipped atomic.Int64
+
+	spool *spool
+	// pgDownUntil: while PostgreSQL is known to be down, batches go to the
+	// spool without trying it first.
+	pgDownUntil atomic.Int64
+	shipperDone chan struct{}
+}
+
+// item is a row to write, or (barrier) a mark that Flush waits for. done,
+// when set, receives the outcome once the row is written.
+type item struct {
+	row     store.QueryUse
+	barrier bool
+	done    chan error
 }
 
 // NewQueryLog starts a QueryLog writing to db. Close it to write what is
-// still queued.
+// still queued. A spool directory that cannot be made is logged and left
+// out (rows are then retried until written).
 func NewQueryLog(db *store.DB, opts QueryLogOptions) *QueryLog {
 	if opts.QueueSize < 1 {
 		opts.QueueSize = 4096
@@ -85,33 +105,73 @@ func NewQueryLog(db *store.DB, opts QueryLogOptions) *QueryLog {
 	if opts.BatchSize < 1 {
 		opts.BatchSize = 512
 	}
-	if opts.FlushInterval <= 0 {
-		opts.FlushInterval = 100 * time.Millisecond
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	q := &QueryLog{
-		db:      db,
-		opts:    opts,
-		uses:    make(chan store.QueryUse, opts.QueueSize),
-		flushes: make(chan chan error),
-		abort:   make(chan struct{}),
-		done:    make(chan struct{}),
+		db:    db,
+		opts:  opts,
+		items: make(chan item, opts.QueueSize),
+		abort: make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	if opts.SpoolDir != "" {
+		sp, err := openSpool(opts.SpoolDir)
+		if err != nil {
+			opts.Logger.Error("query log: no spool; rows are retried until PostgreSQL takes them", "err", err)
+		} else {
+			q.spool = sp
+			q.shipperDone = make(chan struct{})
+			go q.shipper()
+		}
 	}
 	go q.run()
 	return q
 }
 
-// Record queues u for writing. It returns at once while the queue has room;
-// when it is full it waits for room, and returns an UNAVAILABLE error if ctx
-// ends first or the log is closed: the caller must then fail the request
-// rather than serve a read that was not logged.
+// Record queues u for writing and returns without waiting for the write.
+// When the queue is full it waits for room, and returns an UNAVAILABLE
+// error if ctx ends first or the log is closed.
 func (q *QueryLog) Record(ctx context.Context, u Use) error {
 	row, err := u.row()
 	if err != nil {
 		return err
 	}
+	return q.send(ctx, item{row: row})
+}
+
+// Commit writes uses and returns once they are in the database: the read
+// they describe may be answered then. It returns an UNAVAILABLE error if
+// ctx ends first or the log is closed; the caller must then fail the read.
+// (A row queued before ctx ended is still written: the log may name a read
+// that was refused, never miss one that was served.)
+func (q *QueryLog) Commit(ctx context.Context, uses ...Use) error {
+	dones := make([]chan error, 0, len(uses))
+	for _, u := range uses {
+		row, err := u.row()
+		if err != nil {
+			return err
+		}
+		done := make(chan error, 1)
+		if err := q.send(ctx, item{row: row, done: done}); err != nil {
+			return err
+		}
+		dones = append(dones, done)
+	}
+	for _, done := range dones {
+		select {
+		case err := <-done:
+			if err != nil {
+				return credit.Errorf(credit.Unavailable, "the query-use log could not record this read; try again")
+			}
+		case <-ctx.Done():
+			return credit.Errorf(credit.Unavailable, "the read could not be logged in time (%v); try again", ctx.Err())
+		}
+	}
+	return nil
+}
+
+func (q *QueryLog) send(ctx context.Context, it item) error {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
@@ -123,24 +183,32 @@ func (q *QueryLog) Record(ctx context.Context, u Use) error {
 
 	// Counted before the send, so that Pending never goes below zero while
 	// the writer races ahead of this goroutine.
-	q.queued.Add(1)
+	if !it.barrier {
+		q.queued.Add(1)
+	}
 	select {
-	case q.uses <- row:
+	case q.items <- it:
 		return nil
 	default:
 	}
 	q.blockedWaits.Add(1)
 	select {
-	case q.uses <- row:
+	case q.items <- it:
 		return nil
 	case <-ctx.Done():
-		q.queued.Add(-1)
-		q.refused.Add(1)
-		return credit.Errorf(credit.Unavailable, "the read could not be logged in time (%v); try again", ctx.Err())
+		err := ctx.Err()
+		q.unsent(it)
+		return credit.Errorf(credit.Unavailable, "the read could not be logged in time (%v); try again", err)
 	case <-q.abort:
+		q.unsent(it)
+		return credit.Errorf(credit.Unavailable, "the query log is closed; the read cannot be logged")
+	}
+}
+
+func (q *QueryLog) unsent(it item) {
+	if !it.barrier {
 		q.queued.Add(-1)
 		q.refused.Add(1)
-		return credit.Errorf(credit.Unavailable, "the query log is closed; the read cannot be logged")
 	}
 }
 
@@ -163,23 +231,32 @@ func (u Use) row() (store.QueryUse, error) {
 		Purpose: u.Caller.Purpose, SubjectCodes: slices.Clone(u.SubjectCodes), Operation: u.Operation}, nil
 }
 
-// Flush writes every row that Record accepted before Flush was called, and
-// returns when they are in the database or ctx ends.
+// Flush returns when every row queued before it was called is in the
+// database, or ctx ends.
 func (q *QueryLog) Flush(ctx context.Context) error {
-	reply := make(chan error, 1)
-	select {
-	case q.flushes <- reply:
-	case <-q.done:
-		return q.leftover(nil)
-	case <-ctx.Done():
-		return fmt.Errorf("query log: flush: %w", ctx.Err())
+	done := make(chan error, 1)
+	if err := q.send(ctx, item{barrier: true, done: done}); err != nil {
+		if q.isClosed() {
+			select {
+			case <-q.done:
+				return q.leftover(nil)
+			case <-ctx.Done():
+			}
+		}
+		return fmt.Errorf("query log: flush: %w", err)
 	}
 	select {
-	case err := <-reply:
+	case err := <-done:
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("query log: flush: %w", ctx.Err())
 	}
+}
+
+func (q *QueryLog) isClosed() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closed
 }
 
 // Close stops accepting rows, writes every queued row and stops the writer.
@@ -189,21 +266,31 @@ func (q *QueryLog) Close(ctx context.Context) error {
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true
-		// Records already past the closed check may still send: close the
+		// Sends already past the closed check may still happen: close the
 		// queue only after them.
 		go func() {
 			q.senders.Wait()
-			close(q.uses)
+			close(q.items)
 		}()
 	}
 	q.mu.Unlock()
 	select {
 	case <-q.done:
-		return q.leftover(nil)
 	case <-ctx.Done():
 		q.abortOnce.Do(func() { close(q.abort) })
 		return q.leftover(ctx.Err())
 	}
+	if q.spool != nil {
+		q.abortOnce.Do(func() { close(q.abort) }) // stops the shipper
+		<-q.shipperDone
+		q.spool.seal()
+		if n, err := q.spool.ship(ctx, q.db, q.opts.BatchSize); err != nil {
+			q.opts.Logger.Warn("query log: spooled rows stay on disk for the next start", "dir", q.spool.dir, "err", err)
+		} else {
+			q.shipped.Add(int64(n))
+		}
+	}
+	return q.leftover(nil)
 }
 
 func (q *QueryLog) leftover(cause error) error {
@@ -230,3 +317,13 @@ func (q *QueryLog) BlockedWaits() int64 { return q.blockedWaits.Load() }
 
 // Refused returns how many Records gave up waiting and returned an error.
 func (q *QueryLog) Refused() int64 { return q.refused.Load() }
+
+// Spooled returns how many rows went to the spool, and how many of them
+// have since moved into query_log.
+func (q *QueryLog) Spooled() (spooled, shipped int64) { return q.spooled.Load(), q.shipped.Load() }
+
+// Batches returns how many batches the writer has written, and the time
+// they took in all.
+func (q *QueryLog) Batches() (int64, time.Duration) {
+	return q.batches.Load(), time.Duration(q.batchNanos.Load())
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -25,7 +26,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func TestEveryRecordLandsThroughATinyQueue(t *testing.T) {
 	t.Parallel()
 	db, _ := newDB(t, 4)
-	q := audit.NewQueryLog(db, audit.QueryLogOptions{QueueSize: 64, BatchSize: 100, FlushInterval: 5 * time.Millisecond})
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{QueueSize: 64, BatchSize: 100})
 	const goroutines, each = 16, 625
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines)
@@ -101,7 +102,7 @@ func TestFailedBatchIsKeptAndRetried(t *testing.T) {
 	if _, err := db.SQL().Exec(`ALTER TABLE query_log RENAME TO query_log_away`); err != nil {
 		t.Fatal(err)
 	}
-	q := audit.NewQueryLog(db, audit.QueryLogOptions{BatchSize: 4, FlushInterval: time.Millisecond, Logger: quiet})
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{BatchSize: 4, Logger: quiet})
 	for i := range 10 {
 		if err := q.Record(ctx, audit.Use{Caller: bank, SubjectCodes: []string{"S"}, Operation: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
@@ -127,7 +128,7 @@ func TestQueryLogForSubjectIsNewestFirst(t *testing.T) {
 	t.Parallel()
 	db, _ := newDB(t, 2)
 	ctx := context.Background()
-	q := audit.NewQueryLog(db, audit.QueryLogOptions{FlushInterval: time.Hour})
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{})
 	defer q.Close(ctx)
 	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	window := credit.Caller{ID: "key:3", Role: credit.RoleWindow, Institution: "行政审批服务局", Purpose: "容缺受理"}
@@ -144,7 +145,7 @@ func TestQueryLogForSubjectIsNewestFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// FlushInterval is an hour: only Flush gets the rows written now.
+	// Flush returns once every row recorded before it is written.
 	if err := q.Flush(ctx); err != nil {
 		t.Fatalf("flush: %v", err)
 	}
@@ -189,7 +190,7 @@ func TestCloseThatGivesUpSaysHowManyRowsWereNotWritten(t *testing.T) {
 	if _, err := db.SQL().Exec(`ALTER TABLE query_log RENAME TO query_log_away`); err != nil {
 		t.Fatal(err)
 	}
-	q := audit.NewQueryLog(db, audit.QueryLogOptions{FlushInterval: time.Millisecond, Logger: quiet})
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: quiet})
 	for i := range 3 {
 		if err := q.Record(context.Background(), audit.Use{Caller: bank, SubjectCodes: []string{"S"}, Operation: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
@@ -224,5 +225,88 @@ func TestAppRoleMayAppendAndReadButNotChangeQueryUses(t *testing.T) {
 		if !errors.As(err, &pqErr) || pqErr.Code != "42501" {
 			t.Errorf("%s: got %v, want permission denied (42501)", stmt, err)
 		}
+	}
+}
+
+func TestCommitReturnsOnlyOnceTheRowsAreInTheDatabase(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 4)
+	ctx := context.Background()
+	q := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: quiet})
+	defer q.Close(ctx)
+	use := audit.Use{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W", "11010519491231002X"}, Operation: "creditCheck"}
+	if err := q.Commit(ctx, use, use); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, db.SQL(), "query_log"); got != 2 {
+		t.Fatalf("got %d rows right after Commit, want 2", got)
+	}
+
+	// While PostgreSQL cannot take the rows, Commit does not return success.
+	blocker, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blocker.Exec(`LOCK TABLE query_log IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := q.Commit(short, use); credit.CodeOf(err) != credit.Unavailable {
+		t.Fatalf("Commit while the table is locked: got %v, want UNAVAILABLE", err)
+	}
+	blocker.Rollback()
+	if err := q.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, db.SQL(), "query_log"); got != 3 {
+		t.Errorf("got %d rows, want 3: the refused read's row is still written (the log may name a refused read, never miss a served one)", got)
+	}
+}
+
+// While PostgreSQL cannot take the log, reads are still logged durably:
+// their rows go to the spool on disk before the read is answered, and into
+// query_log once it can take them, even after the process that spooled
+// them has gone.
+func TestTheSpoolKeepsReadsLoggedWhilePostgreSQLIsAway(t *testing.T) {
+	t.Parallel()
+	db, _ := newDB(t, 4)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log RENAME TO query_log_away`); err != nil {
+		t.Fatal(err)
+	}
+	first := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: quiet, SpoolDir: dir})
+	use := audit.Use{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditCheck"}
+	short, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for range 3 {
+		if err := first.Commit(short, use); err != nil {
+			t.Fatalf("a read while query_log is away: %v, want it logged to the spool", err)
+		}
+	}
+	if spooled, _ := first.Spooled(); spooled != 3 {
+		t.Fatalf("spooled %d rows, want 3", spooled)
+	}
+	// The process goes away with PostgreSQL still unable to take the rows.
+	closing, stop := context.WithTimeout(ctx, time.Second)
+	first.Close(closing)
+	stop()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	if len(files) == 0 {
+		t.Fatal("nothing left in the spool for the next start")
+	}
+	if _, err := db.SQL().Exec(`ALTER TABLE query_log_away RENAME TO query_log`); err != nil {
+		t.Fatal(err)
+	}
+	next := audit.NewQueryLog(db, audit.QueryLogOptions{Logger: quiet, SpoolDir: dir})
+	defer next.Close(ctx)
+	for deadline := time.Now().Add(10 * time.Second); count(t, db.SQL(), "query_log") != 3; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the next start moved %d of 3 spooled rows into query_log", count(t, db.SQL(), "query_log"))
+		}
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl")); len(files) != 0 {
+		t.Errorf("spool files left after moving them: %v", files)
 	}
 }

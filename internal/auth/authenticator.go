@@ -16,6 +16,13 @@ import (
 // revoked key stops working within this time on every server.
 const keyCacheTTL = 5 * time.Second
 
+// KeyGrace is how long a key verified before stays trusted while the
+// database cannot be asked (PostgreSQL down): cached answers can still be
+// served to the banks and windows that were using them. Once the database
+// answers again, keys are read every keyCacheTTL as before, so a key
+// revoked meanwhile stops within 5 s of the database's return.
+const KeyGrace = 10 * time.Minute
+
 const maxCachedKeys = 10_000
 
 // Authenticator resolves bearer tokens to callers.
@@ -32,6 +39,8 @@ type cachedKey struct {
 	caller credit.Caller
 	err    error
 	until  time.Time
+	// verified is when the key was last read and found valid.
+	verified time.Time
 }
 
 // New returns an Authenticator over the API keys in db and, when
@@ -75,14 +84,23 @@ func (a *Authenticator) apiKey(ctx context.Context, key string) (credit.Caller, 
 		return c.caller, c.err
 	}
 	caller, err := a.lookup(ctx, []byte(hash), now)
-	if credit.CodeOf(err) == credit.Internal {
-		return caller, err // a database failure is not cached
+	if code := credit.CodeOf(err); code == credit.Internal || code == credit.Unavailable {
+		// The database could not say: a key verified within KeyGrace stays
+		// trusted (not cached anew, so it is read again on the next call).
+		if ok && c.err == nil && now.Sub(c.verified) < KeyGrace {
+			return c.caller, nil
+		}
+		return caller, err
+	}
+	entry := cachedKey{caller: caller, err: err, until: now.Add(keyCacheTTL)}
+	if err == nil {
+		entry.verified = now
 	}
 	a.mu.Lock()
 	if len(a.keys) >= maxCachedKeys {
 		clear(a.keys) // simple and bounded; keys are re-read in one query each
 	}
-	a.keys[hash] = cachedKey{caller: caller, err: err, until: now.Add(keyCacheTTL)}
+	a.keys[hash] = entry
 	a.mu.Unlock()
 	return caller, err
 }

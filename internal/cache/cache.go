@@ -25,7 +25,10 @@ type Options struct {
 
 // Cache is the hub's Redis client.
 type Cache struct {
-	rdb    *redis.Client
+	rdb redis.UniversalClient
+	// inv carries invalidations: a writer waits for Redis to confirm them
+	// (up to its context's deadline), where reads give up after Timeout.
+	inv    redis.UniversalClient
 	prefix string
 
 	// Current's batching loop (current.go), started on first use.
@@ -66,17 +69,29 @@ func Open(o Options) (*Cache, error) {
 	if o.Prefix == "" {
 		o.Prefix = "credithub:"
 	}
-	return &Cache{rdb: redis.NewClient(opts), prefix: o.Prefix, closed: make(chan struct{})}, nil
+	invOpts := *opts
+	invOpts.DialTimeout, invOpts.ReadTimeout, invOpts.WriteTimeout = InvalidateWait, InvalidateWait, InvalidateWait
+	invOpts.PoolTimeout, invOpts.DialerRetryTimeout = InvalidateWait, InvalidateWait
+	invOpts.PoolSize = 4
+	return &Cache{rdb: redis.NewClient(opts), inv: redis.NewClient(&invOpts), prefix: o.Prefix, closed: make(chan struct{})}, nil
 }
+
+// InvalidateWait bounds how long a write waits for Redis to confirm its
+// invalidation. A write is acknowledged only once Redis has confirmed it (or
+// this much time has passed): a Redis that stalls (a frozen process accepts
+// commands and runs them, in no particular order, when it resumes) must not
+// see a later reader's check before the write's bump.
+const InvalidateWait = 10 * time.Second
 
 // Close closes the client.
 func (c *Cache) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
+	c.inv.Close()
 	return c.rdb.Close()
 }
 
 // Client returns the underlying client, for libraries that take one.
-func (c *Cache) Client() *redis.Client { return c.rdb }
+func (c *Cache) Client() redis.UniversalClient { return c.rdb }
 
 // Key returns the full key for a name in this cache's key space.
 func (c *Cache) Key(parts ...string) string {

@@ -91,7 +91,7 @@ func (c *Cache) answerChecks(batch []*genCheck) {
 	}
 	// Not a caller's context: the batch serves many callers, and Redis's
 	// own timeouts bound the wait.
-	vals, err := c.rdb.MGet(context.Background(), keys...).Result()
+	vals, err := c.getMany(context.Background(), keys)
 	if err == nil && vals[0] == nil {
 		// No epoch: Redis has lost its keys (a restart without
 		// persistence, a flush). Its counters start again from zero and

@@ -18,7 +18,7 @@ import (
 func TestCurrentFailsOnceAnyGenerationOrTheEpochMoved(t *testing.T) {
 	ctx := context.Background()
 	c := testenv.Cache(t)
-	_, g, _ := c.Get(ctx, "k", "A", "B")
+	g, _ := store(t, c, "k", "x", "A", "B")
 	if ok, err := c.Current(ctx, g); err != nil || !ok {
 		t.Fatalf("untouched generations: got %v, %v; want current", ok, err)
 	}
@@ -26,7 +26,7 @@ func TestCurrentFailsOnceAnyGenerationOrTheEpochMoved(t *testing.T) {
 	if ok, err := c.Current(ctx, g); err != nil || ok {
 		t.Fatalf("after B was invalidated: got %v, %v; want not current", ok, err)
 	}
-	_, g, _ = c.Get(ctx, "k", "A", "B")
+	g, _ = store(t, c, "k", "x", "A", "B")
 	c.InvalidateAll(ctx)
 	if ok, err := c.Current(ctx, g); err != nil || ok {
 		t.Fatalf("after the epoch moved: got %v, %v; want not current", ok, err)
@@ -46,8 +46,8 @@ func TestCurrentNeverMissesAnAcknowledgedInvalidation(t *testing.T) {
 			defer wg.Done()
 			code := string(rune('a' + w))
 			for range 200 {
-				_, before, err := c.Get(ctx, "k", code)
-				if err == nil {
+				before, ok := store(t, c, "k"+code, "x", code)
+				if !ok {
 					continue
 				}
 				if err := c.Invalidate(ctx, code); err != nil {
@@ -87,7 +87,7 @@ func TestConcurrentChecksShareRoundTrips(t *testing.T) {
 	c := testenv.Cache(t)
 	hook := &countingHook{}
 	c.Client().AddHook(hook)
-	_, g, _ := c.Get(ctx, "k", "A")
+	g, _ := store(t, c, "k", "x", "A")
 	const checks = 200
 	var wg sync.WaitGroup
 	for range checks {
@@ -156,7 +156,7 @@ func TestEntryFromBeforeRedisLostItsKeysIsNeverCurrentAgain(t *testing.T) {
 	ctx := context.Background()
 	c := testenv.Cache(t)
 	c.Invalidate(ctx, "A")
-	_, g, _ := c.Get(ctx, "k", "A") // computed at A = 1
+	g, _ := store(t, c, "k", "x", "A") // computed at A = 1
 	if ok, err := c.Current(ctx, g); err != nil || !ok {
 		t.Fatalf("before the restart: got %v, %v; want current", ok, err)
 	}

@@ -12,103 +12,131 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Cached answers are never stale after a write is acknowledged. Each
-// subject code has a generation counter in Redis; a writer bumps the
+// Cached answers are never stale after a write is acknowledged.
+//
+// Each subject code has a generation counter in Redis; a writer bumps the
 // counters of every subject whose answers its write can change, after its
-// transaction commits and before it answers. An entry records the
-// generations it was computed at (read BEFORE its data was read from
-// PostgreSQL) and is served only while they are still current, checked in
-// the same round trip as the read (a Lua script). A reader that began
-// before a write and stores its answer after the write stored an old
-// generation, so its answer is never served: the race in which an old
-// answer is put back is closed by construction, not by timing.
+// transaction commits and before it answers, and bumps one global write
+// sequence with them. An entry is stored with the generations of every
+// subject the answer read, and is served only while each is still the one
+// in Redis (Current).
+//
+// Which subjects an answer reads is known only once it is computed, so the
+// generations cannot all be read before the data. Instead a computation
+// takes a snapshot of the epoch and the write sequence before it reads
+// PostgreSQL (Lookup), and Store reads the generations afterwards together
+// with the sequence: if the sequence has not moved, no invalidation of any
+// subject happened between the snapshot and that read, so the generations
+// read are the ones the data was read at, and the entry is stored with
+// them. If it has moved, the answer is served but not stored. A write that
+// commits after the data was read bumps its counters after Store read them
+// (the entry is then never current) or before (the sequence moved: not
+// stored). The race in which an old answer is put back is closed by
+// construction, not by timing.
 //
 // A global epoch invalidates everything at once: a writer that could not
-// reach Redis bumps it once Redis answers again.
+// reach Redis bumps it once Redis answers again, and so does a change of
+// the rules or reference data every answer rests on.
 
 // Gens are the generations of the subjects an answer depends on, and the
-// epoch, as read before the answer's data.
+// epoch, as they were when its data was read.
 type Gens struct {
 	Epoch int64            `json:"e"`
 	Codes map[string]int64 `json:"d"`
 }
 
-// getScript returns {1, entry} for a current entry (its generations, a
-// newline, its body), else {0, epoch, gen of
-// each code in ARGV} so that a miss learns the generations in the same
-// round trip. KEYS[1] is the entry; KEYS[2] the epoch; KEYS[3..] the
-// generation counters of ARGV's codes (a check asks for its subject's).
-// A Redis without an epoch (one that has lost its keys) is given ARGV[2]
-// as its epoch first: see newEpoch.
-var getScript = redis.NewScript(`
-local function epoch()
-  local e = redis.call('GET', KEYS[2])
-  if e then return e end
-  redis.call('SET', KEYS[2], ARGV[2], 'NX')
-  return redis.call('GET', KEYS[2])
-end
-local v = redis.call('GET', KEYS[1])
-if v then
-  local nl = string.find(v, '\n', 1, true)
-  if nl then
-    local meta = cjson.decode(string.sub(v, 1, nl - 1))
-    local ok = tostring(meta.e) == epoch()
-    if ok then
-      for code, gen in pairs(meta.d) do
-        if tostring(gen) ~= (redis.call('GET', ARGV[1] .. code) or '0') then ok = false break end
-      end
-    end
-    if ok then return {1, v} end
-  end
-end
-local out = {0, epoch()}
-for i = 3, #KEYS do out[#out + 1] = redis.call('GET', KEYS[i]) or '0' end
-return out
-`)
+// Snapshot is the epoch and write sequence a computation saw before it read
+// PostgreSQL; Store stores only while both are unchanged.
+type Snapshot struct {
+	Epoch, Seq int64
+	// Valid is false for the zero Snapshot (no lookup was made): Store
+	// then stores nothing.
+	Valid bool
+}
 
-// ErrMiss is returned by Get when there is no current entry.
+// ErrMiss is returned by Lookup when there is no entry.
 var ErrMiss = errors.New("cache: miss")
 
-// Get returns the entry stored under key if every generation it depends on
-// is current, with those generations (for a Near tier). On a miss it
-// returns ErrMiss and the current generations of codes, which the caller
-// must keep for Put. Any other error means Redis
-// could not be asked; the caller then answers from PostgreSQL.
-func (c *Cache) Get(ctx context.Context, key string, codes ...string) ([]byte, Gens, error) {
+// Lookup returns the entry stored under key with the generations it was
+// computed at (the caller must confirm them with Current before serving
+// it), and in the same round trip a snapshot for storing a new answer. On
+// a miss the error is ErrMiss and the snapshot is still valid; any other
+// error means Redis could not be asked.
+func (c *Cache) Lookup(ctx context.Context, key string) ([]byte, Gens, Snapshot, error) {
+	var entry, epoch, seq *redis.StringCmd
+	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		entry = p.Get(ctx, c.Key(key))
+		epoch = p.Get(ctx, c.Key("epoch"))
+		seq = p.Get(ctx, c.Key("seq"))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, Gens{}, Snapshot{}, err
+	}
+	snap := Snapshot{Valid: true}
+	snap.Seq, _ = seq.Int64()
+	if e, err := epoch.Int64(); err == nil {
+		snap.Epoch = e
+	} else {
+		// No epoch: Redis lost its keys. Give it a new one (unless another
+		// server just did): nothing computed before can be current again,
+		// and what is computed from now on is stored at the new epoch.
+		if err := c.newEpoch(ctx); err != nil {
+			return nil, Gens{}, Snapshot{}, err
+		}
+		e, err := c.rdb.Get(ctx, c.Key("epoch")).Int64()
+		if err != nil {
+			return nil, Gens{}, Snapshot{}, err
+		}
+		snap.Epoch = e
+		return nil, Gens{}, snap, ErrMiss
+	}
+	v, err := entry.Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, Gens{}, snap, ErrMiss
+	}
+	meta, body, ok := strings.Cut(string(v), "\n")
+	var g Gens
+	if !ok || json.Unmarshal([]byte(meta), &g) != nil {
+		return nil, Gens{}, snap, ErrMiss
+	}
+	return []byte(body), g, snap, nil
+}
+
+// Store stores body under key for at most ttl, valid while the generations
+// of codes (the subjects the answer read) stay current, if nothing was
+// invalidated since snap. It returns the generations stored and whether it
+// stored.
+func (c *Cache) Store(ctx context.Context, key string, snap Snapshot, codes []string, body []byte, ttl time.Duration) (Gens, bool, error) {
+	if !snap.Valid {
+		return Gens{}, false, nil
+	}
 	keys := make([]string, 0, 2+len(codes))
-	keys = append(keys, c.Key(key), c.Key("epoch"))
+	keys = append(keys, c.Key("epoch"), c.Key("seq"))
 	for _, code := range codes {
 		keys = append(keys, c.Key("gen", code))
 	}
-	res, err := getScript.Run(ctx, c.rdb, keys, c.Key("gen", ""), randomEpoch()).Slice()
+	vals, err := c.getMany(ctx, keys)
 	if err != nil {
-		return nil, Gens{}, err
+		return Gens{}, false, err
 	}
-	if len(res) == 2 && res[0] == int64(1) {
-		entry, _ := res[1].(string)
-		meta, body, _ := strings.Cut(entry, "\n")
-		var g Gens
-		if err := json.Unmarshal([]byte(meta), &g); err != nil {
-			return nil, Gens{}, fmt.Errorf("cache: entry %s: %w", key, err)
-		}
-		return []byte(body), g, nil
+	if vals[0] == nil || toInt(vals[0]) != snap.Epoch || toInt(vals[1]) != snap.Seq {
+		return Gens{}, false, nil
 	}
-	g := Gens{Epoch: toInt(res[1]), Codes: make(map[string]int64, len(codes))}
+	g := Gens{Epoch: snap.Epoch, Codes: make(map[string]int64, len(codes))}
 	for i, code := range codes {
-		g.Codes[code] = toInt(res[2+i])
+		g.Codes[code] = toInt(vals[2+i])
 	}
-	return nil, g, ErrMiss
-}
-
-// Put stores body under key, valid while gens are current, for at most ttl.
-func (c *Cache) Put(ctx context.Context, key string, gens Gens, body []byte, ttl time.Duration) error {
-	meta, err := json.Marshal(gens)
+	meta, err := json.Marshal(g)
 	if err != nil {
-		return err
+		return Gens{}, false, err
 	}
 	v := make([]byte, 0, len(meta)+1+len(body))
 	v = append(append(append(v, meta...), '\n'), body...)
-	return c.rdb.Set(ctx, c.Key(key), v, ttl).Err()
+	if err := c.rdb.Set(ctx, c.Key(key), v, ttl).Err(); err != nil {
+		return Gens{}, false, err
+	}
+	return g, true, nil
 }
 
 // genTTL keeps a generation counter well past the longest entry lifetime
@@ -116,18 +144,20 @@ func (c *Cache) Put(ctx context.Context, key string, gens Gens, body []byte, ttl
 // read as 0 again, but no entry computed at 0 is still alive by then.
 const genTTL = 7 * 24 * time.Hour
 
-// Invalidate bumps the generations of codes: every entry computed before
-// is no longer served, on every server.
+// Invalidate bumps the generations of codes and the write sequence: every
+// entry that read one of them is no longer served, on every server, and no
+// computation in flight stores its answer.
 func (c *Cache) Invalidate(ctx context.Context, codes ...string) error {
 	if len(codes) == 0 {
 		return nil
 	}
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := c.inv.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, code := range codes {
 			k := c.Key("gen", code)
 			p.Incr(ctx, k)
 			p.Expire(ctx, k, genTTL)
 		}
+		p.Incr(ctx, c.Key("seq"))
 		return nil
 	})
 	return err
@@ -135,7 +165,40 @@ func (c *Cache) Invalidate(ctx context.Context, codes ...string) error {
 
 // InvalidateAll bumps the epoch: every entry is no longer served.
 func (c *Cache) InvalidateAll(ctx context.Context) error {
-	return c.rdb.Incr(ctx, c.Key("epoch")).Err()
+	_, err := c.inv.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Incr(ctx, c.Key("epoch"))
+		p.Incr(ctx, c.Key("seq"))
+		return nil
+	})
+	return err
+}
+
+// getMany reads keys in one round trip; a missing key reads as nil.
+func (c *Cache) getMany(ctx context.Context, keys []string) ([]any, error) {
+	if _, cluster := c.rdb.(*redis.ClusterClient); !cluster {
+		return c.rdb.MGet(ctx, keys...).Result()
+	}
+	// A cluster refuses an MGET across hash slots; a pipeline of GETs is
+	// split by node and sent in parallel.
+	cmds := make([]*redis.StringCmd, len(keys))
+	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.Get(ctx, k)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	out := make([]any, len(keys))
+	for i, cmd := range cmds {
+		if v, err := cmd.Result(); err == nil {
+			out[i] = v
+		} else if !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("cache: get %s: %w", keys[i], err)
+		}
+	}
+	return out, nil
 }
 
 func toInt(v any) int64 {

@@ -34,7 +34,8 @@ func TestLoadRejectsBadLinesWithTheirNumber(t *testing.T) {
 		name, in, want string
 	}{
 		{"missing kind", "2028-01-01,HOLIDAY\n2028-01-02\n", "line 2"},
-		{"extra field", "date,kind\n2028-01-01,HOLIDAY,x\n", "line 2"},
+		{"extra field", "date,kind,notice\n2028-01-01,HOLIDAY,国办发明电〔2027〕9号,x\n", "line 2"},
+		{"two notices for a year", "2028-01-01,HOLIDAY,甲\n2028-01-02,HOLIDAY,乙\n", "line 2: 2028's notice is 甲 on line 1"},
 		{"day that does not exist", "# c\n2028-01-01,HOLIDAY\n2028-02-30,HOLIDAY\n", "line 3"},
 		{"not ISO", "01/02/2028,HOLIDAY\n", "line 1"},
 		{"unknown kind after a blank line", "2028-01-01,HOLIDAY\n\n2028-01-03,OFF\n", "line 3"},
@@ -53,6 +54,18 @@ func TestLoadRejectsBadLinesWithTheirNumber(t *testing.T) {
 				t.Errorf("Load got error %q, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestCalendarFileNamesEachYearsNotice(t *testing.T) {
+	in := "date,kind,notice\n# 2028: hypothetical\n2028-01-01,HOLIDAY,国办发明电〔2027〕9号\n2028-01-29,WORKDAY,国办发明电〔2027〕9号\n" +
+		"2029-01-01,HOLIDAY\n"
+	f, err := LoadFile(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entries) != 3 || f.Notices[2028] != "国办发明电〔2027〕9号" || f.Notices[2029] != "" {
+		t.Errorf("got %+v", f)
 	}
 }
 

@@ -23,8 +23,8 @@
 // record is a date with an IsWork flag (true for a make-up working day, false
 // for a day off). lunar-go v1.4.7 holds the notices for 2002 to 2027. When
 // the State Council publishes a new notice, either upgrade lunar-go or load
-// the new year from a file with [Load] and [Calendar.With], without a code
-// change.
+// the new year from the city's calendar file ([LoadFile], [City]), without a
+// code change.
 //
 // # Coverage
 //
@@ -47,22 +47,26 @@
 // where data is missing it counts Monday to Friday, and says so, so that a
 // caller can store a flagged estimate instead of rejecting the record.
 //
-// # Override file
+// # Calendar file
 //
-// [Load] reads a CSV file with one date per line:
+// [LoadFile] reads a city's calendar file (CALENDAR_FILE, applied at start
+// by [City]), a CSV file with one date per line and the State Council
+// notice it comes from:
 //
 //	# Hypothetical example: lines starting with # are comments.
-//	date,kind
-//	2028-01-01,HOLIDAY
-//	2028-01-29,WORKDAY
+//	date,kind,notice
+//	2028-01-01,HOLIDAY,国办发明电〔2027〕N号
+//	2028-01-29,WORKDAY,国办发明电〔2027〕N号
 //
 // The date is YYYY-MM-DD. HOLIDAY marks a day off and WORKDAY a working day,
 // whatever the day of the week; dates not listed follow Monday to Friday. The
-// header line is optional, blank lines are skipped and a date may be listed
-// only once. To add a year, list every day off and make-up working day of
-// its notice, including the Spring Festival and 1 October, or the year will
-// not count as covered. Entries replace those of the calendar they are
-// applied to, so the same file can also correct a date.
+// header line is optional, blank lines are skipped, a date may be listed
+// only once, and the lines of a year name the same notice (or none; the
+// notice column may be left out). To add a year, list every day off and
+// make-up working day of its notice, including the Spring Festival and 1
+// October, or the year will not count as covered. Entries replace those of
+// the calendar they are applied to, so the same file can also correct a
+// date. `credithub calendar show YEAR` prints what the hub will count with.
 //
 // # Dates
 //

@@ -37,6 +37,17 @@ type Config struct {
 	// PersistedOnlyRoles lists roles that may run only persisted operations
 	// (PERSISTED_ONLY_ROLES, comma-separated).
 	PersistedOnlyRoles []string
+	// QueryLogSpool is the directory that keeps the query-use log durable
+	// while PostgreSQL cannot take it (QUERY_LOG_SPOOL; "off" for none).
+	QueryLogSpool string
+	// RedisPrefix starts every Redis key (REDIS_PREFIX); empty: derived
+	// from the database's identity, so that two deployments sharing one
+	// Redis never see each other's keys.
+	RedisPrefix string
+	// CalendarFile is the city's calendar file (CALENDAR_FILE): holidays
+	// and make-up working days of years the official calendar lacks or
+	// gets wrong, with their State Council notices; "" for none.
+	CalendarFile string
 }
 
 // JWT is the identity provider configuration.
@@ -49,15 +60,22 @@ const (
 	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/credithub?sslmode=disable"
 	DefaultRedisURL    = "redis://127.0.0.1:6379/0"
 	DefaultListenAddr  = "127.0.0.1:8080"
+	// DefaultQueryLogSpool is relative to the working directory.
+	DefaultQueryLogSpool = "var/query-log-spool"
 )
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL: or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		RedisURL:    or(getenv("REDIS_URL"), DefaultRedisURL),
-		ListenAddr:  or(getenv("LISTEN_ADDR"), DefaultListenAddr),
-		Env:         or(getenv("CREDITHUB_ENV"), "development"),
+		DatabaseURL:  or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		RedisURL:     or(getenv("REDIS_URL"), DefaultRedisURL),
+		ListenAddr:   or(getenv("LISTEN_ADDR"), DefaultListenAddr),
+		Env:          or(getenv("CREDITHUB_ENV"), "development"),
+		CalendarFile: getenv("CALENDAR_FILE"),
+		// A relative directory is the working directory's (systemd's
+		// StateDirectory= in deploy/).
+		QueryLogSpool: or(getenv("QUERY_LOG_SPOOL"), DefaultQueryLogSpool),
+		RedisPrefix:   getenv("REDIS_PREFIX"),
 		JWT: JWT{
 			JWKSFile:    getenv("JWT_JWKS_FILE"),
 			JWKSURL:     getenv("JWT_JWKS_URL"),

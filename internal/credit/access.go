@@ -34,6 +34,10 @@ type Access struct {
 	Scopes []UseScope
 	// OwnDepartment: a department also sees every record it decided itself.
 	OwnDepartment bool
+	// AllEntryStates: sees list entries that never took effect or were
+	// revoked as errors (proposed, rejected, revoked). Others see them only
+	// for the department that decided them.
+	AllEntryStates bool
 	// PublishedOnly: only what is published today: public scope, inside the
 	// publication window, in force.
 	PublishedOnly bool
@@ -65,7 +69,7 @@ var accessByRole = map[Role]Access{
 	RoleDepartment: {ReadSubjects: true, ListSubjects: true, ListNaturalPersons: true, ReadRecords: true,
 		Scopes: []UseScope{ScopePublic, ScopeShared}, OwnDepartment: true, LogsUse: true},
 	RoleCreditOffice: {ReadSubjects: true, ListSubjects: true, ListNaturalPersons: true, ReadRecords: true,
-		Scopes: allScopes},
+		Scopes: allScopes, AllEntryStates: true},
 	RoleAuditor: {ReadSubjects: true},
 	RoleAdmin:   {},
 }
@@ -85,6 +89,26 @@ func (a Access) SeesScope(s UseScope, dept, own string) bool {
 		}
 	}
 	return false
+}
+
+// SeesEntry reports whether a caller with this access from department own
+// may see list entry e on day today: in a visible scope; a proposal, a
+// rejected proposal or an entry revoked as an error only for the credit
+// office and the department that decided it (nobody else may act on an
+// entry that never took effect); and, in the published view, only while
+// it is in force.
+func (a Access) SeesEntry(e ListEntry, own string, today Date) bool {
+	if !a.SeesScope(e.UseScope, e.DepartmentCode, own) {
+		return false
+	}
+	decider := a.OwnDepartment && own != "" && e.DepartmentCode == own
+	if !a.AllEntryStates && !decider {
+		switch e.Status {
+		case EntryProposed, EntryRejected, EntryRevoked:
+			return false
+		}
+	}
+	return !a.PublishedOnly || e.InForceOn(today)
 }
 
 // Action is something a caller does beyond reading a subject's records:
@@ -112,6 +136,8 @@ const (
 	ActTimeliness        Action = "read disclosure timeliness"
 	ActReadQueryLog      Action = "read the query-use log"
 	ActManageKeys        Action = "manage API keys"
+	ActReadReference     Action = "read the rules and reference data"
+	ActManageReference   Action = "change the rules and reference data"
 )
 
 // actionRoles says which roles may do each action. DepartmentBound below
@@ -135,6 +161,8 @@ var actionRoles = map[Action][]Role{
 	ActTimeliness:        {RoleCreditOffice, RoleDashboard, RoleDepartment},
 	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
 	ActManageKeys:        {RoleAdmin},
+	ActReadReference:     {RoleCreditOffice, RoleDashboard},
+	ActManageReference:   {RoleCreditOffice},
 }
 
 // May reports whether role r may do act.

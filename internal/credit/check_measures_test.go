@@ -63,7 +63,7 @@ func TestMeasureReasonsNameTheEntryAndBasis(t *testing.T) {
 	m.Name = "行政审批从严审核"
 	e := ckBlack(1, "2026-01-10", ckTriggers(m))
 	e.DomainName = "失信被执行人"
-	got := EvaluateApplicant(ckOrgRecords("2026-11-27", nil, e), CheckRulesFor(checkAsOf)).Reasons
+	got := EvaluateApplicant(ckOrgRecords("2026-11-27", nil, e), ckRules(checkAsOf)).Reasons
 	last := got[len(got)-1]
 	want := "因该主体列入失信被执行人（名单2026-01-10号），依据发改财金〔2016〕141号，适用惩戒措施“行政审批从严审核”。"
 	if last.Rule != RuleMeasureApplies || last.Text != want || !slices.Equal(last.Records, []RecordRef{EntryRef(e)}) {

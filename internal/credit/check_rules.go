@@ -6,8 +6,9 @@ import (
 
 // CheckRules are the parameters of the hot checks (applicantCheck for the
 // approval window, creditCheck for banks), as dated rule data with a legal
-// basis: the row in force on the day a check is made "as of" applies (see
-// CheckRulesFor).
+// basis: the rows in force on the day a check is made "as of" apply
+// (RuleBook.CheckRules, from the CHECK_LOOKBACK, GREEN_CHANNEL and
+// CREDIT_VERDICT rules).
 //
 // # The look-back window
 //
@@ -16,7 +17,7 @@ import (
 // decision, and its last day is the corresponding day N years later, or the
 // last day of that month when it has no corresponding day. A record decided
 // on day D therefore counts on asOf when D ≤ asOf ≤ D + LookbackMonths
-// (Date.AddMonths, which clamps 29 February). With 36 months:
+// (PeriodEnd, which clamps 29 February). With 36 months:
 //
 //	asOf 2026-11-27: decided 2023-11-27 counts (asOf is the period's last day),
 //	                 decided 2023-11-26 does not;
@@ -83,9 +84,10 @@ import (
 // BadSeverities (a minor penalty is in principle not published) and, unless
 // RepairedCounts, penalties repaired as of asOf.
 type CheckRules struct {
-	// Version identifies the parameters; it goes into cache keys, so every
-	// change of any other field needs a new Version (the tests hold a
-	// fingerprint per version to catch a forgotten bump).
+	// Version names the rule rows the parameters come from
+	// (CHECK_LOOKBACK@2017-01-01 …); it goes into cache keys. A row in
+	// force never changes (ValidateRuleChange), so the names identify the
+	// parameters.
 	Version string
 	// EffectiveFrom is the first day on which the rules apply.
 	EffectiveFrom Date
@@ -120,61 +122,13 @@ type CheckRules struct {
 	KeyPersonRoles []KeyPersonRole
 }
 
-// checkRulesTable holds every version of the check rules, oldest first.
-// Add a row (with a new Version) when a parameter changes; never edit a row
-// that has been in force, since answers for past dates must not change.
-var checkRulesTable = []CheckRules{
-	{
-		Version:       "2017-01-01.1",
-		EffectiveFrom: NewDate(2017, 1, 1),
-		LegalBasis: "丹东市建立完善守信联合激励和失信联合惩戒制度实施方案（2017）；" +
-			"关于对纳税信用A级纳税人实施联合激励措施的合作备忘录（发改财金〔2016〕1467号）；" +
-			"关于对失信被执行人实施联合惩戒的合作备忘录（发改财金〔2016〕141号）",
-		LookbackMonths:          36,
-		BadSeverities:           []Severity{General, Serious},
-		RepairedCounts:          false,
-		HonouredDomains:         []string{"HONOURED_INTEGRITY", "A_GRADE_TAXPAYER"},
-		CautionSeriousPenalties: 1,
-		CautionGeneralPenalties: 3,
-		RestrictedTaxGrades:     []TaxGrade{GradeD},
-		CautionTaxGrades:        []TaxGrade{GradeC},
-		KeyPersonRoles:          []KeyPersonRole{LegalRepresentative, Principal},
-	},
-}
-
-// CheckRulesFor returns the check rules in force on asOf: the latest row
-// whose EffectiveFrom is on or before asOf. For a day before the first row
-// it returns the first row, the earliest rules the hub knows, rather than
-// rules with no window at all.
-func CheckRulesFor(asOf Date) CheckRules {
-	return checkRulesIn(checkRulesTable, asOf)
-}
-
-// checkRulesIn is CheckRulesFor over any table sorted by EffectiveFrom.
-func checkRulesIn(table []CheckRules, asOf Date) CheckRules {
-	best := table[0]
-	for _, r := range table[1:] {
-		if !r.EffectiveFrom.After(asOf) {
-			best = r
-		}
-	}
-	return best
-}
-
 // Window returns the decision dates [from, to] of the records that count as
 // "decided in the LookbackMonths before asOf": to is asOf, and from is the
-// earliest day D whose period D+1 … D.AddMonths(LookbackMonths) still
+// earliest day D whose period D+1 … PeriodEnd(D, LookbackMonths) still
 // reaches asOf (see the type's documentation). The loader reads penalties
 // decided from from onwards.
 func (rules CheckRules) Window(asOf Date) (from, to Date) {
-	from = asOf.AddMonths(-rules.LookbackMonths)
-	// When asOf has no corresponding day in from's month (asOf 29 February,
-	// from 28 February three years earlier), AddMonths clamped: a record
-	// decided on from had its last day before asOf.
-	if from.AddMonths(rules.LookbackMonths).Before(asOf) {
-		from = from.AddDays(1)
-	}
-	return from, asOf
+	return PeriodStartReaching(asOf, rules.LookbackMonths), asOf
 }
 
 // between reports whether d is in [from, to].

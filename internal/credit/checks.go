@@ -3,7 +3,7 @@ package credit
 // The hot checks: applicantCheck (approval window: green channel, 容缺受理,
 // measures) and creditCheck (banks: verdict, lists, tax grade, penalty
 // counts, measures, key persons). Both are pure functions of the records a
-// loader read and the rules in force (CheckRulesFor), so the same records
+// loader read and the rules in force (RuleBook.CheckRules), so the same records
 // and rules always give the same answer, an answer for a past date shows the
 // state on that date, and the answer may be cached under the subject, the
 // date and CheckRules.Version.
@@ -188,8 +188,39 @@ type CreditCheck struct {
 	Reasons           []Reason
 }
 
+// asOfView returns r with every list entry as it stood on AsOf
+// (ListEntry.AsOf), so that an answer for a past day shows each entry's
+// status on that day and no exit decided later. Whether an entry counts
+// does not change: the view keeps what was in force on AsOf in force.
+func (r CheckRecords) asOfView() CheckRecords {
+	view := func(es []ListEntry) []ListEntry {
+		out := make([]ListEntry, len(es))
+		for i, e := range es {
+			out[i] = e.AsOf(r.AsOf)
+		}
+		return out
+	}
+	viewAttributed := func(as []AttributedEntry) []AttributedEntry {
+		out := make([]AttributedEntry, len(as))
+		for i, a := range as {
+			out[i] = a
+			out[i].Entry = a.Entry.AsOf(r.AsOf)
+		}
+		return out
+	}
+	r.Entries, r.Attributed = view(r.Entries), viewAttributed(r.Attributed)
+	kps := make([]KeyPersonRecords, len(r.KeyPersons))
+	for i, k := range r.KeyPersons {
+		kps[i] = k
+		kps[i].Entries, kps[i].Attributed = view(k.Entries), viewAttributed(k.Attributed)
+	}
+	r.KeyPersons = kps
+	return r
+}
+
 // EvaluateApplicant answers the approval window's check of r under rules.
 func EvaluateApplicant(r CheckRecords, rules CheckRules) ApplicantCheck {
+	r = r.asOfView()
 	honours := r.honours(rules)
 	bad := r.badRecords(rules)
 	open := r.unrepaired(rules)
@@ -214,6 +245,7 @@ func EvaluateApplicant(r CheckRecords, rules CheckRules) ApplicantCheck {
 
 // EvaluateCredit answers a bank's check of r under rules.
 func EvaluateCredit(r CheckRecords, rules CheckRules) CreditCheck {
+	r = r.asOfView()
 	from, _ := rules.Window(r.AsOf)
 	f := checkCreditFacts{asOf: r.AsOf, from: from, person: r.Subject.Kind.IsPerson(), black: r.blacklisting(), grade: r.taxGradeOn()}
 	recent := r.recentPenalties(rules)

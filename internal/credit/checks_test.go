@@ -107,7 +107,7 @@ func ckRuleIDs(rs []Reason) []RuleID {
 	return out
 }
 
-func ckRulesFor(r CheckRecords) CheckRules { return CheckRulesFor(r.AsOf) }
+func ckRulesFor(r CheckRecords) CheckRules { return ckRules(r.AsOf) }
 
 func TestEvaluateApplicant(t *testing.T) {
 	const (
@@ -119,14 +119,14 @@ func TestEvaluateApplicant(t *testing.T) {
 		unrepaired = RuleMissingDocumentsRefusedUnrepaired
 	)
 	today := "2026-11-27"
-	withoutAGrade := CheckRulesFor(checkAsOf)
+	withoutAGrade := ckRules(checkAsOf)
 	withoutAGrade.HonouredDomains = []string{"HONOURED_INTEGRITY"}
-	repairedCounts := CheckRulesFor(checkAsOf)
+	repairedCounts := ckRules(checkAsOf)
 	repairedCounts.RepairedCounts = true
 	tests := []struct {
 		name       string
 		r          CheckRecords
-		rules      *CheckRules // nil: CheckRulesFor(r.AsOf)
+		rules      *CheckRules // nil: ckRules(r.AsOf)
 		green      bool
 		missing    bool
 		wantReason []RuleID

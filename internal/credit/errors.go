@@ -23,6 +23,12 @@ const (
 	RateLimited     ErrorCode = "RATE_LIMITED"
 	Unavailable     ErrorCode = "UNAVAILABLE"
 	Internal        ErrorCode = "INTERNAL"
+	// The request-level codes GraphQL clients know: the operation text does
+	// not parse, does not validate against the schema, or was sent as a
+	// hash the server does not know.
+	GraphQLParseFailed      ErrorCode = "GRAPHQL_PARSE_FAILED"
+	GraphQLValidationFailed ErrorCode = "GRAPHQL_VALIDATION_FAILED"
+	PersistedQueryNotFound  ErrorCode = "PERSISTED_QUERY_NOT_FOUND"
 )
 
 // Error is the one error type the hub shows to clients. Its Message is safe to

@@ -3,6 +3,7 @@ package credit
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Intake: licences, penalties and subjects as departments push them. The
@@ -334,10 +335,17 @@ func (k *KeyPersonInput) validate(path, orgCode string, today Date) error {
 }
 
 // Window returns the publication window the rule gives a penalty decided on
-// decided: publication ends after publicUntil (decided + MaxMonths) and
-// repair may be requested from repairableFrom (decided + MinMonths).
-func (r PublicationRule) Window(decided Date) (publicUntil, repairableFrom Date) {
-	return decided.AddMonths(r.MaxMonths), decided.AddMonths(r.MinMonths)
+// decided with use scope scope, both periods counted from the decision
+// (PeriodEnd): publication ends after publicUntil, the last day of
+// MaxMonths, and repair may be requested from repairableFrom, the last day
+// of MinMonths. A penalty of a severity that is in principle not published
+// (MINOR) has no publicUntil unless its department made it PUBLIC.
+func (r PublicationRule) Window(decided Date, scope UseScope) (publicUntil *Date, repairableFrom Date) {
+	if r.PublishedByDefault || scope == ScopePublic {
+		end := PeriodEnd(decided, r.MaxMonths)
+		publicUntil = &end
+	}
+	return publicUntil, PeriodEnd(decided, r.MinMonths)
 }
 
 // DefaultScope is the use scope of a penalty under the rule when its
@@ -390,6 +398,11 @@ func required(field, v string) error {
 }
 
 // text is an input text field: its path, where it is, whether it is required.
+// MaxTextLength bounds a record's text field (the facts, the content, the
+// legal basis are the long ones): a department's system that sends a
+// megabyte in one field is sending something wrong.
+const MaxTextLength = 5000
+
 type text struct {
 	field    string
 	p        *string
@@ -404,6 +417,9 @@ func clean(ts ...text) error {
 		*t.p = strings.TrimSpace(*t.p)
 		if strings.ContainsRune(*t.p, 0) {
 			return FieldErrorf(t.field, "contains a NUL character, which is not allowed in text")
+		}
+		if n := utf8.RuneCountInString(*t.p); n > MaxTextLength {
+			return FieldErrorf(t.field, "must be at most %d characters, got %d", MaxTextLength, n)
 		}
 		if t.required {
 			if err := required(t.field, *t.p); err != nil {

@@ -203,9 +203,16 @@ func TestSubjectRulesNameTheirField(t *testing.T) {
 
 func TestPublicationRuleWindowAndDefaultScope(t *testing.T) {
 	serious := PublicationRule{Severity: Serious, MinMonths: 12, MaxMonths: 36, PublishedByDefault: true}
-	until, repairable := serious.Window(MustDate("2024-02-29"))
-	if until != MustDate("2027-02-28") || repairable != MustDate("2025-02-28") {
-		t.Errorf("window: got %s %s, want 2027-02-28 2025-02-28", until, repairable)
+	until, repairable := serious.Window(MustDate("2024-02-29"), ScopePublic)
+	if until == nil || *until != MustDate("2027-02-28") || repairable != MustDate("2025-02-28") {
+		t.Errorf("window: got %v %s, want 2027-02-28 2025-02-28", until, repairable)
+	}
+	minor := PublicationRule{Severity: Minor, MaxMonths: 3}
+	if until, _ := minor.Window(MustDate("2026-06-01"), ScopeShared); until != nil {
+		t.Errorf("minor, not published: publicUntil %s, want none", until)
+	}
+	if until, _ := minor.Window(MustDate("2026-06-01"), ScopePublic); until == nil || *until != MustDate("2026-09-01") {
+		t.Errorf("minor made public: publicUntil %v, want 2026-09-01", until)
 	}
 	if got := serious.DefaultScope(); got != ScopePublic {
 		t.Errorf("serious scope: got %s, want PUBLIC", got)

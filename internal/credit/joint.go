@@ -1,6 +1,10 @@
 package credit
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // The joint workflow (plan §12, §15): approving a list entry opens a joint
 // case; each measure for the entry's kind and domain becomes an assignment
@@ -107,15 +111,12 @@ func (s AssignmentStatus) Execute() error {
 }
 
 // Deadlines are the working days a department has to respond to a push and
-// to feed back after a quarter ends. They are configuration, not law.
+// to feed back after a quarter ends: the WORKFLOW_DEADLINE rules in force
+// on the day they count from (RuleBook.Deadlines).
 type Deadlines struct {
 	ResponseDays int
 	FeedbackDays int
 }
-
-// DefaultDeadlines: respond within 5 working days, feed back within 10
-// working days after each quarter.
-var DefaultDeadlines = Deadlines{ResponseDays: 5, FeedbackDays: 10}
 
 // QuarterEnd returns the last day of the quarter of d.
 func QuarterEnd(d Date) Date {
@@ -151,8 +152,9 @@ type Overdue struct {
 	Period string
 	// DueOn is the last day it was due.
 	DueOn Date
-	// DaysLate counts the working days after DueOn up to today.
-	DaysLate int
+	// DaysLate counts the working days after DueOn up to today; nil when
+	// the official calendar does not cover them all.
+	DaysLate *int
 }
 
 // QuarterStart returns the first day of the quarter of d.
@@ -197,4 +199,65 @@ func CheckFeedbackPeriod(field, period string, opened, today Date) error {
 		return FieldErrorf(field, "%s is before the case was opened (in %s)", period, Quarter(opened))
 	}
 	return nil
+}
+
+// CaseMeasure is a measure a joint case applies, with the department that
+// implements it: "" when the city has none for it, and then the measure is
+// recorded on the entry (the checks show it) but pushed to no one.
+type CaseMeasure struct {
+	Measure    Measure
+	Department string
+}
+
+// CaseMeasureInput is a measure the credit office names for a case, by
+// code, with the department that implements it ("" for the catalogue's).
+type CaseMeasureInput struct {
+	Code       string
+	Department string
+}
+
+// ChooseCaseMeasures returns the measures a case applies: every measure of
+// catalogue (the measures in force for the entry's domain) with its
+// catalogue department when chosen is nil, else the chosen ones, each a
+// measure of catalogue named once, with its department given or the
+// catalogue's. isDepartment says whether a code is a registered
+// department. BAD_USER_INPUT names the field (measures[i].code or
+// measures[i].department).
+func ChooseCaseMeasures(catalogue []Measure, chosen []CaseMeasureInput, isDepartment func(string) bool) ([]CaseMeasure, error) {
+	if chosen == nil {
+		out := make([]CaseMeasure, len(catalogue))
+		for i, m := range catalogue {
+			out[i] = CaseMeasure{Measure: m, Department: m.ImplementingDepartment}
+		}
+		return out, nil
+	}
+	byCode := map[string]Measure{}
+	var codes []string
+	for _, m := range catalogue {
+		byCode[m.Code] = m
+		codes = append(codes, m.Code)
+	}
+	seen := map[string]bool{}
+	out := make([]CaseMeasure, 0, len(chosen))
+	for i, c := range chosen {
+		field := fmt.Sprintf("measures[%d]", i)
+		m, ok := byCode[c.Code]
+		switch {
+		case !ok:
+			return nil, FieldErrorf(field+".code", "%q is not a measure of the entry's domain in force on its decision date (%s)",
+				c.Code, strings.Join(codes, ", "))
+		case seen[c.Code]:
+			return nil, FieldErrorf(field+".code", "%s is named twice", c.Code)
+		}
+		seen[c.Code] = true
+		dept := c.Department
+		if dept == "" {
+			dept = m.ImplementingDepartment
+		}
+		if dept != "" && !isDepartment(dept) {
+			return nil, FieldErrorf(field+".department", "%q is not a registered department", dept)
+		}
+		out = append(out, CaseMeasure{Measure: m, Department: dept})
+	}
+	return out, nil
 }

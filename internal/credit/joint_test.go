@@ -74,3 +74,34 @@ func TestJointStatsRatesAreNullWithoutPushes(t *testing.T) {
 		t.Errorf("a row without pushes has a rate")
 	}
 }
+
+func TestCaseMeasuresAreTheCataloguesOrANamedSubset(t *testing.T) {
+	catalogue := []Measure{{ID: 1, Code: "A", ImplementingDepartment: "D1"}, {ID: 2, Code: "B"}, {ID: 3, Code: "C", ImplementingDepartment: "D3"}}
+	isDept := func(c string) bool { return c == "D1" || c == "D2" || c == "D3" }
+	all, err := ChooseCaseMeasures(catalogue, nil, isDept)
+	if err != nil || len(all) != 3 || all[0].Department != "D1" || all[1].Department != "" {
+		t.Fatalf("by default: got %+v %v, want every measure with the catalogue's department", all, err)
+	}
+	some, err := ChooseCaseMeasures(catalogue, []CaseMeasureInput{{Code: "C"}, {Code: "B", Department: "D2"}}, isDept)
+	if err != nil || len(some) != 2 || some[0].Measure.ID != 3 || some[0].Department != "D3" || some[1].Department != "D2" {
+		t.Fatalf("named: got %+v %v", some, err)
+	}
+	none, err := ChooseCaseMeasures(catalogue, []CaseMeasureInput{}, isDept)
+	if err != nil || len(none) != 0 {
+		t.Errorf("an empty list applies no measure: got %+v %v", none, err)
+	}
+	for _, tc := range []struct {
+		name  string
+		in    []CaseMeasureInput
+		field string
+	}{
+		{"a measure of another domain", []CaseMeasureInput{{Code: "A"}, {Code: "TAX_EXIT_BAN"}}, "measures[1].code"},
+		{"a measure named twice", []CaseMeasureInput{{Code: "A"}, {Code: "A"}}, "measures[1].code"},
+		{"an unknown department", []CaseMeasureInput{{Code: "B", Department: "D9"}}, "measures[0].department"},
+	} {
+		_, err := ChooseCaseMeasures(catalogue, tc.in, isDept)
+		if e, ok := err.(*Error); !ok || e.Code != BadUserInput || e.Field != tc.field {
+			t.Errorf("%s: got %v, want BAD_USER_INPUT on %s", tc.name, err, tc.field)
+		}
+	}
+}

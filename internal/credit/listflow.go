@@ -109,7 +109,10 @@ func (in *ListEntryInput) Validate(today Date, p DomainPeriod) error {
 		}
 		return nil
 	}
-	standard := periodEnd(*in.StartsOn, *p.PeriodMonths)
+	// The term is a period of the Civil Code (PeriodEnd): counted from the
+	// start, it ends on the corresponding day of its last month; an
+	// extension is a period counted from the term's last day.
+	standard := PeriodEnd(*in.StartsOn, *p.PeriodMonths)
 	if in.EndsOn == nil || *in.EndsOn == standard {
 		in.EndsOn = &standard
 		return nil
@@ -118,17 +121,13 @@ func (in *ListEntryInput) Validate(today Date, p DomainPeriod) error {
 		return FieldErrorf("input.endsOn", "entries of %s last %d months (until %s, %s); %s is not allowed",
 			p.Domain, *p.PeriodMonths, standard, p.LegalBasis, *in.EndsOn)
 	}
-	lo, hi := periodEnd(standard.AddDays(1), *p.MinExtensionMonths), periodEnd(standard.AddDays(1), *p.MaxExtensionMonths)
+	lo, hi := PeriodEnd(standard, *p.MinExtensionMonths), PeriodEnd(standard, *p.MaxExtensionMonths)
 	if in.EndsOn.Before(lo) || in.EndsOn.After(hi) {
 		return FieldErrorf("input.endsOn", "entries of %s last until %s, or extended by %d to %d months (%s to %s); %s is outside",
 			p.Domain, standard, *p.MinExtensionMonths, *p.MaxExtensionMonths, lo, hi, *in.EndsOn)
 	}
 	return nil
 }
-
-// periodEnd is the last day of a period of months starting on start (the
-// day before the corresponding day months later).
-func periodEnd(start Date, months int) Date { return start.AddMonths(months).AddDays(-1) }
 
 // ExitInput is the decision by which an entry leaves its list.
 type ExitInput struct {
@@ -154,7 +153,7 @@ func (in *ExitInput) Validate(today Date, e ListEntry, p DomainPeriod) (ListEntr
 		return "", FieldErrorf("input.decidedOn", "%s is before the entry's decision (%s)", in.DecidedOn, e.DecidedOn)
 	}
 	if in.Reason == ExitRepair && p.RepairAfterMonths != nil {
-		if earliest := e.StartsOn.AddMonths(*p.RepairAfterMonths); in.DecidedOn.Before(earliest) {
+		if earliest := PeriodEnd(e.StartsOn, *p.RepairAfterMonths); in.DecidedOn.Before(earliest) {
 			return "", FieldErrorf("input.reason", "credit repair of %s is possible from %s (%d months after the start, %s)",
 				p.Domain, earliest, *p.RepairAfterMonths, p.LegalBasis)
 		}

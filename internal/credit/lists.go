@@ -42,10 +42,33 @@ type ListEntry struct {
 	EndedOn         *Date           `db:"ended_on"`
 	ExitDecisionNo  *string         `db:"exit_decision_no"`
 	ExitReason      *string         `db:"exit_reason"`
+	// SubjectCode is the subject's code, where a query reads it (the root
+	// list: the reads of the entries' subjects are logged by it).
+	SubjectCode string `db:"subject_code" json:"-"`
 	// Measures are the joint measures the entry triggered when it was
 	// approved, loaded separately (entry_measures), so the checks can say
 	// which measure applies because of which entry.
 	Measures []Measure `db:"-"`
+	// ViewOf is set on a view of the entry as it stood on a past day
+	// (AsOf): its status is then the status on that day, whatever day is
+	// asked. Exported so that a cached answer keeps it.
+	ViewOf Date `db:"-"`
+}
+
+// AsOf returns the entry as it stood on day d, for an answer about that
+// day: an exit, repair or revocation that took effect after d had not
+// happened yet, so the entry is ACTIVE without its exit decision, and its
+// status is its status on d (StatusOn). What happened later is the entry's
+// history (list_entry_events), not part of the answer. A revocation is the
+// exception: it says the decision was wrong from the start, so a REVOKED
+// entry stays REVOKED on every day.
+func (e ListEntry) AsOf(d Date) ListEntry {
+	if e.Status != EntryRevoked && e.EndedOn != nil && e.EndedOn.After(d) {
+		e.Status, e.EndedOn, e.ExitDecisionNo, e.ExitReason = EntryActive, nil, nil, nil
+	}
+	e.Status = e.StatusOn(d)
+	e.ViewOf = d
+	return e
 }
 
 // InForceOn reports whether the entry applied on day d: approved, started,
@@ -91,28 +114,46 @@ const (
 	TravelConsumption MeasureContext = "TRAVEL_CONSUMPTION"
 	Honours           MeasureContext = "HONOURS"
 	MarketAccess      MeasureContext = "MARKET_ACCESS"
+	Appointments      MeasureContext = "APPOINTMENTS" // 任职、招录（聘）
+	Supervision       MeasureContext = "SUPERVISION"  // 监管、检查
+	Publicity         MeasureContext = "PUBLICITY"    // 向社会公示、公布
 )
+
+// MeasureContexts are every context, in the order of the schema.
+var MeasureContexts = []MeasureContext{ApprovalWindow, BankCredit, PublicProcurement, FiscalFunds, TravelConsumption,
+	Honours, MarketAccess, Appointments, Supervision, Publicity}
 
 // Measure is one joint reward or punishment measure of the catalogue.
 type Measure struct {
-	ID                     int64       `db:"id"`
-	Code                   string      `db:"code"`
-	Version                int         `db:"version"`
-	Kind                   MeasureKind `db:"kind"`
-	Name                   string      `db:"name"`
-	Detail                 string      `db:"detail"`
-	LegalBasis             string      `db:"legal_basis"`
-	ImplementingDepartment string      `db:"implementing_department"`
-	Targets                Strings     `db:"applies_to"`
-	ContextList            Strings     `db:"contexts"`
-	ListKind               ListKind    `db:"list_kind"`
-	Domain                 string      `db:"domain"`
+	ID         int64       `db:"id"`
+	Code       string      `db:"code"`
+	Version    int         `db:"version"`
+	Kind       MeasureKind `db:"kind"`
+	Name       string      `db:"name"`
+	Detail     string      `db:"detail"`
+	LegalBasis string      `db:"legal_basis"`
+	// ImplementingDepartment is the city's department that implements the
+	// measure, "" while the city has named none (a national measure as
+	// shipped names only the kind of authority, ImplementingAuthority).
+	ImplementingDepartment string   `db:"implementing_department"`
+	ImplementingAuthority  string   `db:"implementing_authority"`
+	Targets                Strings  `db:"applies_to"`
+	ContextList            Strings  `db:"contexts"`
+	ListKind               ListKind `db:"list_kind"`
+	// Domain is the list domain whose entries trigger the measure; "" for
+	// a measure of the national basic list, which no entry triggers.
+	Domain         string `db:"domain"`
+	EffectiveFrom  Date   `db:"effective_from"`
+	EffectiveUntil *Date  `db:"effective_until"`
 }
 
-// Department is an authority that decides or pushes records.
+// Department is an authority that decides or pushes records: its code is
+// the authority's unified social credit code, and it may belong to a parent
+// department.
 type Department struct {
-	Code string `db:"code"`
-	Name string `db:"name"`
+	Code   string  `db:"code"`
+	Name   string  `db:"name"`
+	Parent *string `db:"parent"`
 }
 
 // MeasureTarget is whom a measure applies to.
@@ -157,10 +198,18 @@ func (a AttributedEntry) Role() KeyPersonRole { return a.Via.Role }
 
 // StatusOn returns the entry's status as of day d: an ACTIVE entry whose end
 // date has passed is EXPIRED even before a job records it, so an expired
-// entry is never shown as active.
+// entry is never shown as active, and an entry recorded as EXPIRED was
+// ACTIVE on the days of its term. A view made by AsOf answers for its own
+// day, whatever d is.
 func (e ListEntry) StatusOn(d Date) ListEntryStatus {
-	if e.Status == EntryActive && e.EndsOn != nil && d.After(*e.EndsOn) {
+	if !e.ViewOf.IsZero() {
+		d = e.ViewOf
+	}
+	switch {
+	case e.Status == EntryActive && e.EndsOn != nil && d.After(*e.EndsOn):
 		return EntryExpired
+	case e.Status == EntryExpired && e.EndsOn != nil && !d.After(*e.EndsOn) && !d.Before(e.StartsOn):
+		return EntryActive
 	}
 	return e.Status
 }

@@ -49,4 +49,7 @@ type RecordView struct {
 	// PublishedOn, when set, keeps only records published on that day: public
 	// scope and, for penalties, in force and inside the publication window.
 	PublishedOn Date
+	// AllEntryStates also shows list entries that never took effect or were
+	// revoked as errors (see Access.SeesEntry); without it only Department's own.
+	AllEntryStates bool
 }

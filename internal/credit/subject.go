@@ -102,6 +102,15 @@ const (
 	GradeD TaxGrade = "D"
 )
 
+// Valid reports whether g is one of the grades.
+func (g TaxGrade) Valid() bool {
+	switch g {
+	case GradeA, GradeB, GradeM, GradeC, GradeD:
+		return true
+	}
+	return false
+}
+
 // TaxCreditGrade is a subject's grade for one assessment year.
 type TaxCreditGrade struct {
 	SubjectID  int64    `db:"subject_id"`

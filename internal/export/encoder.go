@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/csvsafe"
 )
 
 // Format is how an export is written.
@@ -121,7 +122,7 @@ func (e *Encoder) Write(fields []string) error {
 		return err
 	}
 	if e.format == CSV {
-		return e.csv.Write(fields)
+		return e.csv.Write(csvsafe.Row(fields))
 	}
 	e.line.Reset()
 	e.line.WriteByte('{')

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +191,36 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("xml"); credit.CodeOf(err) != credit.BadUserInput {
 		t.Errorf("xml: got %v, want BAD_USER_INPUT", err)
+	}
+}
+
+// A department's text that a spreadsheet would run as a formula leaves the
+// hub as text: quoted with an apostrophe in the CSV, as it is in JSON Lines.
+func TestCSVCellsThatSpreadsheetsWouldRunAreWrittenAsText(t *testing.T) {
+	p := samplePenalty()
+	p.Facts = `=cmd|' /C calc'!A0`
+	p.Remarks = "@SUM(1+1)"
+	var buf bytes.Buffer
+	enc, err := NewEncoder(&buf, CSV, credit.RecordKindPenalty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Penalty(p); err != nil || enc.Flush() != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := func(col string) string { return rows[1][slices.Index(PenaltyColumns, col)] }
+	if cell("CF_SY") != `'=cmd|' /C calc'!A0` || cell("BZ") != "'@SUM(1+1)" {
+		t.Errorf("CF_SY %q, BZ %q: want both behind an apostrophe", cell("CF_SY"), cell("BZ"))
+	}
+	var jsonl bytes.Buffer
+	enc, _ = NewEncoder(&jsonl, JSONL, credit.RecordKindPenalty)
+	enc.Penalty(p)
+	enc.Flush()
+	if !strings.Contains(jsonl.String(), `"CF_SY":"=cmd|' /C calc'!A0"`) {
+		t.Errorf("JSON Lines (not for spreadsheets) changed the text: %s", jsonl.String())
 	}
 }

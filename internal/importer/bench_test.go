@@ -21,7 +21,7 @@ func BenchmarkDecodePenalties(b *testing.B) {
 	b.SetBytes(int64(len(data)) / 10000)
 	b.ResetTimer()
 	for i := 0; i < b.N; {
-		r, err := NewPenalties(bytes.NewReader(data), Auto, today)
+		r, err := NewPenalties(bytes.NewReader(data), Auto, today, testRules(b, severityRow))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,36 +2,29 @@ package importer
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/credithub/credithub/internal/credit"
 )
 
 // RecordChecks are the rules a licence or penalty row is checked against
-// beyond its own fields: who may have decided it, and the publication rules
-// in force. The service reads them from the database once per import.
+// beyond its own fields: who may have decided it, and the rules in force.
+// The service reads them from the database once per import.
 type RecordChecks struct {
 	// Departments are the registered deciding authorities by code.
 	Departments map[string]bool
 	// Only, when set, is the one authority whose rows the import takes
 	// (credithub import --department).
 	Only string
-	// rules by severity, latest first.
-	rules map[credit.Severity][]credit.PublicationRule
+	// Book holds the rules: publication windows by severity.
+	Book *credit.RuleBook
 }
 
 // NewRecordChecks returns the checks for departments, the one department
-// the import is restricted to ("" for none) and the publication rules.
-func NewRecordChecks(departments []string, only string, rules []credit.PublicationRule) RecordChecks {
-	c := RecordChecks{Departments: map[string]bool{}, Only: only, rules: map[credit.Severity][]credit.PublicationRule{}}
+// the import is restricted to ("" for none) and the rules.
+func NewRecordChecks(departments []string, only string, book *credit.RuleBook) RecordChecks {
+	c := RecordChecks{Departments: map[string]bool{}, Only: only, Book: book}
 	for _, d := range departments {
 		c.Departments[d] = true
-	}
-	for _, r := range rules {
-		c.rules[r.Severity] = append(c.rules[r.Severity], r)
-	}
-	for _, rs := range c.rules {
-		sort.Slice(rs, func(i, j int) bool { return rs[i].EffectiveFrom.After(rs[j].EffectiveFrom) })
 	}
 	return c
 }
@@ -49,16 +42,10 @@ func (c RecordChecks) Authority(authority string) string {
 	return ""
 }
 
-// Rule returns the publication rule for severity in force on day decided:
-// the one with the latest effective date not after it; false if none was
-// in force yet.
+// Rule returns the publication rule for severity in force on day decided;
+// false if none was in force yet.
 func (c RecordChecks) Rule(severity credit.Severity, decided credit.Date) (credit.PublicationRule, bool) {
-	for _, r := range c.rules[severity] {
-		if !r.EffectiveFrom.After(decided) {
-			return r, true
-		}
-	}
-	return credit.PublicationRule{}, false
+	return c.Book.Publication(severity, decided)
 }
 
 // Penalty applies the checks to a decoded penalty: it returns the

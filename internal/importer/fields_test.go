@@ -103,51 +103,6 @@ func TestParseAmountIsExactAndWarnsWhenEmpty(t *testing.T) {
 	}
 }
 
-func TestDeriveSeverityFollowsTheDocumentedRule(t *testing.T) {
-	for _, tc := range []struct {
-		kinds             string
-		fine, confiscated credit.Fen
-		want              credit.Severity
-	}{
-		{"吊销营业执照", 0, 0, credit.Serious},
-		{"罚款;吊销排污许可证", 1_000_000, 0, credit.Serious},
-		{"责令关闭", 0, 0, credit.Serious},
-		{"限制从业", 0, 0, credit.Serious},
-		{"禁止从业", 0, 0, credit.Serious},
-		{"警告", 0, 0, credit.Minor},
-		{"通报批评", 0, 0, credit.Minor},
-		{"警告、通报批评", 0, 0, credit.Minor},
-		{"警告；通报批评", 0, 0, credit.Minor},
-		{"警告", 50_000, 0, credit.General},
-		{"警告", 0, 100, credit.General},
-		{"警告;罚款", 0, 0, credit.General},
-		{"罚款", 200_000, 0, credit.General},
-		{"没收违法所得", 0, 12_000, credit.General},
-		{"", 0, 0, credit.General},
-	} {
-		if got := DeriveSeverity(tc.kinds, tc.fine, tc.confiscated); got != tc.want {
-			t.Errorf("DeriveSeverity(%q, %s, %s): got %s, want %s", tc.kinds, tc.fine, tc.confiscated, got, tc.want)
-		}
-	}
-}
-
-func TestGradeFitsScoreFollowsTheThresholds(t *testing.T) {
-	for _, tc := range []struct {
-		grade credit.TaxGrade
-		score int
-		fits  bool
-	}{
-		{credit.GradeA, 9000, true}, {credit.GradeA, 10000, true}, {credit.GradeA, 8999, false},
-		{credit.GradeB, 8999, true}, {credit.GradeB, 9000, false}, {credit.GradeB, 3999, false},
-		{credit.GradeC, 4000, true}, {credit.GradeM, 7000, true},
-		{credit.GradeD, 3999, true}, {credit.GradeD, 9500, true}, // directly D
-	} {
-		if got := GradeFitsScore(tc.grade, tc.score) == ""; got != tc.fits {
-			t.Errorf("GradeFitsScore(%s, %d): got fits %v, want %v", tc.grade, tc.score, got, tc.fits)
-		}
-	}
-}
-
 func TestParseScoreReadsHundredths(t *testing.T) {
 	for in, want := range map[string]int{"95.5": 9550, "85": 8500, "55.25": 5525, "0": 0, "100": 10000, "100.00": 10000} {
 		if got, err := parseScore(in); err != nil || got != want {

@@ -183,14 +183,14 @@ type Penalty struct {
 // NewPenalties reads the header of a penalty file in encoding enc and
 // returns its reader; rows are validated as pushed on day today. Errors as
 // NewTable.
-func NewPenalties(src io.Reader, enc Encoding, today credit.Date) (*Reader[Penalty], error) {
+func NewPenalties(src io.Reader, enc Encoding, today credit.Date, book *credit.RuleBook) (*Reader[Penalty], error) {
 	seen := NewSeen()
 	return newReader(src, enc, PenaltyColumns, func(t *Table, row Row) (Penalty, *Reject) {
-		return decodePenalty(row, today, seen)
+		return decodePenalty(row, today, book, seen)
 	})
 }
 
-func decodePenalty(row Row, today credit.Date, seen *Seen) (Penalty, *Reject) {
+func decodePenalty(row Row, today credit.Date, book *credit.RuleBook, seen *Seen) (Penalty, *Reject) {
 	party, rej := decodeParty(row)
 	if rej != nil {
 		return Penalty{}, rej
@@ -213,7 +213,6 @@ func decodePenalty(row Row, today credit.Date, seen *Seen) (Penalty, *Reject) {
 	if in.ValidUntil, err = optionalDate(row.Get(cfYXQ), true); err != nil {
 		return Penalty{}, row.Reject(cfYXQ, err.Error())
 	}
-	in.Severity = DeriveSeverity(in.Category, in.Fine, in.Confiscated)
 	for _, col := range []int{cfSeverity, cfYZCD} {
 		if v := strings.TrimSpace(row.Get(col)); v != "" {
 			s, ok := severities[v]
@@ -223,6 +222,16 @@ func decodePenalty(row Row, today credit.Date, seen *Seen) (Penalty, *Reject) {
 			in.Severity = s
 			break
 		}
+	}
+	if in.Severity == "" && !in.DecidedOn.IsZero() {
+		// The file does not state it: the PENALTY_SEVERITY rule in force on
+		// the decision date derives it.
+		rule, ok := book.Severity(in.DecidedOn)
+		if !ok {
+			return Penalty{}, row.Reject(cfJDRQ, fmt.Sprintf("%s: no %s rule was in force on that date to derive the severity; "+
+				"state it in a SEVERITY column", in.DecidedOn, credit.RulePenaltySeverity))
+		}
+		in.Severity = rule.Derive(in.Category, in.Party.Category, in.Fine, in.Confiscated)
 	}
 	switch zt := strings.TrimSpace(row.Get(cfZT)); zt {
 	case "", "1":
@@ -247,40 +256,4 @@ func decodePenalty(row Row, today credit.Date, seen *Seen) (Penalty, *Reject) {
 var severities = map[string]credit.Severity{
 	"MINOR": credit.Minor, "GENERAL": credit.General, "SERIOUS": credit.Serious,
 	"轻微": credit.Minor, "一般": credit.General, "严重": credit.Serious,
-}
-
-// The penalty kinds (CF_CFLB) that decide a severity. The 双公示 standard
-// has no severity column, so it is derived from what the penalty is:
-// revoking a licence, closing a business and banning a person from a trade
-// are the serious penalties of DOMAIN.md ("revoked licences, bans"); a
-// warning or a circulated criticism without any money is minor.
-var (
-	seriousKinds = []string{"吊销", "责令关闭", "限制从业", "禁止从业"}
-	minorKinds   = map[string]bool{"警告": true, "通报批评": true}
-)
-
-// DeriveSeverity is the severity of a penalty whose file gives none: SERIOUS
-// when its kinds (CF_CFLB, several separated by ; ， 、 or /) include a
-// revocation (吊销…), a closure (责令关闭) or a ban (限制从业, 禁止从业);
-// MINOR when every kind is a warning (警告) or a circulated criticism
-// (通报批评) and there is neither a fine nor a confiscation; GENERAL
-// otherwise. A SEVERITY or CF_YZCD column overrides it row by row.
-func DeriveSeverity(kinds string, fine, confiscated credit.Fen) credit.Severity {
-	for _, k := range seriousKinds {
-		if strings.Contains(kinds, k) {
-			return credit.Serious
-		}
-	}
-	parts := strings.FieldsFunc(kinds, func(r rune) bool {
-		return strings.ContainsRune(";；,，、/ \t", r)
-	})
-	if len(parts) == 0 || fine != 0 || confiscated != 0 {
-		return credit.General
-	}
-	for _, p := range parts {
-		if !minorKinds[p] {
-			return credit.General
-		}
-	}
-	return credit.Minor
 }

@@ -38,7 +38,7 @@ func readAll[T any](t *testing.T, r *Reader[T], err error) ([]T, []Reject) {
 
 func readPenalties(t *testing.T, src io.Reader) ([]Penalty, []Reject) {
 	t.Helper()
-	r, err := NewPenalties(src, Auto, today)
+	r, err := NewPenalties(src, Auto, today, testRules(t, severityRow))
 	return readAll(t, r, err)
 }
 
@@ -215,4 +215,20 @@ func TestLicenceRowsDecodeStatusAndLongTerm(t *testing.T) {
 	if rejects[0].Column != "XK_YXQZI" || rejects[1].Column != "XK_ZT" {
 		t.Errorf("rejects: got %v", rejects)
 	}
+}
+
+// severityRow is the PENALTY_SEVERITY rule of the migrations' baseline.
+var severityRow = credit.RuleRow{Rule: credit.RulePenaltySeverity, EffectiveFrom: credit.MustDate("2017-01-01"),
+	Params: []byte(`{"seriousKinds": ["吊销", "责令关闭", "限制从业", "禁止从业"], "minorKinds": ["警告", "通报批评"],
+		"hugeFineYuan": {"ORGANIZATION": 200000, "INDIVIDUAL_BUSINESS": 50000, "NATURAL_PERSON": 50000}}`),
+	LegalBasis: "中华人民共和国行政处罚法第九条"}
+
+// testRules returns a rule book of rows.
+func testRules(t testing.TB, rows ...credit.RuleRow) *credit.RuleBook {
+	t.Helper()
+	b, err := credit.NewRuleBook(rows, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/credithub/credithub/internal/csvsafe"
 	"io"
 	"strconv"
 )
@@ -56,7 +57,7 @@ func (rw *RejectWriter) Write(rejects ...Reject) error {
 		}
 	}
 	for _, r := range rejects {
-		if err := rw.csv.Write([]string{strconv.Itoa(r.Line), r.Column, r.Value, r.Reason}); err != nil {
+		if err := rw.csv.Write(csvsafe.Row([]string{strconv.Itoa(r.Line), r.Column, r.Value, r.Reason})); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/credithub/credithub/internal/csvsafe"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -37,10 +38,11 @@ type Row struct {
 }
 
 // Get returns the value of the kind's column i ("" when the file does not
-// have the column).
+// have the column). A cell the hub's own export protected from spreadsheets
+// (an apostrophe before =, +, -, @) reads as the text it stands for.
 func (r Row) Get(i int) string {
 	if p := r.t.pos[i]; p >= 0 {
-		return r.fields[p]
+		return csvsafe.Unescape(r.fields[p])
 	}
 	return ""
 }

@@ -70,9 +70,6 @@ func decodeTaxGrade(row Row, today credit.Date, seen *Seen) (TaxGradeRow, *Rejec
 		if err != nil {
 			return out, row.Reject(tgScore, err.Error())
 		}
-		if msg := GradeFitsScore(out.Grade, score); msg != "" {
-			return out, row.Reject(tgScore, msg)
-		}
 		out.Score = &score
 	}
 	if first := seen.Add(row.Line, out.Code, strconv.Itoa(year)); first != 0 {
@@ -91,23 +88,4 @@ func parseScore(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a score from 0 to 100 with at most two decimals", s)
 	}
 	return w*100 + f, nil
-}
-
-// GradeFitsScore returns why a grade does not fit a score in hundredths, or
-// "". The thresholds are the ones DOMAIN.md gives: A needs 90 points or
-// more, below 40 is D, and D may also be given directly whatever the score
-// (a listed major tax violator is D). So a score of 90 or more is A or D,
-// one below 40 is D, and B, M and C lie in between.
-func GradeFitsScore(g credit.TaxGrade, score int) string {
-	switch {
-	case g == credit.GradeD:
-		return ""
-	case g == credit.GradeA && score < 9000:
-		return fmt.Sprintf("grade A needs 90 points or more, the score is %d.%02d", score/100, score%100)
-	case g != credit.GradeA && score >= 9000:
-		return fmt.Sprintf("a score of %d.%02d is grade A (or D given directly), not %s", score/100, score%100, g)
-	case score < 4000:
-		return fmt.Sprintf("a score of %d.%02d is below 40, which is grade D, not %s", score/100, score%100, g)
-	}
-	return ""
 }

@@ -38,7 +38,8 @@ func newEnv(t *testing.T) *env {
 	m1 := f.Measure("M1", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", "D1", credit.BankCredit)
 	m2 := f.Measure("M2", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", "D2", credit.ApprovalWindow)
 	org := f.Subject(testenv.USCC(1), credit.LegalPerson, "公司")
-	e := &env{t: t, url: url, db: db, m1: credit.Measure{ID: m1}, m2: credit.Measure{ID: m2}}
+	e := &env{t: t, url: url, db: db, m1: credit.Measure{ID: m1, ImplementingDepartment: "D1"},
+		m2: credit.Measure{ID: m2, ImplementingDepartment: "D2"}}
 	e.entry = credit.ListEntry{ID: f.ListEntry(testenv.Entry{Subject: org, Kind: credit.Black, Domain: "MAJOR_TAX_VIOLATION",
 		Dept: "TAX", DecidedOn: "2026-01-05", EndsOn: "2029-01-04"}), DepartmentCode: "TAX"}
 	return e
@@ -52,7 +53,7 @@ func (e *env) open(rollback bool, measures ...credit.Measure) []credit.Assignmen
 	err := e.db.InTx(context.Background(), func(tx *store.DB) error {
 		var err error
 		entry := e.entry
-		if _, as, err = tx.OpenJointCase(context.Background(), entry, measures, time.Now(), "staff:office"); err != nil {
+		if _, as, err = tx.OpenJointCase(context.Background(), entry, pushedTo(measures), time.Now(), "staff:office"); err != nil {
 			return err
 		}
 		if rollback {
@@ -179,4 +180,13 @@ func TestASlowSubscriberIsClosedNotWaitedFor(t *testing.T) {
 	if n := h.Subscribers("D1"); n != 0 {
 		t.Errorf("D1 subscribers after cancel: %d, want 0", n)
 	}
+}
+
+// pushedTo returns the measures with their catalogue departments.
+func pushedTo(ms []credit.Measure) []credit.CaseMeasure {
+	out := make([]credit.CaseMeasure, len(ms))
+	for i, m := range ms {
+		out[i] = credit.CaseMeasure{Measure: m, Department: m.ImplementingDepartment}
+	}
+	return out
 }

@@ -43,19 +43,3 @@ func TestGeneratedCodesAreValid(t *testing.T) {
 		}
 	}
 }
-
-func TestCatalogueIsWellFormed(t *testing.T) {
-	seen := map[string]bool{}
-	for _, m := range catalogue {
-		if seen[m.Code] {
-			t.Errorf("measure code %s twice", m.Code)
-		}
-		seen[m.Code] = true
-		if m.Basis == "" || len(m.AppliesTo) == 0 || len(m.Contexts) == 0 {
-			t.Errorf("measure %s lacks a basis, target or context", m.Code)
-		}
-		if _, err := credit.ParseDate(m.From); err != nil {
-			t.Errorf("measure %s: %v", m.Code, err)
-		}
-	}
-}

@@ -15,10 +15,6 @@ import (
 // depends only on the options, never on timing.
 const chunkSize = 4000
 
-// publicationDays is the 双公示 timeliness rule: a record must reach the
-// platform within this many working days after its decision.
-const publicationDays = 7
-
 // generator produces the demo rows. It is used by one goroutine at a time;
 // its only source of randomness is rng, so the rows depend on the seed alone.
 type generator struct {
@@ -158,18 +154,24 @@ func (g *generator) logUniform(lo, hi int64) int64 {
 	return int64(math.Exp(l + g.rng.Float64()*(h-l)))
 }
 
-// timeliness returns a record's publication deadline (nil when the official
-// calendar does not cover the days it needs) and when the platform received
+// timeliness returns a record's publication deadline (nil when no rule or
+// the official calendar does not cover the days it needs) and when the platform received
 // it: mostly within the deadline, about one in ten late.
 func (g *generator) timeliness(decided credit.Date) (any, time.Time) {
 	var deadline any
-	due, err := g.cal.AddWorkingDays(decided.Time(), publicationDays)
-	if err == nil {
+	// The DISCLOSURE_DEADLINE rule in force on the decision date (the demo
+	// data starts years after its first row).
+	days, ok := g.rules.book.DisclosureDays(decided)
+	if !ok {
+		days = 7
+	}
+	due, err := g.cal.AddWorkingDays(decided.Time(), days)
+	if err == nil && ok {
 		deadline = credit.DateFromTime(due)
 	} else {
 		// The deadline stays NULL, as the schema asks; received_at still
-		// needs a plausible day, so estimate with Monday to Friday.
-		due, _, _ = g.cal.AddWorkingDaysOrEstimate(decided.Time(), publicationDays)
+		// needs a plausible day for the demo, so Monday to Friday.
+		due, _, _ = g.cal.AddWorkingDaysOrEstimate(decided.Time(), days)
 	}
 	dueDate := credit.DateFromTime(due)
 	recv := minDate(g.workday(g.between(decided, dueDate)), dueDate)

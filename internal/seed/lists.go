@@ -127,10 +127,10 @@ func (g *generator) entry(b *batch, s *subject, spec *domainSpec, decided credit
 
 	status := credit.EntryActive
 	var endsOn, endedOn, exitNo, exitReason, approvedBy any
-	period, _ := g.rules.periodFor(spec.code, decided)
+	period, _ := g.rules.periodFor(spec.code, spec.kind, decided)
 	ends := credit.Date{}
-	if period.months.Valid {
-		ends = decided.AddMonths(int(period.months.Int64))
+	if period.PeriodMonths != nil {
+		ends = credit.PeriodEnd(decided, *period.PeriodMonths)
 		endsOn = ends
 	}
 	last := g.today.AddDays(-1)
@@ -143,8 +143,8 @@ func (g *generator) entry(b *batch, s *subject, spec *domainSpec, decided credit
 	var ended credit.Date
 	r := g.rng.IntN(100)
 	repairFrom := credit.Date{}
-	if period.repairAfter.Valid {
-		repairFrom = decided.AddMonths(int(period.repairAfter.Int64))
+	if period.RepairAfterMonths != nil {
+		repairFrom = credit.PeriodEnd(decided, *period.RepairAfterMonths)
 	}
 	switch {
 	case proposed:

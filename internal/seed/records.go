@@ -189,16 +189,20 @@ func (g *generator) penalty(b *batch, s *subject, k *penaltyKind, decided credit
 	var publicUntil, repairable, repairedOn any
 	scope := g.scope()
 	status, revoked := "IN_FORCE", ""
-	if rule, ok := g.rules.publicationFor(string(sev), decided); ok {
-		pub, rep := decided.AddMonths(rule.maxMonths), decided.AddMonths(rule.minMonths)
-		publicUntil, repairable = pub, rep
-		if !rule.publishedByDefault {
+	if rule, ok := g.rules.publicationFor(sev, decided); ok {
+		if !rule.PublishedByDefault {
 			// In principle not published: shared between departments
 			// unless the department marks it public.
 			scope = string(credit.ScopeShared)
 			if g.chance(0.1) {
 				scope = string(credit.ScopePublic)
 			}
+		}
+		until, rep := rule.Window(decided, credit.UseScope(scope))
+		pub := credit.PeriodEnd(decided, rule.MaxMonths) // the end of the window, published or not
+		repairable = rep
+		if until != nil {
+			publicUntil = *until
 		}
 		// Credit repair ends publication early, so it falls between the
 		// minimum period and the end of publication.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/lib/pq"
 )
 
 // deptKey names a department of the seed's reference data; tables refer to
@@ -93,27 +91,28 @@ type execer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// Reference inserts the reference data the hub needs even without demo
-// subjects: the Dandong departments and the joint measure catalogue. Rows
-// that already exist (by department code, by measure code and version) are
-// left as they are, so it can run at every start.
-func Reference(ctx context.Context, db *sql.DB) error {
+// Departments inserts the demo departments of Dandong that the demo data
+// decides its records with, and that tools such as the import benchmark
+// use; departments that exist (by code) are left as they are. A city's own
+// departments are managed with `credithub reference import` and the credit
+// office's mutations, not by the seed.
+func Departments(ctx context.Context, db *sql.DB) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("seed: begin: %w", err)
 	}
-	if err := insertReference(ctx, tx); err != nil {
+	if err := insertDepartments(ctx, tx); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("seed: commit reference data: %w", err)
+		return fmt.Errorf("seed: commit departments: %w", err)
 	}
 	return nil
 }
 
-// insertReference inserts the departments and the catalogue on q.
-func insertReference(ctx context.Context, q execer) error {
+// insertDepartments inserts the demo departments on q.
+func insertDepartments(ctx context.Context, q execer) error {
 	for _, d := range departments {
 		if _, err := q.ExecContext(ctx,
 			`INSERT INTO departments (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`,
@@ -121,21 +120,9 @@ func insertReference(ctx context.Context, q execer) error {
 			return fmt.Errorf("seed: insert department %s: %w", d.Name, err)
 		}
 	}
-	for _, m := range catalogue {
-		kind, list := m.kind()
-		contexts := make([]string, len(m.Contexts))
-		for i, c := range m.Contexts {
-			contexts[i] = string(c)
-		}
-		if _, err := q.ExecContext(ctx, `
-			INSERT INTO measures (code, version, kind, name, detail, legal_basis, implementing_department,
-			                      applies_to, contexts, list_kind, domain, effective_from)
-			VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (code, version) DO NOTHING`,
-			m.Code, kind, m.Name, m.Detail, m.Basis, departments[m.Dept].Code,
-			pq.StringArray(m.AppliesTo), pq.StringArray(contexts), list, m.Domain, m.From); err != nil {
-			return fmt.Errorf("seed: insert measure %s: %w", m.Code, err)
-		}
+	// A department change is a reference change: servers reload.
+	if _, err := q.ExecContext(ctx, `UPDATE reference_revision SET revision = revision + 1, changed_at = now()`); err != nil {
+		return fmt.Errorf("seed: reference revision: %w", err)
 	}
 	return nil
 }

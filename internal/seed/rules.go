@@ -3,34 +3,19 @@ package seed
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/credithub/credithub/internal/credit"
 )
 
-// rules are the dated rule rows the seed reads from the database rather than
-// repeating them: publication periods by severity, list periods by domain and
-// the measure catalogue with its database ids. Each slice is in the order
+// rules are what the seed reads from the database rather than repeating
+// it: the rule book (publication windows, list terms, the disclosure
+// deadline) and the measure catalogue with its database ids, in the order
 // the query returns, which fixes the order of generated rows.
 type rules struct {
-	publication []publicationRule
-	periods     []domainPeriod
-	measures    []measureRow
-}
-
-type publicationRule struct {
-	severity           string
-	from               credit.Date
-	minMonths          int
-	maxMonths          int
-	publishedByDefault bool
-}
-
-type domainPeriod struct {
-	domain      string
-	from        credit.Date
-	months      sql.NullInt64
-	repairAfter sql.NullInt64
+	book     *credit.RuleBook
+	measures []measureRow
 }
 
 type measureRow struct {
@@ -42,45 +27,34 @@ type measureRow struct {
 	until  credit.Date
 }
 
-// loadRules reads the rule tables on q.
+// loadRules reads the rules and the catalogue on q.
 func loadRules(ctx context.Context, q execer) (*rules, error) {
 	r := &rules{}
-	rows, err := q.QueryContext(ctx, `SELECT severity, effective_from, min_months, max_months, published_by_default
-		FROM publication_rules ORDER BY severity, effective_from`)
+	rows, err := q.QueryContext(ctx, `SELECT rule, scope, effective_from, CAST(params AS text), legal_basis, note
+		FROM rules ORDER BY rule, scope, effective_from`)
 	if err != nil {
-		return nil, fmt.Errorf("seed: read publication rules: %w", err)
+		return nil, fmt.Errorf("seed: read rules: %w", err)
 	}
+	var rs []credit.RuleRow
 	for rows.Next() {
-		var p publicationRule
-		if err := rows.Scan(&p.severity, &p.from, &p.minMonths, &p.maxMonths, &p.publishedByDefault); err != nil {
+		var rr credit.RuleRow
+		var params string
+		if err := rows.Scan(&rr.Rule, &rr.Scope, &rr.EffectiveFrom, &params, &rr.LegalBasis, &rr.Note); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("seed: read publication rules: %w", err)
+			return nil, fmt.Errorf("seed: read rules: %w", err)
 		}
-		r.publication = append(r.publication, p)
+		rr.Params = json.RawMessage(params)
+		rs = append(rs, rr)
 	}
-	if err := closeRows(rows, "publication rules"); err != nil {
+	if err := closeRows(rows, "rules"); err != nil {
 		return nil, err
 	}
-
-	rows, err = q.QueryContext(ctx, `SELECT domain, effective_from, period_months, repair_after_months
-		FROM list_domain_periods ORDER BY domain, effective_from`)
-	if err != nil {
-		return nil, fmt.Errorf("seed: read list domain periods: %w", err)
-	}
-	for rows.Next() {
-		var p domainPeriod
-		if err := rows.Scan(&p.domain, &p.from, &p.months, &p.repairAfter); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("seed: read list domain periods: %w", err)
-		}
-		r.periods = append(r.periods, p)
-	}
-	if err := closeRows(rows, "list domain periods"); err != nil {
-		return nil, err
+	if r.book, err = credit.NewRuleBook(rs, 0); err != nil {
+		return nil, fmt.Errorf("seed: rules: %w", err)
 	}
 
 	rows, err = q.QueryContext(ctx, `SELECT id, code, list_kind, domain, effective_from, effective_until
-		FROM measures ORDER BY code, version`)
+		FROM measures WHERE domain IS NOT NULL ORDER BY code, version`)
 	if err != nil {
 		return nil, fmt.Errorf("seed: read measures: %w", err)
 	}
@@ -104,37 +78,22 @@ func closeRows(rows *sql.Rows, what string) error {
 	return rows.Close()
 }
 
-// publicationFor returns the publication rule of a severity in force on day
-// d: the row with the latest effective date not after d.
-func (r *rules) publicationFor(severity string, d credit.Date) (publicationRule, bool) {
-	var found publicationRule
-	ok := false
-	for _, p := range r.publication {
-		if p.severity == severity && !p.from.After(d) {
-			found, ok = p, true
-		}
-	}
-	return found, ok
+// publicationFor returns the publication rule of a severity in force on day d.
+func (r *rules) publicationFor(severity credit.Severity, d credit.Date) (credit.PublicationRule, bool) {
+	return r.book.Publication(severity, d)
 }
 
-// periodFor returns the list period of a domain in force on day d.
-func (r *rules) periodFor(domain string, d credit.Date) (domainPeriod, bool) {
-	var found domainPeriod
-	ok := false
-	for _, p := range r.periods {
-		if p.domain == domain && !p.from.After(d) {
-			found, ok = p, true
-		}
-	}
-	return found, ok
+// periodFor returns the list term of a domain in force on day d.
+func (r *rules) periodFor(domain string, kind credit.ListKind, d credit.Date) (credit.DomainPeriod, bool) {
+	return r.book.ListTerm(domain, kind, d)
 }
 
-// earliestPeriod returns the first day on which a domain has a period rule,
+// earliestPeriod returns the first day on which a domain has a term rule,
 // and false when it has none: entries are only decided under a rule.
 func (r *rules) earliestPeriod(domain string) (credit.Date, bool) {
-	for _, p := range r.periods {
-		if p.domain == domain {
-			return p.from, true
+	for _, row := range r.book.Rows() {
+		if row.Rule == credit.RuleListTerm && row.Scope == domain {
+			return row.EffectiveFrom, true
 		}
 	}
 	return credit.Date{}, false

@@ -1,6 +1,7 @@
-// Package seed fills an empty, migrated database with the reference data the
-// hub needs (Dandong's departments and the joint measure catalogue) and, on
-// request, with realistic demo data: organisations, individual businesses and
+// Package seed fills an empty, migrated database with demo data: Dandong's
+// departments (the reference data a city manages itself; the national
+// baseline of rules, list domains and measures comes with the migrations)
+// and, on request, realistic demo records: organisations, individual businesses and
 // the natural persons who represent them, with five years of licences,
 // penalties, list entries and tax credit grades before a given day.
 //
@@ -114,7 +115,7 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (Summary, error) {
 	if nonEmpty {
 		return Summary{}, ErrNotEmpty
 	}
-	if err := insertReference(ctx, tx); err != nil {
+	if err := insertDepartments(ctx, tx); err != nil {
 		return Summary{}, err
 	}
 	r, err := loadRules(ctx, tx)

@@ -162,10 +162,13 @@ func TestSeedFillsEveryTableConsistently(t *testing.T) {
 	}
 	zero(t, db, "penalties whose publication dates break the rule in force", `
 		SELECT count(*) FROM penalties p JOIN LATERAL (
-		  SELECT * FROM publication_rules r WHERE r.severity = p.severity AND r.effective_from <= p.decided_on
+		  SELECT * FROM rules r WHERE r.rule = 'PUBLICATION_WINDOW' AND r.scope = CAST(p.severity AS text)
+		    AND r.effective_from <= p.decided_on
 		  ORDER BY r.effective_from DESC LIMIT 1) r ON true
-		WHERE p.public_until IS DISTINCT FROM (p.decided_on + make_interval(months => r.max_months))::date
-		   OR p.repairable_from IS DISTINCT FROM (p.decided_on + make_interval(months => r.min_months))::date`)
+		WHERE p.public_until IS DISTINCT FROM CASE
+		        WHEN CAST(r.params->>'publishedByDefault' AS boolean) OR p.use_scope = 'PUBLIC'
+		        THEN (p.decided_on + make_interval(months => CAST(r.params->>'maxMonths' AS int)))::date END
+		   OR p.repairable_from IS DISTINCT FROM (p.decided_on + make_interval(months => CAST(r.params->>'minMonths' AS int)))::date`)
 	zero(t, db, "repaired penalties without a repair date in the repair window", `
 		SELECT count(*) FROM penalties WHERE (status = 'REPAIRED') <> (repaired_on IS NOT NULL)
 		   OR repaired_on < repairable_from OR repaired_on >= public_until`)
@@ -187,9 +190,9 @@ func TestSeedFillsEveryTableConsistently(t *testing.T) {
 		  SELECT to_status FROM list_entry_events v WHERE v.entry_id = e.id ORDER BY v.id DESC LIMIT 1)`)
 	zero(t, db, "entries whose end date breaks the domain period", `
 		SELECT count(*) FROM list_entries e JOIN LATERAL (
-		  SELECT * FROM list_domain_periods p WHERE p.domain = e.domain AND p.effective_from <= e.decided_on
+		  SELECT * FROM rules p WHERE p.rule = 'LIST_TERM' AND p.scope = e.domain AND p.effective_from <= e.decided_on
 		  ORDER BY p.effective_from DESC LIMIT 1) p ON true
-		WHERE e.ends_on IS DISTINCT FROM (e.starts_on + make_interval(months => p.period_months))::date
+		WHERE e.ends_on IS DISTINCT FROM (e.starts_on + make_interval(months => CAST(p.params->>'months' AS int)))::date
 		   OR e.status = 'EXPIRED' AND e.ends_on >= $1
 		   OR e.status IN ('EXITED', 'REPAIRED', 'REVOKED') <> (e.ended_on IS NOT NULL AND e.exit_decision_no IS NOT NULL)`, testToday)
 	zero(t, db, "tax grades whose score contradicts the grade", `
@@ -304,26 +307,27 @@ func TestSeedRefusesANonEmptyDatabase(t *testing.T) {
 	}
 }
 
-func TestReferenceIsIdempotent(t *testing.T) {
+func TestDepartmentsIsIdempotentAndTheCatalogueComesWithTheMigrations(t *testing.T) {
 	t.Parallel()
 	db := newDB(t)
+	measures := queryInt(t, db, `SELECT count(*) FROM measures`)
 	for range 2 {
-		if err := Reference(context.Background(), db); err != nil {
+		if err := Departments(context.Background(), db); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if n := queryInt(t, db, `SELECT count(*) FROM departments`); n != int64(len(departments)) {
 		t.Errorf("%d departments, want %d", n, len(departments))
 	}
-	if n := queryInt(t, db, `SELECT count(*) FROM measures`); n != int64(len(catalogue)) {
-		t.Errorf("%d measures, want %d", n, len(catalogue))
+	if n := queryInt(t, db, `SELECT count(*) FROM measures`); n != measures || n < 50 {
+		t.Errorf("%d measures after the seed's departments, %d before, want the migrations' baseline unchanged", n, measures)
 	}
 	zero(t, db, "black or red domains without measures", `
 		SELECT count(*) FROM list_domains d WHERE NOT EXISTS (SELECT 1 FROM measures m WHERE m.domain = d.code AND m.list_kind = d.kind)`)
 	if n := queryInt(t, db, `SELECT count(*) FROM subjects`); n != 0 {
-		t.Errorf("Reference created %d subjects", n)
+		t.Errorf("Departments created %d subjects", n)
 	}
-	// Subjects: 0 is the reference data alone, and may follow Reference.
+	// Subjects: 0 is the departments alone, and may follow Departments.
 	if _, err := Run(context.Background(), db, Options{Subjects: 0, Today: testToday}); err != nil {
 		t.Fatal(err)
 	}

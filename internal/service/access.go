@@ -2,11 +2,9 @@ package service
 
 import (
 	"context"
-	"sort"
 	"strings"
-	"sync"
+	"unicode/utf8"
 
-	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 )
 
@@ -49,12 +47,12 @@ func (s *Service) requireRecords(ctx context.Context) (credit.Access, error) {
 // view is the record view of the caller in ctx.
 func (s *Service) view(ctx context.Context) credit.RecordView {
 	c, a := s.access(ctx)
-	v := credit.RecordView{Scopes: a.Scopes}
+	v := credit.RecordView{Scopes: a.Scopes, AllEntryStates: a.AllEntryStates}
 	if a.OwnDepartment {
 		v.Department = c.Department
 	}
 	if a.PublishedOnly {
-		v.PublishedOn = s.Today()
+		v.PublishedOn = s.today(ctx)
 	}
 	return v
 }
@@ -64,11 +62,17 @@ func (s *Service) view(ctx context.Context) credit.RecordView {
 // state one and did not.
 func (s *Service) checkPurpose(ctx context.Context, purpose string) (string, error) {
 	c, a := s.access(ctx)
-	if p := strings.TrimSpace(purpose); p != "" {
-		return p, nil
-	}
-	if p := strings.TrimSpace(c.Purpose); p != "" {
-		return p, nil
+	for _, p := range []struct{ field, value string }{{"purpose", purpose}, {PurposeHeader, c.Purpose}} {
+		v := strings.TrimSpace(p.value)
+		switch {
+		case v == "":
+			continue
+		case strings.ContainsRune(v, 0) || !utf8.ValidString(v):
+			return "", credit.FieldErrorf(p.field, "must be text without NUL characters")
+		case utf8.RuneCountInString(v) > MaxPurposeLength:
+			return "", credit.FieldErrorf(p.field, "must be at most %d characters, got %d", MaxPurposeLength, utf8.RuneCountInString(v))
+		}
+		return v, nil
 	}
 	if a.NeedsPurpose {
 		return "", credit.FieldErrorf("purpose", "a %s caller must state the purpose of every read (argument purpose or header X-Credit-Purpose)", c.Role)
@@ -76,102 +80,8 @@ func (s *Service) checkPurpose(ctx context.Context, purpose string) (string, err
 	return "", nil
 }
 
-// request is what the service remembers for one GraphQL request.
-type request struct {
-	operation string
-	purpose   string
-	mu        sync.Mutex
-	logged    map[string]bool
-	// deps are the generations the answers of this request were computed
-	// at; the whole-response cache stores the response under them.
-	deps       cache.Gens
-	uncachable bool
-}
+// MaxPurposeLength bounds a stated purpose (it goes into every log row).
+const MaxPurposeLength = 200
 
-type requestKey struct{}
-
-// BeginRequest returns ctx prepared for one request of the named operation:
-// each subject read in it is logged once.
-func BeginRequest(ctx context.Context, operation string) context.Context {
-	if operation == "" {
-		operation = "anonymous operation"
-	}
-	if r, ok := ctx.Value(requestKey{}).(*request); ok {
-		// Begun already by the whole-response cache; only name it.
-		r.mu.Lock()
-		r.operation = operation
-		r.mu.Unlock()
-		return ctx
-	}
-	return context.WithValue(ctx, requestKey{}, &request{operation: operation, logged: map[string]bool{}})
-}
-
-// RequestReads returns the codes of the subjects the request read, the
-// purpose it stated and its operation, for the whole-response cache to
-// log the same reads when it serves the response again.
-func RequestReads(ctx context.Context) (codes []string, purpose, operation string) {
-	r := requestFrom(ctx)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for c := range r.logged {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	return codes, r.purpose, r.operation
-}
-
-// LogReads logs reads served from the whole-response cache, as the
-// request that computed the response did.
-func (s *Service) LogReads(ctx context.Context, codes []string, purpose, operation string) error {
-	ctx = BeginRequest(ctx, operation)
-	setPurpose(ctx, purpose)
-	return s.noteReadCodes(ctx, codes)
-}
-
-func requestFrom(ctx context.Context) *request {
-	if r, ok := ctx.Value(requestKey{}).(*request); ok {
-		return r
-	}
-	return &request{operation: "unknown", logged: map[string]bool{}}
-}
-
-// setPurpose remembers the purpose the root field stated for the nested reads.
-func setPurpose(ctx context.Context, purpose string) {
-	r := requestFrom(ctx)
-	r.mu.Lock()
-	r.purpose = purpose
-	r.mu.Unlock()
-}
-
-// addDeps records that the request's answer rests on gens.
-func addDeps(ctx context.Context, gens cache.Gens) {
-	r := requestFrom(ctx)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.deps.Codes == nil {
-		r.deps = cache.Gens{Epoch: gens.Epoch, Codes: map[string]int64{}}
-	} else if r.deps.Epoch != gens.Epoch {
-		r.uncachable = true
-	}
-	for code, g := range gens.Codes {
-		r.deps.Codes[code] = g
-	}
-}
-
-// markUncachable records that the request's answer must not be cached
-// whole (it rests on something the generations do not cover).
-func markUncachable(ctx context.Context) {
-	r := requestFrom(ctx)
-	r.mu.Lock()
-	r.uncachable = true
-	r.mu.Unlock()
-}
-
-// RequestDeps returns the generations the request's answers rest on, and
-// false if the whole response must not be cached.
-func RequestDeps(ctx context.Context) (cache.Gens, bool) {
-	r := requestFrom(ctx)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.deps, !r.uncachable && len(r.deps.Codes) > 0
-}
+// PurposeHeader is the HTTP header a purpose may come in.
+const PurposeHeader = "X-Credit-Purpose"

@@ -9,7 +9,7 @@ import (
 // CasesByIDs returns the cases with the given ids the caller may see (nil
 // for the others), for the loader behind Assignment.case.
 func (s *Service) CasesByIDs(ctx context.Context, ids []int64) (map[int64]*credit.JointCase, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err

@@ -2,24 +2,24 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/credithub/credithub/internal/credit"
 )
 
 // The two hot checks. Each answer is computed from one SQL statement by
-// the pure rules in internal/credit, and cached in Redis per (subject, as-of
-// date, rule version, role) with generation counters, so that it is never
-// served after a write that changes it (see internal/cache).
+// the pure rules in internal/credit; the subjects it shows are recorded on
+// the request (query-use log, and what a cached response rests on: the
+// pipeline's cache stage stores responses made of checks like any other
+// subject read).
 
 // CreditCheck answers a bank's check of the subject with code as of asOf
 // (today when zero). FORBIDDEN for roles other than BANK and CREDIT_OFFICE;
 // BAD_USER_INPUT for an invalid code, a missing purpose or a future date;
 // NOT_FOUND for a code no subject has.
 func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date, purpose string) (*credit.CreditCheck, error) {
-	return runCheck(ctx, s, checkCredit, code, asOf, purpose, credit.EvaluateCredit)
+	return runCheck(ctx, s, checkCredit, code, asOf, purpose, "", credit.EvaluateCredit)
 }
 
 // ApplicantCheck answers an approval window's check of the subject with
@@ -27,10 +27,10 @@ func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date
 // for roles other than WINDOW and CREDIT_OFFICE. The matter applied for is
 // recorded with the purpose in the query-use log.
 func (s *Service) ApplicantCheck(ctx context.Context, code, matter string, asOf credit.Date, purpose string) (*credit.ApplicantCheck, error) {
-	if m := strings.TrimSpace(matter); m != "" && strings.TrimSpace(purpose) != "" {
-		purpose = strings.TrimSpace(purpose) + "（事项：" + m + "）"
+	if n := utf8.RuneCountInString(strings.TrimSpace(matter)); n > MaxPurposeLength {
+		return nil, credit.FieldErrorf("matter", "must be at most %d characters, got %d", MaxPurposeLength, n)
 	}
-	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, credit.EvaluateApplicant)
+	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, strings.TrimSpace(matter), credit.EvaluateApplicant)
 }
 
 type checkKind string
@@ -45,14 +45,14 @@ var checkActions = map[checkKind]credit.Action{
 	checkApplicant: credit.ActApplicantCheck,
 }
 
-// runCheck runs one check: authorise, validate, then answer from the cache
-// or compute with evaluate and cache the answer.
-func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose string,
+// runCheck runs one check: authorise, validate, read the records in one
+// statement, record the subjects shown, mask, and evaluate.
+func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose, matter string,
 	evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, error) {
 	if _, err := s.authorize(ctx, checkActions[kind]); err != nil {
 		return nil, err
 	}
-	c, a := s.access(ctx)
+	_, a := s.access(ctx)
 	purpose, err := s.checkPurpose(ctx, purpose)
 	if err != nil {
 		return nil, err
@@ -60,54 +60,42 @@ func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code strin
 	if purpose == "" {
 		return nil, credit.FieldErrorf("purpose", "must say why the check is made")
 	}
-	setPurpose(ctx, purpose)
+	if matter != "" { // the matter applied for is logged with the purpose
+		purpose += "（事项：" + matter + "）"
+	}
 	lc, err := credit.ParseLookupCode("code", code)
 	if err != nil {
 		return nil, err
 	}
-	today := s.Today()
+	today := s.today(ctx)
 	if asOf.IsZero() {
 		asOf = today
 	}
 	if asOf.After(today) {
 		return nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
 	}
-	rules := credit.CheckRulesFor(asOf)
-	key := fmt.Sprintf("check:%s:%s:%s:%s:%s", kind, lc.Code, asOf, rules.Version, c.Role)
-
-	answer, err := cached(ctx, s, key, lc.Code, ttlFor(asOf, today, s.now()), func() (T, []string, error) {
-		var none T
-		since, _ := rules.Window(asOf)
-		r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
-		if credit.CodeOf(err) == credit.NotFound {
-			if lc.ChecksumOnly {
-				return none, nil, lc.Err
-			}
-			return none, nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
-		}
-		if err != nil {
-			return none, nil, err
-		}
-		reads := readCodes(r)
-		maskRecords(&r, a)
-		return evaluate(r, rules), reads, nil
-	})
+	book, err := s.ruleBook(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &answer, nil
-}
-
-// ttlFor bounds how long an answer is cached: an answer for today never
-// survives midnight (its key names the date, and it expires then); one for
-// a past date lives an hour (writes still invalidate it at once).
-func ttlFor(asOf, today credit.Date, now time.Time) time.Duration {
-	if asOf != today {
-		return time.Hour
+	rules := book.CheckRules(asOf)
+	since, _ := rules.Window(asOf)
+	r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
+	if credit.CodeOf(err) == credit.NotFound {
+		if lc.ChecksumOnly {
+			return nil, lc.Err
+		}
+		return nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
 	}
-	y, m, d := now.In(credit.Shanghai).Date()
-	midnight := time.Date(y, m, d+1, 0, 0, 0, 0, credit.Shanghai)
-	return midnight.Sub(now)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.noteRead(ctx, purpose, readCodes(r)...); err != nil {
+		return nil, err
+	}
+	maskRecords(&r, a)
+	answer := evaluate(r, rules)
+	return &answer, nil
 }
 
 // maskRecords masks the persons in a check's records as access a requires.

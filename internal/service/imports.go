@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/credithub/credithub/internal/audit"
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/importer"
 	"github.com/credithub/credithub/internal/store"
@@ -112,17 +113,20 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 	received := s.now()
 	switch opts.Kind {
 	case ImportPenalties, ImportLicences:
-		checks, err := s.recordChecks(ctx, opts.Department)
+		checks, cal, err := s.recordChecks(ctx, opts.Department)
 		if err != nil {
 			return ImportSummary{Kind: opts.Kind}, err
 		}
 		if opts.Kind == ImportLicences {
 			return importFile(ctx, s, src, opts, importer.NewLicences, func(v importer.Licence) (store.StagedLicence, *importer.Reject, bool, error) {
-				return stageLicence(v, checks, received)
+				return stageLicence(v, checks, cal, received)
 			}, func(rows []store.StagedLicence) []importStep { return recordSteps(store.LicenceChunk(rows)) })
 		}
-		return importFile(ctx, s, src, opts, importer.NewPenalties, func(v importer.Penalty) (store.StagedPenalty, *importer.Reject, bool, error) {
-			return stagePenalty(v, checks, received)
+		open := func(r io.Reader, enc importer.Encoding, today credit.Date) (*importer.Reader[importer.Penalty], error) {
+			return importer.NewPenalties(r, enc, today, checks.Book)
+		}
+		return importFile(ctx, s, src, opts, open, func(v importer.Penalty) (store.StagedPenalty, *importer.Reject, bool, error) {
+			return stagePenalty(v, checks, cal, received)
 		}, func(rows []store.StagedPenalty) []importStep { return recordSteps(store.PenaltyChunk(rows)) })
 	case ImportSubjects:
 		return importFile(ctx, s, src, opts, importer.NewSubjects, func(v importer.SubjectRow) (store.StagedSubject, *importer.Reject, bool, error) {
@@ -133,8 +137,12 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 			}}
 		})
 	case ImportTaxGrades:
+		book, err := s.ruleBook(ctx)
+		if err != nil {
+			return ImportSummary{Kind: opts.Kind}, err
+		}
 		return importFile(ctx, s, src, opts, importer.NewTaxGrades, func(v importer.TaxGradeRow) (store.StagedTaxGrade, *importer.Reject, bool, error) {
-			return store.StagedTaxGrade{Line: v.Line, Code: v.Code, Year: v.Year, Grade: v.Grade, Score: v.ScoreText()}, nil, false, nil
+			return stageTaxGrade(v, book)
 		}, func(rows []store.StagedTaxGrade) []importStep {
 			return []importStep{func(ctx context.Context, tx *store.ImportTx) (store.ImportResult, error) {
 				return tx.ImportTaxGrades(ctx, rows)
@@ -146,53 +154,69 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 }
 
 // recordChecks reads what licence and penalty rows are checked against:
-// the departments and the publication rules. BAD_USER_INPUT when only is
-// set and not a registered department.
-func (s *Service) recordChecks(ctx context.Context, only string) (importer.RecordChecks, error) {
+// the departments and the rules, and the calendar deadlines are counted
+// on. BAD_USER_INPUT when only is set and not a registered department.
+func (s *Service) recordChecks(ctx context.Context, only string) (importer.RecordChecks, *calendar.Calendar, error) {
 	depts, err := s.db.Departments(ctx)
 	if err != nil {
-		return importer.RecordChecks{}, err
+		return importer.RecordChecks{}, nil, err
 	}
-	rules, err := s.db.PublicationRules(ctx)
+	book, err := s.ruleBook(ctx)
 	if err != nil {
-		return importer.RecordChecks{}, err
+		return importer.RecordChecks{}, nil, err
 	}
 	codes := make([]string, len(depts))
 	for i, d := range depts {
 		codes[i] = d.Code
 	}
-	c := importer.NewRecordChecks(codes, only, rules)
+	c := importer.NewRecordChecks(codes, only, book)
 	if only != "" && !c.Departments[only] {
-		return c, credit.FieldErrorf("department", "%q is not a registered department", only)
+		return c, nil, credit.FieldErrorf("department", "%q is not a registered department", only)
 	}
-	if _, err := officialCalendar(); err != nil {
-		return c, fmt.Errorf("service: official calendar: %w", err)
+	cal, err := s.calendar()
+	return c, cal, err
+}
+
+// stageTaxGrade checks a decoded grade's score against the TAX_GRADE_BANDS
+// rule of its assessment year.
+func stageTaxGrade(v importer.TaxGradeRow, book *credit.RuleBook) (store.StagedTaxGrade, *importer.Reject, bool, error) {
+	out := store.StagedTaxGrade{Line: v.Line, Code: v.Code, Year: v.Year, Grade: v.Grade, Score: v.ScoreText()}
+	if v.Score == nil {
+		return out, nil, false, nil
 	}
-	return c, nil
+	bands, ok := book.TaxBands(v.Year)
+	if !ok {
+		return out, &importer.Reject{Line: v.Line, Column: "year", Value: fmt.Sprint(v.Year), Reason: fmt.Sprintf(
+			"no %s rule was in force in %d to check the score against", credit.RuleTaxGradeBands, v.Year)}, false, nil
+	}
+	if why := bands.Fits(v.Grade, *v.Score); why != "" {
+		return out, &importer.Reject{Line: v.Line, Column: "score", Value: v.ScoreText(), Reason: why}, false, nil
+	}
+	return out, nil, false, nil
 }
 
 // stagePenalty completes a decoded penalty as RecordPenalty does: the
 // publication window and default use scope from the rule in force on the
 // decision date, and the publication deadline on the official calendar.
-func stagePenalty(v importer.Penalty, checks importer.RecordChecks, received time.Time) (store.StagedPenalty, *importer.Reject, bool, error) {
+func stagePenalty(v importer.Penalty, checks importer.RecordChecks, cal *calendar.Calendar, received time.Time) (store.StagedPenalty, *importer.Reject, bool, error) {
 	rule, rej := checks.Penalty(v)
 	if rej != nil {
 		return store.StagedPenalty{}, rej, false, nil
 	}
 	in := v.Input
-	deadline, warning, err := publicationDeadline(in.DecidedOn)
+	deadline, warning, err := deadlineOn(checks.Book, cal, in.DecidedOn)
 	if err != nil {
 		return store.StagedPenalty{}, nil, false, err
 	}
 	if in.UseScope == "" {
 		in.UseScope = rule.DefaultScope()
 	}
-	publicUntil, repairableFrom := rule.Window(in.DecidedOn)
+	publicUntil, repairableFrom := rule.Window(in.DecidedOn, in.UseScope)
 	warnings := appendNonEmpty(v.Warnings, warning)
 	return store.StagedPenalty{StagedParty: stagedParty(v.Line, v.Intake), Penalty: credit.Penalty{
 		RecordParty: in.Party, DecisionNo: in.DecisionNo, ViolationType: in.ViolationType, Facts: in.Facts,
 		LegalBasis: in.LegalBasis, Category: in.Category, Content: in.Content, Fine: in.Fine, Confiscated: in.Confiscated,
-		SuspendedLicence: in.SuspendedLicence, DecidedOn: in.DecidedOn, ValidUntil: in.ValidUntil, PublicUntil: &publicUntil,
+		SuspendedLicence: in.SuspendedLicence, DecidedOn: in.DecidedOn, ValidUntil: in.ValidUntil, PublicUntil: publicUntil,
 		AuthorityName: in.AuthorityName, AuthorityCode: in.AuthorityCode, SourceName: in.SourceName,
 		SourceCode: in.SourceCode, Remarks: in.Remarks, Severity: in.Severity, RepairableFrom: &repairableFrom,
 		UseScope: in.UseScope, PublicationDeadline: deadline, ReceivedAt: received, WarningList: warnings,
@@ -200,12 +224,12 @@ func stagePenalty(v importer.Penalty, checks importer.RecordChecks, received tim
 }
 
 // stageLicence completes a decoded licence as RecordLicence does.
-func stageLicence(v importer.Licence, checks importer.RecordChecks, received time.Time) (store.StagedLicence, *importer.Reject, bool, error) {
+func stageLicence(v importer.Licence, checks importer.RecordChecks, cal *calendar.Calendar, received time.Time) (store.StagedLicence, *importer.Reject, bool, error) {
 	if rej := checks.Licence(v); rej != nil {
 		return store.StagedLicence{}, rej, false, nil
 	}
 	in := v.Input
-	deadline, warning, err := publicationDeadline(in.DecidedOn)
+	deadline, warning, err := deadlineOn(checks.Book, cal, in.DecidedOn)
 	if err != nil {
 		return store.StagedLicence{}, nil, false, err
 	}
@@ -395,7 +419,7 @@ func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opt
 	// answer unservable: never stale, and it spares working out the
 	// affected codes (a sixth of a 50,000-row chunk's time).
 	exact := c.rows < bulkInvalidateRows
-	sess.Affected = s.answers != nil && exact
+	sess.Affected = s.responses != nil && exact
 	last := c.step == c.steps-1
 	err := sess.InTx(ctx, func(tx *store.ImportTx) error {
 		var err error
@@ -428,7 +452,7 @@ func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opt
 		s.invalidate(ctx, res.Codes[i:min(i+invalidateBatch, len(res.Codes))])
 	}
 	if !exact && res.Changed() {
-		s.invalidateAll(ctx)
+		s.invalidateEverything(ctx)
 	}
 	return res, err
 }
@@ -437,21 +461,6 @@ func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opt
 // the whole cache after each chunk that changed something, rather than the
 // codes the chunk affected.
 const bulkInvalidateRows = 5000
-
-// invalidateAll makes every cached answer stale after a bulk write has
-// committed, by moving the cache's epoch; if Redis cannot be told, as
-// invalidate.
-func (s *Service) invalidateAll(ctx context.Context) {
-	a := s.answers
-	if a == nil || a.c == nil {
-		return
-	}
-	if err := a.c.InvalidateAll(context.WithoutCancel(ctx)); err != nil {
-		a.lose("invalidate", err)
-		return
-	}
-	a.metrics.Invalidations.Inc()
-}
 
 // add counts a written chunk of n staged rows, hands its rejects (the
 // decoder's and the database's, in line order) on, and reports progress.
@@ -497,8 +506,8 @@ const invalidateBatch = 5000
 // move now, because this process's memory of the failure ends with it.
 // UNAVAILABLE when Redis cannot be reached for that.
 func (s *Service) ensureInvalidated(ctx context.Context) error {
-	a := s.answers
-	if a == nil || a.c == nil || !a.lostInvalidation.Load() || a.recoverEpoch(context.WithoutCancel(ctx)) {
+	rc := s.responses
+	if rc == nil || !rc.lostInvalidation.Load() || rc.recoverEpoch(context.WithoutCancel(ctx)) {
 		return nil
 	}
 	return credit.Errorf(credit.Unavailable, "the import is committed, but Redis could not be told: "+

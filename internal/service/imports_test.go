@@ -36,7 +36,7 @@ type importFixture struct {
 func newImportFixture(t *testing.T, opts ...Option) *importFixture {
 	t.Helper()
 	db := testenv.DB(t)
-	if err := seed.Reference(context.Background(), db.SQL()); err != nil {
+	if err := seed.Departments(context.Background(), db.SQL()); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, credit.Shanghai)

@@ -2,15 +2,12 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/credithub/credithub/internal/audit"
-	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/store"
 )
@@ -20,42 +17,6 @@ import (
 // works out whose cached answers change and appends to the audit log; the
 // cache is invalidated after the commit.
 
-// publicationWorkingDays is the 双公示 timeliness rule: a record must reach
-// the platform within 7 working days counted from the day after its decision.
-const publicationWorkingDays = 7
-
-// officialCalendar is the official working-day calendar, built once (about
-// 15 ms) on first use and shared.
-var officialCalendar = sync.OnceValues(calendar.Official)
-
-// publicationDeadline returns the last day on which a record decided on
-// decided had to reach the platform. When the calendar has no official data
-// for a day the count needs, the deadline is unknown: it is stored as NULL
-// (the schema's "null where the calendar has no official data") with a
-// warning that gives the Monday-to-Friday estimate, never a guessed date.
-func publicationDeadline(decided credit.Date) (*credit.Date, string, error) {
-	cal, err := officialCalendar()
-	if err != nil {
-		return nil, "", fmt.Errorf("service: official calendar: %w", err)
-	}
-	due, err := cal.AddWorkingDays(decided.Time(), publicationWorkingDays)
-	if err == nil {
-		d := credit.DateFromTime(due)
-		return &d, "", nil
-	}
-	var missing *calendar.NoDataError
-	if !errors.As(err, &missing) {
-		return nil, "", fmt.Errorf("service: publication deadline of %s: %w", decided, err)
-	}
-	guess, _, err := cal.AddWorkingDaysOrEstimate(decided.Time(), publicationWorkingDays)
-	if err != nil {
-		return nil, "", fmt.Errorf("service: publication deadline of %s: %w", decided, err)
-	}
-	return nil, fmt.Sprintf("publication deadline unknown: the official calendar has no data for %d "+
-		"(about %s counting Monday to Friday); it stays empty until that year's notice is loaded",
-		missing.Year, credit.DateFromTime(guess)), nil
-}
-
 // requireWriter fails with FORBIDDEN unless the caller's role writes records.
 func (s *Service) requireWriter(ctx context.Context) error {
 	_, err := s.authorize(ctx, credit.ActWriteRecords)
@@ -63,14 +24,16 @@ func (s *Service) requireWriter(ctx context.Context) error {
 }
 
 // authorizeWrite lets the credit office write any authority's records and a
-// department only its own. FORBIDDEN otherwise, naming both codes.
+// department only its own. FORBIDDEN otherwise, naming the caller's
+// department only: a record of another (reached by its id) may be one the
+// caller cannot see, and who decided it is not for the caller to learn.
 func (s *Service) authorizeWrite(ctx context.Context, authority, field string) error {
 	if err := s.requireWriter(ctx); err != nil {
 		return err
 	}
 	if c, _ := s.access(ctx); c.Role == credit.RoleDepartment && authority != c.Department {
 		return &credit.Error{Code: credit.Forbidden, Field: field, Message: fmt.Sprintf(
-			"a DEPARTMENT key of %s may write only records decided by %s, not by %s", c.Department, c.Department, authority)}
+			"a DEPARTMENT key of %s may write only records decided by %s", c.Department, c.Department)}
 	}
 	return nil
 }
@@ -80,7 +43,7 @@ func (s *Service) authorizeWrite(ctx context.Context, authority, field string) e
 // COMMIT that failed on the way back may still have committed, and an extra
 // invalidation costs only a cache miss.
 func (s *Service) write(ctx context.Context, fn func(tx *store.DB) (codes []string, err error)) error {
-	markUncachable(ctx)
+	uncacheable(ctx, "a write")
 	var codes []string
 	err := s.db.InTx(ctx, func(tx *store.DB) error {
 		c, err := fn(tx)
@@ -185,7 +148,7 @@ type recordBase struct {
 // existed.
 func (s *Service) record(ctx context.Context, p pushed,
 	upsert func(tx *store.DB, b recordBase) (int64, store.Upsert, error)) (bool, error) {
-	deadline, warning, err := publicationDeadline(p.decided)
+	deadline, warning, err := s.publicationDeadline(ctx, p.decided)
 	if err != nil {
 		return false, err
 	}
@@ -268,6 +231,17 @@ func (s *Service) RecordPenalty(ctx context.Context, in credit.PenaltyInput) (cr
 	if err := s.authorizeWrite(ctx, in.AuthorityCode, "input.authorityCode"); err != nil {
 		return credit.Penalty{}, false, err
 	}
+	book, err := s.ruleBook(ctx)
+	if err != nil {
+		return credit.Penalty{}, false, err
+	}
+	if in.Severity == "" && !in.DecidedOn.IsZero() {
+		// The department did not state it: the PENALTY_SEVERITY rule in
+		// force on the decision date derives it.
+		if rule, ok := book.Severity(in.DecidedOn); ok {
+			in.Severity = rule.Derive(in.Category, in.Party.Category, in.Fine, in.Confiscated)
+		}
+	}
 	intake, err := in.Validate(s.Today())
 	if err != nil {
 		return credit.Penalty{}, false, err
@@ -275,23 +249,21 @@ func (s *Service) RecordPenalty(ctx context.Context, in credit.PenaltyInput) (cr
 	var out credit.Penalty
 	updated, err := s.record(ctx, pushed{"penalty", "penalties", in.AuthorityCode, in.DecisionNo, in.DecidedOn, in.Party.Category, intake},
 		func(tx *store.DB, b recordBase) (int64, store.Upsert, error) {
-			rule, err := tx.PublicationRule(ctx, in.Severity, in.DecidedOn)
-			if credit.CodeOf(err) == credit.NotFound {
+			rule, ok := book.Publication(in.Severity, in.DecidedOn)
+			if !ok {
 				return 0, store.Upsert{}, credit.FieldErrorf("input.decidedOn",
 					"%s: no publication rule for %s penalties was in force on that date", in.DecidedOn, in.Severity)
-			} else if err != nil {
-				return 0, store.Upsert{}, err
 			}
 			if in.UseScope == "" {
 				in.UseScope = rule.DefaultScope()
 			}
-			publicUntil, repairableFrom := rule.Window(in.DecidedOn)
+			publicUntil, repairableFrom := rule.Window(in.DecidedOn, in.UseScope)
 			var up store.Upsert
 			out, up, err = tx.UpsertPenalty(ctx, credit.Penalty{
 				SubjectID: b.subjectID, RecordParty: in.Party, DecisionNo: in.DecisionNo, ViolationType: in.ViolationType,
 				Facts: in.Facts, LegalBasis: in.LegalBasis, Category: in.Category, Content: in.Content, Fine: in.Fine,
 				Confiscated: in.Confiscated, SuspendedLicence: in.SuspendedLicence, DecidedOn: in.DecidedOn,
-				ValidUntil: in.ValidUntil, PublicUntil: &publicUntil, AuthorityName: in.AuthorityName,
+				ValidUntil: in.ValidUntil, PublicUntil: publicUntil, AuthorityName: in.AuthorityName,
 				AuthorityCode: in.AuthorityCode, SourceName: in.SourceName, SourceCode: in.SourceCode,
 				Remarks: in.Remarks, Severity: in.Severity, RepairableFrom: &repairableFrom, UseScope: in.UseScope,
 				PublicationDeadline: b.deadline, ReceivedAt: b.receivedAt, WarningList: b.warnings,

@@ -6,17 +6,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/testenv"
 )
 
 func TestPublicationDeadlineCountsOfficialWorkingDays(t *testing.T) {
+	t.Parallel()
+	s := New(testenv.DB(t))
 	for _, tc := range []struct{ decided, want string }{
 		{"2024-09-27", "2024-10-12"}, // National Day: Oct 1-7 off, Sep 29 and Oct 12 worked
 		{"2025-01-24", "2025-02-10"}, // Spring Festival 2025: Jan 28-Feb 4 off, Jan 26 and Feb 8 worked
 		{"2026-06-01", "2026-06-10"}, // an ordinary fortnight
 	} {
-		got, warning, err := publicationDeadline(credit.MustDate(tc.decided))
+		got, warning, err := s.publicationDeadline(context.Background(), credit.MustDate(tc.decided))
 		if err != nil || got == nil || got.String() != tc.want || warning != "" {
 			t.Errorf("%s: got %v %q %v, want %s", tc.decided, got, warning, err, tc.want)
 		}
@@ -24,9 +27,24 @@ func TestPublicationDeadlineCountsOfficialWorkingDays(t *testing.T) {
 }
 
 func TestPublicationDeadlineOfAnUncoveredYearIsFlaggedNotGuessed(t *testing.T) {
-	got, warning, err := publicationDeadline(credit.MustDate("2001-03-01"))
-	if err != nil || got != nil || !strings.Contains(warning, "2001") {
-		t.Fatalf("got %v %q %v, want no deadline and a warning naming 2001", got, warning, err)
+	t.Parallel()
+	entries, err := calendar.OfficialEntries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries = slices.DeleteFunc(entries, func(e calendar.Entry) bool { return e.Date.Year() == 2026 })
+	cal, err := calendar.New(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(testenv.DB(t), WithCalendar(cal))
+	got, warning, err := s.publicationDeadline(context.Background(), credit.MustDate("2026-03-02"))
+	if err != nil || got != nil || !strings.Contains(warning, "2026") || strings.Contains(warning, "about") {
+		t.Fatalf("got %v %q %v, want no deadline and a warning naming 2026, without an estimate", got, warning, err)
+	}
+	got, warning, err = s.publicationDeadline(context.Background(), credit.MustDate("2016-05-27"))
+	if err != nil || got != nil || !strings.Contains(warning, "DISCLOSURE_DEADLINE") {
+		t.Fatalf("before the 7-working-day rule: got %v %q %v, want no deadline and a warning naming the rule", got, warning, err)
 	}
 }
 

@@ -39,7 +39,7 @@ func validAssignmentStatus(s credit.AssignmentStatus) bool {
 // whether or not a subscription saw it. Errors: FORBIDDEN for roles other
 // than DEPARTMENT; BAD_USER_INPUT on status for an unknown one.
 func (s *Service) MyAssignments(ctx context.Context, status credit.AssignmentStatus) ([]credit.Assignment, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	c, err := s.authorize(ctx, credit.ActReadAssignments)
 	if err != nil {
 		return nil, err
@@ -250,7 +250,7 @@ type JointCasePage struct {
 // page size over MaxPageSize, a foreign cursor or openedTo before
 // openedFrom.
 func (s *Service) JointCases(ctx context.Context, f credit.JointCaseFilter, p credit.Page) (JointCasePage, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.authorize(ctx, credit.ActListJointCases); err != nil {
 		return JointCasePage{}, err
 	}
@@ -277,7 +277,7 @@ func (s *Service) JointCases(ctx context.Context, f credit.JointCaseFilter, p cr
 
 // CountJointCases counts the cases a (checked) filter matches.
 func (s *Service) CountJointCases(ctx context.Context, f credit.JointCaseFilter) (int, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.authorize(ctx, credit.ActListJointCases); err != nil {
 		return 0, err
 	}
@@ -294,7 +294,7 @@ func JointCaseCursor(id int64) string { return idCursor("c", id) }
 
 // CasesByEntries returns the joint case of each entry, nil when it has none.
 func (s *Service) CasesByEntries(ctx context.Context, entryIDs []int64) (map[int64]*credit.JointCase, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err
@@ -315,7 +315,7 @@ func (s *Service) CasesByEntries(ctx context.Context, entryIDs []int64) (map[int
 
 // AssignmentsByCases returns each case's assignments.
 func (s *Service) AssignmentsByCases(ctx context.Context, caseIDs []int64) (map[int64][]credit.Assignment, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err
@@ -326,7 +326,7 @@ func (s *Service) AssignmentsByCases(ctx context.Context, caseIDs []int64) (map[
 
 // ExecutionsByAssignments returns each assignment's executions.
 func (s *Service) ExecutionsByAssignments(ctx context.Context, assignmentIDs []int64) (map[int64][]credit.Execution, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err
@@ -337,7 +337,7 @@ func (s *Service) ExecutionsByAssignments(ctx context.Context, assignmentIDs []i
 
 // FeedbackByCases returns each case's feedback.
 func (s *Service) FeedbackByCases(ctx context.Context, caseIDs []int64) (map[int64][]credit.Feedback, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err

@@ -3,10 +3,8 @@ package service
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
@@ -18,72 +16,73 @@ import (
 // official working-day calendar, and the statistics per implementing
 // department; with the batches of the loaders that fill them in.
 
-// WithDeadlines sets the working days departments have to respond to a
-// push and to feed back after a quarter (credit.DefaultDeadlines when not
-// set). A value below 1 keeps its default.
-func WithDeadlines(d credit.Deadlines) Option {
-	return func(s *Service) {
-		if d.ResponseDays < 1 {
-			d.ResponseDays = credit.DefaultDeadlines.ResponseDays
-		}
-		if d.FeedbackDays < 1 {
-			d.FeedbackDays = credit.DefaultDeadlines.FeedbackDays
-		}
-		s.deadlines = d
-	}
+// workdays counts the joint workflow's deadlines: the WORKFLOW_DEADLINE
+// rule in force on the day a deadline counts from (a push, a quarter's
+// end), in working days on the official calendar. A deadline that needs a
+// day the calendar does not cover, or that no rule was in force for, is
+// unknown, and nothing is reported late on a guess.
+type workdays struct {
+	cal  *calendar.Calendar
+	book *credit.RuleBook
 }
 
-// Deadlines returns the service's deadlines for responses and feedback.
-func (s *Service) Deadlines() credit.Deadlines { return s.deadlines }
-
-// workdays counts deadlines on the official calendar. Past the years the
-// calendar covers it counts Monday to Friday: an overdue flag must not
-// fail for want of next year's holiday notice.
-type workdays struct{ cal *calendar.Calendar }
-
-func (s *Service) workdays() (workdays, error) {
-	cal, err := officialCalendar()
+func (s *Service) workdays(ctx context.Context) (workdays, error) {
+	cal, err := s.calendar()
 	if err != nil {
-		return workdays{}, fmt.Errorf("service: official calendar: %w", err)
+		return workdays{}, err
 	}
-	return workdays{cal}, nil
+	book, err := s.ruleBook(ctx)
+	return workdays{cal, book}, err
 }
 
-// due is the n-th working day after d.
-func (w workdays) due(d credit.Date, n int) credit.Date {
-	t, _, err := w.cal.AddWorkingDaysOrEstimate(d.Time(), n)
-	if err != nil { // only for n < 1, which WithDeadlines prevents
-		return d.AddDays(n)
+// due is the last day of a deadline of kind counted from d (the push day
+// of a RESPONSE, the quarter's last day of a FEEDBACK); false when unknown.
+func (w workdays) due(kind credit.OverdueKind, d credit.Date) (credit.Date, bool) {
+	dl, ok := w.book.Deadlines(d)
+	if !ok {
+		return credit.Date{}, false
 	}
-	return credit.DateFromTime(t)
+	n := dl.ResponseDays
+	if kind == credit.OverdueFeedback {
+		n = dl.FeedbackDays
+	}
+	t, err := w.cal.AddWorkingDays(d.Time(), n)
+	if err != nil {
+		return credit.Date{}, false
+	}
+	return credit.DateFromTime(t), true
 }
 
-// late counts the working days in (due, today].
-func (w workdays) late(due, today credit.Date) int {
-	if n, err := w.cal.WorkingDaysBetween(due.Time(), today.Time()); err == nil {
-		return n
+// late counts the working days in (due, today]; nil when the calendar does
+// not cover them all.
+func (w workdays) late(due, today credit.Date) *int {
+	n, err := w.cal.WorkingDaysBetween(due.Time(), today.Time())
+	if err != nil {
+		return nil
 	}
-	n := 0
-	for d := due.AddDays(1); !d.After(today); d = d.AddDays(1) {
-		if wd := d.Time().Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n++
-		}
-	}
-	return n
+	return &n
 }
+
+// cutoffLookBack bounds how far back cutoffs looks for the latest day
+// whose deadline has passed: deadlines are at most a year of working days.
+const cutoffLookBack = 800
 
 // cutoffs turns the deadlines into the bounds the SQL of overdue items
 // uses. Deadlines grow with the day they count from, so the pushes whose
 // response is late today are exactly those before the latest day whose
-// deadline has passed, and likewise for quarters.
+// deadline has passed, and likewise for quarters. A day whose deadline is
+// unknown is not late.
 func (s *Service) cutoffs(w workdays, today credit.Date) store.OverdueCutoffs {
-	dl := s.Deadlines()
+	passed := func(kind credit.OverdueKind, d credit.Date) bool {
+		due, ok := w.due(kind, d)
+		return ok && due.Before(today)
+	}
 	p := today.AddDays(-1)
-	for !w.due(p, dl.ResponseDays).Before(today) {
+	for i := 0; i < cutoffLookBack && !passed(credit.OverdueResponse, p); i++ {
 		p = p.AddDays(-1)
 	}
 	q := credit.QuarterStart(today).AddMonths(-3)
-	for !w.due(credit.QuarterEnd(q), dl.FeedbackDays).Before(today) {
+	for i := 0; i < cutoffLookBack/90 && !passed(credit.OverdueFeedback, credit.QuarterEnd(q)); i++ {
 		q = q.AddMonths(-3)
 	}
 	return store.OverdueCutoffs{PushedBefore: store.DayStart(p.AddDays(1)), LastQuarter: q}
@@ -106,30 +105,33 @@ func (s *Service) jointView(ctx context.Context) (string, error) {
 // Errors: FORBIDDEN for roles other than CREDIT_OFFICE, DASHBOARD and
 // DEPARTMENT.
 func (s *Service) Overdue(ctx context.Context, caseIDs []int64) (map[int64][]credit.Overdue, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	dept, err := s.jointView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.workdays()
+	w, err := s.workdays(ctx)
 	if err != nil {
 		return nil, err
 	}
-	today, dl := s.Today(), s.Deadlines()
+	today := s.Today()
 	rows, err := s.db.OverdueByCases(ctx, caseIDs, dept, s.cutoffs(w, today))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]credit.Overdue, len(rows))
-	for i, r := range rows {
+	out := make([]credit.Overdue, 0, len(rows))
+	for _, r := range rows {
 		o := credit.Overdue{CaseID: r.CaseID, AssignmentID: r.AssignmentID, Department: r.Department, Kind: r.Kind, Period: r.Period}
-		if r.Kind == credit.OverdueResponse {
-			o.DueOn = w.due(r.Since, dl.ResponseDays)
-		} else {
-			o.DueOn = w.due(credit.QuarterEnd(r.Since), dl.FeedbackDays)
+		from := r.Since
+		if r.Kind == credit.OverdueFeedback {
+			from = credit.QuarterEnd(r.Since)
 		}
-		o.DaysLate = w.late(o.DueOn, today)
-		out[i] = o
+		due, ok := w.due(r.Kind, from)
+		if !ok || !due.Before(today) {
+			continue
+		}
+		o.DueOn, o.DaysLate = due, w.late(due, today)
+		out = append(out, o)
 	}
 	return group(caseIDs, out, nil, func(o credit.Overdue) int64 { return o.CaseID })
 }
@@ -142,7 +144,7 @@ func (s *Service) Overdue(ctx context.Context, caseIDs []int64) (map[int64][]cre
 // roles other than CREDIT_OFFICE and DASHBOARD; BAD_USER_INPUT on from
 // (missing) or to (before from).
 func (s *Service) JointCaseStats(ctx context.Context, from, to credit.Date) (credit.JointStats, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.authorize(ctx, credit.ActJointStatistics); err != nil {
 		return credit.JointStats{}, err
 	}
@@ -156,7 +158,7 @@ func (s *Service) JointCaseStats(ctx context.Context, from, to credit.Date) (cre
 	case to.Before(from):
 		return credit.JointStats{}, credit.FieldErrorf("to", "%s is before from (%s)", to, from)
 	}
-	w, err := s.workdays()
+	w, err := s.workdays(ctx)
 	if err != nil {
 		return credit.JointStats{}, err
 	}
@@ -182,18 +184,15 @@ type ListEntryPage struct {
 	Filter      credit.ListEntryFilter
 }
 
-// entryView is what the caller sees of list entries in the root list:
-// the credit office and the dashboards (statistics frontends; subjects
-// reach them masked) every entry, a department the public and shared ones
-// and every entry it decided, the public the public ones in force today.
+// entryView is what the caller sees of list entries in the root list: the
+// credit office every entry, a department the public and shared ones and
+// every entry it decided, the public and the dashboards the public ones in
+// force today (dashboards count the rest through the statistics).
 // FORBIDDEN for the roles that look subjects up by code only (WINDOW,
 // BANK) or read no records.
 func (s *Service) entryView(ctx context.Context) (credit.RecordView, error) {
 	c, a := s.access(ctx)
-	switch {
-	case c.Role == credit.RoleDashboard:
-		return credit.RecordView{Scopes: []credit.UseScope{credit.ScopePublic, credit.ScopeShared, credit.ScopeAuthorized}}, nil
-	case !a.ListSubjects || !a.ReadRecords:
+	if !a.ListSubjects || !a.ReadRecords {
 		return credit.RecordView{}, forbidden(c.Role, "list list entries")
 	}
 	return s.view(ctx), nil
@@ -205,7 +204,7 @@ func (s *Service) entryView(ctx context.Context) (credit.RecordView, error) {
 // entryView; BAD_USER_INPUT for a page size over MaxPageSize, a foreign
 // cursor or decidedTo before decidedFrom.
 func (s *Service) ListEntries(ctx context.Context, f credit.ListEntryFilter, p credit.Page) (ListEntryPage, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	v, err := s.entryView(ctx)
 	if err != nil {
 		return ListEntryPage{}, err
@@ -229,13 +228,16 @@ func (s *Service) ListEntries(ctx context.Context, f credit.ListEntryFilter, p c
 	if len(rows) > p.First {
 		page.Entries, page.HasNextPage = rows[:p.First], true
 	}
+	if err := s.noteEntryReads(ctx, page.Entries); err != nil {
+		return ListEntryPage{}, err
+	}
 	return page, nil
 }
 
 // CountListEntries counts the entries a (checked) filter matches that the
 // caller sees.
 func (s *Service) CountListEntries(ctx context.Context, f credit.ListEntryFilter) (int, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	v, err := s.entryView(ctx)
 	if err != nil {
 		return 0, err
@@ -263,16 +265,15 @@ func asOf(rows []credit.ListEntry, today credit.Date) []credit.ListEntry {
 // cases it is involved in, since it implements their measures. Errors:
 // FORBIDDEN for roles that read no records.
 func (s *Service) EntriesByIDs(ctx context.Context, ids []int64) (map[int64]*credit.ListEntry, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
-	v := s.view(ctx)
-	if credit.CallerFrom(ctx).Role == credit.RoleDashboard {
-		v, _ = s.entryView(ctx) // as in the root list
-	}
-	rows, err := s.db.EntriesByIDs(ctx, ids, v)
+	rows, err := s.db.EntriesByIDs(ctx, ids, s.view(ctx))
 	if err != nil {
+		return nil, err
+	}
+	if err := s.noteEntryReads(ctx, rows); err != nil {
 		return nil, err
 	}
 	out := make(map[int64]*credit.ListEntry, len(ids))
@@ -290,7 +291,7 @@ func (s *Service) EntriesByIDs(ctx context.Context, ids []int64) (map[int64]*cre
 // entries were filtered before. Errors: FORBIDDEN for roles other than
 // CREDIT_OFFICE and DEPARTMENT, since events name the staff who decided.
 func (s *Service) EventsByEntries(ctx context.Context, entryIDs []int64) (map[int64][]credit.ListEntryEvent, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.authorize(ctx, credit.ActListEntryHistory); err != nil {
 		return nil, err
 	}
@@ -302,7 +303,7 @@ func (s *Service) EventsByEntries(ctx context.Context, entryIDs []int64) (map[in
 // an unknown one. The catalogue is public. Errors: FORBIDDEN for roles that
 // read no records.
 func (s *Service) MeasuresByIDs(ctx context.Context, ids []int64) (map[int64]*credit.Measure, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "the joint workflow")
 	if _, err := s.requireRecords(ctx); err != nil {
 		return nil, err
 	}
@@ -338,4 +339,14 @@ func decodeIDCursor(field, kind, c string) (int64, error) {
 		return 0, credit.FieldErrorf(field, "is not a cursor from this list")
 	}
 	return id, nil
+}
+
+// noteEntryReads records the subjects whose list entries the caller was
+// shown as read: an entry is a record of its subject.
+func (s *Service) noteEntryReads(ctx context.Context, entries []credit.ListEntry) error {
+	codes := make([]string, 0, len(entries))
+	for _, e := range entries {
+		codes = append(codes, e.SubjectCode)
+	}
+	return s.noteRead(ctx, "", codes...)
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/credithub/credithub/internal/audit"
@@ -93,7 +94,7 @@ func (s *Service) ProposeListEntry(ctx context.Context, in credit.ListEntryInput
 		case err != nil:
 			return nil, err
 		}
-		p, err := domainPeriod(ctx, tx, in.Domain, in.DecidedOn)
+		p, err := s.domainPeriod(ctx, tx, in.Domain, in.DecidedOn)
 		if err != nil {
 			return nil, err
 		}
@@ -120,33 +121,43 @@ func (s *Service) ProposeListEntry(ctx context.Context, in credit.ListEntryInput
 	return out, err
 }
 
-// domainPeriod returns the period rule of domain in force on decided, or
-// BAD_USER_INPUT naming input.domain (unknown) or input.decidedOn (no rule
-// in force yet).
-func domainPeriod(ctx context.Context, tx *store.DB, domain string, decided credit.Date) (credit.DomainPeriod, error) {
-	p, err := tx.DomainPeriod(ctx, domain, decided)
-	if credit.CodeOf(err) != credit.NotFound {
-		return p, err
-	}
-	if _, err := tx.DomainKind(ctx, domain); credit.CodeOf(err) == credit.NotFound {
-		return p, credit.FieldErrorf("input.domain", "%q is not a list domain", domain)
+// domainPeriod returns the LIST_TERM rule of domain in force on decided,
+// or BAD_USER_INPUT naming input.domain (unknown) or input.decidedOn (no
+// rule in force yet).
+func (s *Service) domainPeriod(ctx context.Context, tx *store.DB, domain string, decided credit.Date) (credit.DomainPeriod, error) {
+	kind, err := tx.DomainKind(ctx, domain)
+	if credit.CodeOf(err) == credit.NotFound {
+		return credit.DomainPeriod{}, credit.FieldErrorf("input.domain", "%q is not a list domain", domain)
 	} else if err != nil {
-		return p, err
+		return credit.DomainPeriod{}, err
 	}
-	return p, credit.FieldErrorf("input.decidedOn", "no period rule of %s was in force on %s", domain, decided)
+	book, err := s.ruleBook(ctx)
+	if err != nil {
+		return credit.DomainPeriod{}, err
+	}
+	p, ok := book.ListTerm(domain, kind, decided)
+	if !ok {
+		return p, credit.FieldErrorf("input.decidedOn", "no %s rule of %s was in force on %s", credit.RuleListTerm, domain, decided)
+	}
+	return p, nil
 }
 
-// ApproveListEntry approves a proposed entry and opens its joint case: the
-// latest version of each catalogue measure for the entry's kind and domain
-// in force on the decision date is recorded as triggered
-// (list_entry_measures, which the checks read) and pushed as one
-// assignment to its implementing department (outbox and NOTIFY, in this
-// transaction). The subject's, its key persons' and their organisations'
-// cached checks are invalidated after the commit. Errors: FORBIDDEN for
-// roles other than CREDIT_OFFICE and, by dual control, for the person who
-// proposed the entry; NOT_FOUND for an unknown id; CONFLICT unless the
-// entry is PROPOSED, or when its period has ended meanwhile.
-func (s *Service) ApproveListEntry(ctx context.Context, id int64) (credit.ListEntry, credit.JointCase, error) {
+// ApproveListEntry approves a proposed entry and opens its joint case. The
+// case applies the measures named in measures, or when measures is nil
+// every catalogue measure for the entry's kind and domain (the latest
+// version of each in force on the decision date), each with the
+// department named or the catalogue's (credit.ChooseCaseMeasures). They
+// are recorded as triggered (list_entry_measures, which the checks read)
+// and each with a department is pushed as one assignment to it (outbox
+// and NOTIFY, in this transaction); a measure no city department
+// implements is recorded, not pushed. The subject's, its key persons' and
+// their organisations' cached checks are invalidated after the commit.
+// Errors: FORBIDDEN for roles other than CREDIT_OFFICE and, by dual
+// control, for the person who proposed the entry; NOT_FOUND for an unknown
+// id; BAD_USER_INPUT naming measures[i] for a measure not of the domain or
+// an unknown department; CONFLICT unless the entry is PROPOSED, or when
+// its period has ended meanwhile.
+func (s *Service) ApproveListEntry(ctx context.Context, id int64, measures []credit.CaseMeasureInput) (credit.ListEntry, credit.JointCase, error) {
 	c, err := s.authorize(ctx, credit.ActDecideListEntry)
 	if err != nil {
 		return credit.ListEntry{}, credit.JointCase{}, err
@@ -167,18 +178,28 @@ func (s *Service) ApproveListEntry(ctx context.Context, id int64) (credit.ListEn
 		if err := s.entryEvent(ctx, tx, out, row.Status, credit.EntryActive, nil, nil, ""); err != nil {
 			return nil, err
 		}
-		measures, err := tx.TriggeredMeasures(ctx, out.Kind, out.Domain, out.DecidedOn)
+		catalogue, err := tx.TriggeredMeasures(ctx, out.Kind, out.Domain, out.DecidedOn)
 		if err != nil {
 			return nil, err
 		}
-		if jc, _, err = tx.OpenJointCase(ctx, out, measures, s.now(), c.ID); err != nil {
+		depts, err := tx.Departments(ctx)
+		if err != nil {
 			return nil, err
 		}
-		out.Measures = measures
+		applied, err := credit.ChooseCaseMeasures(catalogue, measures, func(code string) bool {
+			return slices.ContainsFunc(depts, func(d credit.Department) bool { return d.Code == code })
+		})
+		if err != nil {
+			return nil, err
+		}
+		if jc, _, err = tx.OpenJointCase(ctx, out, applied, s.now(), c.ID); err != nil {
+			return nil, err
+		}
 		d := entryDetail{DecisionNo: out.DecisionNo, Department: out.DepartmentCode, Domain: out.Domain,
 			From: row.Status, To: credit.EntryActive, Case: jc.ID}
-		for _, m := range measures {
-			d.Measures = append(d.Measures, m.Code+"@"+m.ImplementingDepartment)
+		for _, m := range applied {
+			out.Measures = append(out.Measures, m.Measure)
+			d.Measures = append(d.Measures, m.Measure.Code+"@"+m.Department)
 		}
 		return s.finishWrite(ctx, tx, []int64{out.SubjectID}, "list_entry.approved", entryTarget(id), d)
 	})
@@ -266,15 +287,17 @@ func (s *Service) ExitListEntry(ctx context.Context, id int64, in credit.ExitInp
 			return nil, err
 		}
 		if c.Role == credit.RoleDepartment && row.DepartmentCode != c.Department {
-			return nil, credit.Errorf(credit.Forbidden, "list entry %d was decided by %s; a DEPARTMENT key of %s may not end it",
-				id, row.DepartmentCode, c.Department)
+			// Not naming the deciding department: the entry may not even be
+			// visible to this department.
+			return nil, credit.Errorf(credit.Forbidden, "a DEPARTMENT key of %s may end only the entries its department decided", c.Department)
 		}
-		// An entry decided before any period rule of its domain (older
+		// An entry decided before any term rule of its domain (older
 		// data) has no minimum before repair.
-		p, err := tx.DomainPeriod(ctx, row.Domain, row.DecidedOn)
-		if err != nil && credit.CodeOf(err) != credit.NotFound {
+		book, err := s.ruleBook(ctx)
+		if err != nil {
 			return nil, err
 		}
+		p, _ := book.ListTerm(row.Domain, row.Kind, row.DecidedOn)
 		status, err := in.Validate(today, row.ListEntry, p)
 		if err != nil {
 			return nil, err

@@ -29,7 +29,9 @@ func (c *testClock) set(day string) {
 }
 
 // jointEnv is a database with a tax bureau that decides black-list entries
-// of MAJOR_TAX_VIOLATION, one measure per implementing department, an
+// of a 36-month tax domain of the test's own (the real MAJOR_TAX_VIOLATION
+// has the national catalogue's measures), one measure per implementing
+// department, an
 // organisation with its legal representative, and a service on a clock
 // that starts on Monday 2026-03-02.
 type jointEnv struct {
@@ -45,7 +47,7 @@ type jointEnv struct {
 	n        int
 }
 
-const taxDomain = "MAJOR_TAX_VIOLATION"
+const taxDomain = "TEST_TAX_VIOLATION"
 
 func newJointEnv(t *testing.T, depts []string, opts ...Option) *jointEnv {
 	t.Helper()
@@ -58,6 +60,7 @@ func newJointEnv(t *testing.T, depts []string, opts ...Option) *jointEnv {
 	e := &jointEnv{t: t, url: url, db: db, f: testenv.NewFixtures(t, db), clk: &testClock{}}
 	e.clk.set("2026-03-02")
 	e.f.Department("TAX", "丹东市税务局")
+	e.f.Domain(taxDomain, credit.Black, "测试税收违法失信主体", 36)
 	contexts := []credit.MeasureContext{credit.BankCredit, credit.ApprovalWindow, credit.TravelConsumption, credit.FiscalFunds}
 	for i, d := range depts {
 		e.f.Department(d, "部门"+d)
@@ -100,7 +103,7 @@ func (e *jointEnv) propose(decided string) credit.ListEntry {
 
 func (e *jointEnv) approved(decided string) (credit.ListEntry, credit.JointCase) {
 	e.t.Helper()
-	entry, jc, err := e.svc.ApproveListEntry(office2, e.propose(decided).ID)
+	entry, jc, err := e.svc.ApproveListEntry(office2, e.propose(decided).ID, nil)
 	if err != nil {
 		e.t.Fatalf("approve: %v", err)
 	}
@@ -149,14 +152,14 @@ func TestProposerCannotApproveAnotherOfficeIdentityCan(t *testing.T) {
 	}
 	zhang.Role, zhang.Department = credit.RoleCreditOffice, ""
 	zhangOffice := credit.WithCaller(context.Background(), zhang)
-	_, _, err = e.svc.ApproveListEntry(zhangOffice, entry.ID)
+	_, _, err = e.svc.ApproveListEntry(zhangOffice, entry.ID, nil)
 	wantCode(t, "the proposer approves", err, credit.Forbidden)
 	_, err = e.svc.RejectListEntry(zhangOffice, entry.ID, "不予认定")
 	wantCode(t, "the proposer rejects", err, credit.Forbidden)
-	_, _, err = e.svc.ApproveListEntry(taxStaff, entry.ID)
+	_, _, err = e.svc.ApproveListEntry(taxStaff, entry.ID, nil)
 	wantCode(t, "a department approves", err, credit.Forbidden)
 
-	got, jc, err := e.svc.ApproveListEntry(as("jwt:li.si", credit.RoleCreditOffice, ""), entry.ID)
+	got, jc, err := e.svc.ApproveListEntry(as("jwt:li.si", credit.RoleCreditOffice, ""), entry.ID, nil)
 	if err != nil || got.Status != credit.EntryActive || jc.EntryID != entry.ID || len(got.Measures) != 1 {
 		t.Fatalf("another office identity approves: got %+v %+v %v", got, jc, err)
 	}
@@ -189,18 +192,18 @@ func TestTransitionsOutsideTheStateMachineConflict(t *testing.T) {
 		name string
 		run  func() error
 	}{
-		{"approve ACTIVE", func() error { _, _, err := e.svc.ApproveListEntry(office1, active.ID); return err }},
+		{"approve ACTIVE", func() error { _, _, err := e.svc.ApproveListEntry(office1, active.ID, nil); return err }},
 		{"reject ACTIVE", func() error { _, err := e.svc.RejectListEntry(office1, active.ID, "x"); return err }},
-		{"approve REJECTED", func() error { _, _, err := e.svc.ApproveListEntry(office1, rejected.ID); return err }},
+		{"approve REJECTED", func() error { _, _, err := e.svc.ApproveListEntry(office1, rejected.ID, nil); return err }},
 		{"exit REJECTED", func() error { _, err := e.svc.ExitListEntry(office1, rejected.ID, exit); return err }},
 		{"exit PROPOSED", func() error { _, err := e.svc.ExitListEntry(office1, proposed.ID, exit); return err }},
 		{"exit EXITED", func() error { _, err := e.svc.ExitListEntry(office1, exited.ID, exit); return err }},
-		{"approve EXITED", func() error { _, _, err := e.svc.ApproveListEntry(office1, exited.ID); return err }},
+		{"approve EXITED", func() error { _, _, err := e.svc.ApproveListEntry(office1, exited.ID, nil); return err }},
 		{"exit past its end", func() error { _, err := e.svc.ExitListEntry(office1, lapsed, exit); return err }},
 	} {
 		wantCode(t, tc.name, tc.run(), credit.Conflict)
 	}
-	_, _, err := e.svc.ApproveListEntry(office1, 999999)
+	_, _, err := e.svc.ApproveListEntry(office1, 999999, nil)
 	wantCode(t, "approve an unknown id", err, credit.NotFound)
 	_, err = e.svc.ExitListEntry(deptCtx("D1"), active.ID, exit)
 	wantCode(t, "another department exits", err, credit.Forbidden)
@@ -301,7 +304,8 @@ func TestListEntriesFiltersByStatusAsOfTodayAndByCaller(t *testing.T) {
 		{"the office, PROPOSED", office1, credit.ListEntryFilter{Status: credit.EntryProposed}, []int64{proposed.ID}},
 		{"the office, by department", office1, credit.ListEntryFilter{Department: "COURT"}, []int64{courts}},
 		{"the office, by decision date", office1, credit.ListEntryFilter{DecidedFrom: credit.MustDate("2026-02-28")}, []int64{proposed.ID}},
-		{"the dashboard, all", as("dash", credit.RoleDashboard, ""), credit.ListEntryFilter{}, []int64{courts, lapsed, proposed.ID, active.ID}},
+		{"the dashboard: what the public sees (the statistics count the rest)", as("dash", credit.RoleDashboard, ""), credit.ListEntryFilter{}, []int64{active.ID}},
+		{"another department: not the tax bureau's proposal", deptCtx("COURT"), credit.ListEntryFilter{Kind: credit.Black, Domain: taxDomain}, []int64{lapsed, active.ID}},
 		{"the tax bureau: not the court's authorised entry", taxStaff, credit.ListEntryFilter{}, []int64{lapsed, proposed.ID, active.ID}},
 		{"the court: its own authorised entry", deptCtx("COURT"), credit.ListEntryFilter{Kind: credit.Black, Domain: "COURT_ENFORCEMENT_DISHONESTY"}, []int64{courts}},
 		{"the public: in force and public only", public, credit.ListEntryFilter{}, []int64{active.ID}},

@@ -1,11 +1,6 @@
 package service
 
-import (
-	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/store"
-)
-
-type storeCount = store.SubjectCount
+import "github.com/credithub/credithub/internal/credit"
 
 // RecordPage checks the arguments of a subject's licences or penalties
 // connection and turns them into a credit.RecordPage.

@@ -9,7 +9,9 @@ import (
 
 	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/calendar"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/store"
 )
 
@@ -18,14 +20,18 @@ const MaxPageSize = 100
 
 // Service is the hub's application layer.
 type Service struct {
-	db      *store.DB
-	now     func() time.Time
-	uses    *audit.QueryLog
-	answers *answers
-	metrics *Metrics
-	log     *slog.Logger
-	// deadlines are the working days of the joint workflow (WithDeadlines).
-	deadlines credit.Deadlines
+	db        *store.DB
+	now       func() time.Time
+	uses      *audit.QueryLog
+	responses *responses
+	ops       operations
+	limiter   *ratelimit.Limiter
+	metrics   *Metrics
+	log       *slog.Logger
+	// rules are the rules in force (rules.go); cal the working-day
+	// calendar (WithCalendar; nil: the official one).
+	rules ruleBooks
+	cal   *calendar.Calendar
 }
 
 // WithQueryLog makes the service record reads in log: the plan's system
@@ -42,11 +48,11 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Service) { s.now = now }
 }
 
-// WithCache makes the service cache answers in c (nil: no cache).
+// WithCache makes the service cache whole responses in c (nil: no cache).
 func WithCache(c *cache.Cache) Option {
 	return func(s *Service) {
 		if c != nil {
-			s.answers = &answers{c: c}
+			s.responses = &responses{c: c, near: cache.NewNear[storedResponse](nearResponses)}
 		}
 	}
 }
@@ -63,15 +69,15 @@ func WithLogger(l *slog.Logger) Option {
 
 // New returns a Service over db.
 func New(db *store.DB, opts ...Option) *Service {
-	s := &Service{db: db, now: time.Now, log: slog.Default(), deadlines: credit.DefaultDeadlines}
+	s := &Service{db: db, now: time.Now, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics(nil)
 	}
-	if s.answers != nil {
-		s.answers.metrics, s.answers.log = s.metrics, s.log
+	if s.responses != nil {
+		s.responses.metrics, s.responses.log = s.metrics, s.log
 	}
 	return s
 }

@@ -6,43 +6,6 @@ import (
 	"github.com/credithub/credithub/internal/credit"
 )
 
-// Subject returns the subject with the code a user typed in field "code",
-// masked for the caller: nil for a valid code that is not registered,
-// BAD_USER_INPUT naming the rule for an invalid one. A well-formed code
-// that fails only its checksum is found if a department registered it
-// (legacy codes), else rejected. FORBIDDEN for a role that reads no
-// subjects; BAD_USER_INPUT for a role that must state a purpose and did not.
-func (s *Service) Subject(ctx context.Context, code, purpose string) (*credit.Subject, error) {
-	markUncachable(ctx)
-	c, a := s.access(ctx)
-	if !a.ReadSubjects {
-		return nil, forbidden(c.Role, "read subjects")
-	}
-	purpose, err := s.checkPurpose(ctx, purpose)
-	if err != nil {
-		return nil, err
-	}
-	setPurpose(ctx, purpose)
-	lc, err := credit.ParseLookupCode("code", code)
-	if err != nil {
-		return nil, err
-	}
-	subj, err := s.db.SubjectByCode(ctx, lc.Code)
-	switch {
-	case credit.CodeOf(err) == credit.NotFound && lc.ChecksumOnly:
-		return nil, lc.Err
-	case credit.CodeOf(err) == credit.NotFound:
-		return nil, nil
-	case err != nil:
-		return nil, err
-	}
-	if err := s.noteReads(ctx, subj); err != nil {
-		return nil, err
-	}
-	subj = a.Masked(subj)
-	return &subj, nil
-}
-
 // SubjectPage is one page of a subject search.
 type SubjectPage struct {
 	Subjects    []credit.Subject
@@ -53,7 +16,7 @@ type SubjectPage struct {
 // Subjects searches subjects by f, ordered by code. Errors: BAD_USER_INPUT
 // for a page size over MaxPageSize, a foreign cursor or a malformed filter.
 func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit.Page) (SubjectPage, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "a subject search") // a new subject can join the results: no generation covers that
 	c, a := s.access(ctx)
 	if !a.ListSubjects {
 		return SubjectPage{}, forbidden(c.Role, "search subjects (look them up by code)")
@@ -77,7 +40,11 @@ func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit
 	if len(subjects) > p.First {
 		page.Subjects, page.HasNextPage = subjects[:p.First], true
 	}
-	if err := s.noteReads(ctx, page.Subjects...); err != nil {
+	codes := make([]string, len(page.Subjects))
+	for i, subj := range page.Subjects {
+		codes[i] = subj.Code
+	}
+	if err := s.noteRead(ctx, "", codes...); err != nil {
 		return SubjectPage{}, err
 	}
 	for i := range page.Subjects {
@@ -88,7 +55,7 @@ func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit
 
 // CountSubjects counts the subjects a (checked) filter matches.
 func (s *Service) CountSubjects(ctx context.Context, f credit.SubjectFilter) (int, error) {
-	markUncachable(ctx)
+	uncacheable(ctx, "a subject search")
 	return s.db.CountSubjects(ctx, f)
 }
 

@@ -7,42 +7,60 @@ import (
 	"github.com/credithub/credithub/internal/credit"
 )
 
-// noteReads writes the subjects read by a role whose reads are logged to
-// the query-use log, each once per request, as one use. It fails the read
-// when the log cannot take the row: an unlogged read is not served.
-func (s *Service) noteReads(ctx context.Context, subjects ...credit.Subject) error {
+// noteRead records that subjects (by code) were shown for purpose. Inside a
+// request it goes on the request, and the pipeline writes the request's
+// reads to the query-use log, durably, before it answers; outside one (the
+// service used directly) the read is written at once. Either way no read is
+// answered unlogged.
+func (s *Service) noteRead(ctx context.Context, purpose string, codes ...string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	if r := RequestFrom(ctx); r != nil {
+		r.Read(purpose, codes...)
+		return nil
+	}
 	c, a := s.access(ctx)
 	if !a.LogsUse || s.uses == nil {
 		return nil
 	}
-	r := requestFrom(ctx)
-	r.mu.Lock()
-	var fresh []string
-	for _, subj := range subjects {
-		if !r.logged[subj.Code] {
-			r.logged[subj.Code] = true
-			fresh = append(fresh, subj.Code)
-		}
+	c.Purpose = purpose
+	if err := s.uses.Commit(ctx, audit.Use{Caller: c, SubjectCodes: codes, Operation: "service", At: s.now()}); err != nil {
+		return credit.Errorf(credit.Unavailable, "the query-use log cannot record this read now; try again")
 	}
-	purpose, op := r.purpose, r.operation
-	r.mu.Unlock()
-	if purpose != "" {
-		c.Purpose = purpose
-	}
-	if len(fresh) == 0 {
+	return nil
+}
+
+// LogReads writes what request r read to the query-use log — one row per
+// purpose, naming every subject read for it — and returns once the rows are
+// durable. The pipeline calls it before it answers; an error (UNAVAILABLE)
+// means the answer must not be given. Roles whose reads are not logged
+// pass at once.
+func (s *Service) LogReads(ctx context.Context, r *Request) error {
+	if !r.Access.LogsUse || s.uses == nil {
 		return nil
 	}
-	if err := s.uses.Record(ctx, audit.Use{Caller: c, SubjectCodes: fresh, Operation: op, At: s.now()}); err != nil {
-		return credit.Errorf(credit.Unavailable, "the query-use log cannot record this read now; try again")
+	reads := r.Reads()
+	if len(reads) == 0 {
+		return nil
+	}
+	uses := make([]audit.Use, len(reads))
+	for i, rd := range reads {
+		c := r.Caller
+		c.Purpose = rd.Purpose
+		uses[i] = audit.Use{Caller: c, SubjectCodes: rd.Codes, Operation: r.Operation, At: r.Arrived}
+	}
+	if err := s.uses.Commit(ctx, uses...); err != nil {
+		return credit.Errorf(credit.Unavailable, "the query-use log cannot record this read now, so it is not answered; try again")
 	}
 	return nil
 }
 
 // QueryLog returns who read the subject's records, newest first, at most
 // first rows (at most 500). FORBIDDEN for roles other than CREDIT_OFFICE and
-// AUDITOR. The log is written asynchronously; rows appear within a fraction
-// of a second.
+// AUDITOR.
 func (s *Service) QueryLog(ctx context.Context, subject credit.Subject, first int) ([]credit.QueryUse, error) {
+	uncacheable(ctx, "the query-use log")
 	if _, err := s.authorize(ctx, credit.ActReadQueryLog); err != nil {
 		return nil, err
 	}

@@ -7,10 +7,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -82,7 +87,7 @@ func (db *DB) InTx(ctx context.Context, fn func(*DB) error) error {
 	}
 	tx, err := db.pool.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", translate(err))
 	}
 	if err := fn(&DB{pool: db.pool, ext: tx, stats: db.stats, stmts: db.stmts}); err != nil {
 		_ = tx.Rollback()
@@ -115,11 +120,22 @@ func (db *DB) getPrepared(ctx context.Context, dest any, query string, args ...a
 	return translate(stmt.GetContext(ctx, dest, args...))
 }
 
+// maxCachedStatements bounds the statements kept prepared: subject reads
+// are built from clients' queries, and each prepared statement costs
+// memory on every pooled connection. Past the bound, statements run
+// unprepared.
+const maxCachedStatements = 512
+
+var errStatementCacheFull = errors.New("store: statement cache full")
+
 func (c *stmtCache) prepare(ctx context.Context, pool *sqlx.DB, query string) (*sqlx.Stmt, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[query]; ok {
 		return st, nil
+	}
+	if len(c.stmts) >= maxCachedStatements {
+		return nil, errStatementCacheFull
 	}
 	st, err := pool.PreparexContext(ctx, query)
 	if err != nil {
@@ -129,9 +145,36 @@ func (c *stmtCache) prepare(ctx context.Context, pool *sqlx.DB, query string) (*
 	return st, nil
 }
 
+// selPrepared is sel for a statement worth preparing (see getPrepared).
+func (db *DB) selPrepared(ctx context.Context, dest any, query string, args ...any) error {
+	if _, inTx := db.ext.(*sqlx.Tx); inTx {
+		return db.sel(ctx, dest, query, args...)
+	}
+	stmt, err := db.stmts.prepare(ctx, db.pool, query)
+	if err != nil {
+		return db.sel(ctx, dest, query, args...)
+	}
+	db.stats.statements.Add(1)
+	return translate(stmt.SelectContext(ctx, dest, args...))
+}
+
 func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
 	db.stats.statements.Add(1)
 	return translate(db.ext.SelectContext(ctx, dest, query, args...))
+}
+
+// execPrepared is exec for a hot statement (see getPrepared).
+func (db *DB) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if _, inTx := db.ext.(*sqlx.Tx); inTx {
+		return db.exec(ctx, query, args...)
+	}
+	stmt, err := db.stmts.prepare(ctx, db.pool, query)
+	if err != nil {
+		return db.exec(ctx, query, args...)
+	}
+	db.stats.statements.Add(1)
+	res, err := stmt.ExecContext(ctx, args...)
+	return res, translate(err)
 }
 
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -162,6 +205,9 @@ func translate(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return credit.Errorf(credit.NotFound, "not found")
 	}
+	if unreachable(err) {
+		return &unavailableError{cause: err}
+	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch pqErr.Code.Name() {
@@ -177,6 +223,43 @@ func translate(err error) error {
 		case "query_canceled":
 			return credit.Errorf(credit.Unavailable, "the request took too long and was cancelled")
 		}
+		switch pqErr.Code.Class() {
+		case "08", "53", "57": // connection exception, insufficient resources, operator intervention
+			return &unavailableError{cause: err}
+		}
 	}
 	return fmt.Errorf("store: %w", err)
+}
+
+// unavailableError is a failure to reach PostgreSQL: the client sees
+// UNAVAILABLE ("try again"), never the driver's words, and the cause stays
+// for the logs.
+type unavailableError struct{ cause error }
+
+func (e *unavailableError) Error() string { return "the database is unavailable; try again" }
+func (e *unavailableError) Unwrap() []error {
+	return []error{credit.Errorf(credit.Unavailable, "the database is unavailable; try again"), e.cause}
+}
+
+// unreachable reports whether err says PostgreSQL could not be reached (a
+// refused or broken connection, a timeout, a closed pool), as opposed to an
+// error in what was asked.
+func unreachable(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr):
+		return true
+	}
+	return strings.Contains(err.Error(), "sql: database is closed")
+}
+
+// Identity names the database: the PostgreSQL cluster's system identifier
+// (a replica shares it) and the database's name. Two deployments that share
+// one Redis derive different key prefixes from it.
+func (db *DB) Identity(ctx context.Context) (string, error) {
+	var id string
+	err := db.get(ctx, &id, `SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || current_database()`)
+	return id, err
 }

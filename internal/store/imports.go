@@ -327,15 +327,6 @@ func (l *copyLine) textArray(xs []string) {
 
 var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
-// PublicationRules returns every publication rule, by severity and date,
-// for an import to pick the rule in force on each decision date in Go.
-func (db *DB) PublicationRules(ctx context.Context) ([]credit.PublicationRule, error) {
-	var out []credit.PublicationRule
-	err := db.sel(ctx, &out, `SELECT severity, effective_from, min_months, max_months, published_by_default, legal_basis
-		FROM publication_rules ORDER BY severity, effective_from`)
-	return out, err
-}
-
 // ImportReject is a staged row the database side of an import refused:
 // its line, the CSV column the reason is about, that column's value, and
 // why.

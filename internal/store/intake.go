@@ -154,17 +154,6 @@ func (db *DB) DepartmentByCode(ctx context.Context, code string) (credit.Departm
 	return d, err
 }
 
-// PublicationRule returns the publication rule for severity in force on day
-// on: the row with the latest effective date not after it. NOT_FOUND when no
-// rule was in force yet.
-func (db *DB) PublicationRule(ctx context.Context, severity credit.Severity, on credit.Date) (credit.PublicationRule, error) {
-	var r credit.PublicationRule
-	err := db.get(ctx, &r, `SELECT severity, effective_from, min_months, max_months, published_by_default, legal_basis
-		FROM publication_rules WHERE severity = $1 AND effective_from <= $2
-		ORDER BY effective_from DESC LIMIT 1`, severity, on)
-	return r, err
-}
-
 // EnsureSubject registers s (code, kind, name, legacy identifiers and
 // identifier warnings) unless a subject with its code exists, and returns
 // the subject as stored and whether it was created. An existing subject is

@@ -22,8 +22,10 @@ const caseColumns = `c.id, c.entry_id, c.initiating_department, c.opened_at, c.o
 const assignmentColumns = `a.id, a.case_id, a.measure_id, a.department_code, a.status, a.pushed_at,
 	a.responded_at, a.responded_by, a.reject_reason, a.closed_at`
 
-const measureColumns = `m.id, m.code, m.version, m.kind, m.name, m.detail, m.legal_basis, m.implementing_department,
-	to_json(m.applies_to) AS applies_to, to_json(m.contexts) AS contexts, m.list_kind, m.domain`
+const measureColumns = `m.id, m.code, m.version, m.kind, m.name, m.detail, m.legal_basis,
+	COALESCE(m.implementing_department, '') AS implementing_department, m.implementing_authority,
+	to_json(m.applies_to) AS applies_to, to_json(m.contexts) AS contexts, m.list_kind, COALESCE(m.domain, '') AS domain,
+	m.effective_from, m.effective_until`
 
 // TriggeredMeasures returns the catalogue measures an entry of kind and
 // domain decided on day on triggers: for each measure code, the latest
@@ -37,13 +39,14 @@ func (db *DB) TriggeredMeasures(ctx context.Context, kind credit.ListKind, domai
 	return out, err
 }
 
-// OpenJointCase opens the case of entry, records the measures it triggered
+// OpenJointCase opens the case of entry, records the measures it applies
 // (list_entry_measures, which the checks read) and pushes one assignment
-// per measure to its implementing department: each goes to push_outbox and
-// is announced on PushChannel. NOTIFY is transactional: the hubs hear of
-// the pushes when the transaction commits and never when it rolls back.
-// CONFLICT when the entry has a case already.
-func (db *DB) OpenJointCase(ctx context.Context, entry credit.ListEntry, measures []credit.Measure,
+// per measure that has an implementing department to that department:
+// each goes to push_outbox and is announced on PushChannel. A measure
+// without a department in the city is recorded, not pushed. NOTIFY is
+// transactional: the hubs hear of the pushes when the transaction commits
+// and never when it rolls back. CONFLICT when the entry has a case already.
+func (db *DB) OpenJointCase(ctx context.Context, entry credit.ListEntry, measures []credit.CaseMeasure,
 	at time.Time, by string) (credit.JointCase, []credit.Assignment, error) {
 	var c credit.JointCase
 	err := db.get(ctx, &c, `INSERT INTO joint_cases AS c (entry_id, initiating_department, opened_at, opened_by)
@@ -54,8 +57,13 @@ func (db *DB) OpenJointCase(ctx context.Context, entry credit.ListEntry, measure
 		return c, nil, err
 	}
 	ids := make([]int64, len(measures))
+	var pushIDs []int64
+	var pushDepts []string
 	for i, m := range measures {
-		ids[i] = m.ID
+		ids[i] = m.Measure.ID
+		if m.Department != "" {
+			pushIDs, pushDepts = append(pushIDs, m.Measure.ID), append(pushDepts, m.Department)
+		}
 	}
 	if _, err := db.exec(ctx, `INSERT INTO list_entry_measures (entry_id, measure_id)
 		SELECT $1, unnest(CAST($2 AS bigint[])) ON CONFLICT DO NOTHING`, entry.ID, pq.Array(ids)); err != nil {
@@ -64,13 +72,15 @@ func (db *DB) OpenJointCase(ctx context.Context, entry credit.ListEntry, measure
 	var as []credit.Assignment
 	err = db.sel(ctx, &as, `WITH a AS (
 			INSERT INTO assignments (case_id, measure_id, department_code, pushed_at)
-			SELECT $1, m.id, m.implementing_department, $2 FROM measures m WHERE m.id = ANY($3)
-			ORDER BY m.implementing_department, m.code
+			SELECT $1, p.measure_id, p.department_code, $2
+			FROM unnest(CAST($3 AS bigint[]), CAST($4 AS text[])) AS p (measure_id, department_code)
+			JOIN measures m ON m.id = p.measure_id
+			ORDER BY p.department_code, m.code
 			RETURNING *),
 		o AS (
 			INSERT INTO push_outbox (assignment_id, department_code, created_at)
 			SELECT id, department_code, $2 FROM a)
-		SELECT `+assignmentColumns+` FROM a ORDER BY a.id`, c.ID, at, pq.Array(ids))
+		SELECT `+assignmentColumns+` FROM a ORDER BY a.id`, c.ID, at, pq.Array(pushIDs), pq.Array(pushDepts))
 	if err != nil {
 		return c, nil, err
 	}

@@ -14,10 +14,12 @@ func TestTriggeredMeasuresAreTheLatestVersionsInForceOnTheDecisionDate(t *testin
 	db := testenv.DB(t)
 	f := testenv.NewFixtures(t, db)
 	f.Department("D1", "部门一")
-	f.Measure("KEEP", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", "D1", credit.BankCredit)
+	// A domain of its own: the real ones come with the national catalogue.
+	f.Domain("TEST_TAX", credit.Black, "测试黑名单", 36)
+	f.Measure("KEEP", credit.Punishment, credit.Black, "TEST_TAX", "D1", credit.BankCredit)
 	f.Measure("OTHER_DOMAIN", credit.Punishment, credit.Black, "WAGE_ARREARS", "D1", credit.BankCredit)
-	ended := f.Measure("ENDED", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", "D1", credit.BankCredit)
-	v1 := f.Measure("REVISED", credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", "D1", credit.BankCredit)
+	ended := f.Measure("ENDED", credit.Punishment, credit.Black, "TEST_TAX", "D1", credit.BankCredit)
+	v1 := f.Measure("REVISED", credit.Punishment, credit.Black, "TEST_TAX", "D1", credit.BankCredit)
 	var v2 int64
 	if err := db.SQL().QueryRow(`UPDATE measures SET effective_until = '2025-12-31' WHERE id = $1`, ended).Err(); err != nil {
 		t.Fatal(err)
@@ -36,7 +38,7 @@ func TestTriggeredMeasuresAreTheLatestVersionsInForceOnTheDecisionDate(t *testin
 		{"2026-03-01", map[string]int64{"KEEP": 0, "REVISED": v1}},
 		{"2026-06-01", map[string]int64{"KEEP": 0, "REVISED": v2}},
 	} {
-		ms, err := db.TriggeredMeasures(context.Background(), credit.Black, "MAJOR_TAX_VIOLATION", credit.MustDate(tc.on))
+		ms, err := db.TriggeredMeasures(context.Background(), credit.Black, "TEST_TAX", credit.MustDate(tc.on))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,10 +62,11 @@ func TestSuspensionRemembersAndRestoresEachStatus(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.DB(t)
 	f := testenv.NewFixtures(t, db)
-	var measures []credit.Measure
+	var measures []credit.CaseMeasure
 	for _, d := range []string{"D1", "D2", "D3"} {
 		f.Department(d, "部门"+d)
-		measures = append(measures, credit.Measure{ID: f.Measure("M_"+d, credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", d, credit.BankCredit)})
+		m := credit.Measure{ID: f.Measure("M_"+d, credit.Punishment, credit.Black, "MAJOR_TAX_VIOLATION", d, credit.BankCredit)}
+		measures = append(measures, credit.CaseMeasure{Measure: m, Department: d})
 	}
 	org := f.Subject(testenv.USCC(1), credit.LegalPerson, "公司")
 	entry := credit.ListEntry{ID: f.ListEntry(testenv.Entry{Subject: org, Kind: credit.Black, Domain: "MAJOR_TAX_VIOLATION",

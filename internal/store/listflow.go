@@ -21,20 +21,6 @@ type EntryRow struct {
 	ApprovedBy *string `db:"approved_by"`
 }
 
-// DomainPeriod returns the period rule of domain in force on day on (the
-// row with the latest effective date not after it), with the domain's
-// kind. NOT_FOUND when the domain is unknown or had no rule yet; DomainKind
-// tells which.
-func (db *DB) DomainPeriod(ctx context.Context, domain string, on credit.Date) (credit.DomainPeriod, error) {
-	var p credit.DomainPeriod
-	err := db.get(ctx, &p, `SELECT p.domain, d.kind, p.period_months, p.min_extension_months,
-			p.max_extension_months, p.repair_after_months, p.legal_basis
-		FROM list_domain_periods p JOIN list_domains d ON d.code = p.domain
-		WHERE p.domain = $1 AND p.effective_from <= $2
-		ORDER BY p.effective_from DESC LIMIT 1`, domain, on)
-	return p, err
-}
-
 // DomainKind returns the list kind of domain; NOT_FOUND if it is unknown.
 func (db *DB) DomainKind(ctx context.Context, domain string) (credit.ListKind, error) {
 	var k credit.ListKind

@@ -68,6 +68,9 @@ func entryWhere(w *where, f credit.ListEntryFilter, v credit.RecordView) {
 		w.add(`e.status = CAST(? AS list_entry_status)`, string(f.Status))
 	}
 	w.add(`(e.use_scope = ANY(CAST(?1 AS use_scope[])) OR e.department_code = ?2)`, pq.Array(v.Scopes), v.Department)
+	if !v.AllEntryStates { // as credit.Access.SeesEntry
+		w.add(`(e.status NOT IN ('PROPOSED', 'REJECTED', 'REVOKED') OR e.department_code = ?)`, v.Department)
+	}
 	if !v.PublishedOn.IsZero() {
 		w.add(inForce(`CAST(? AS date)`), v.PublishedOn)
 	}

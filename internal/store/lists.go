@@ -10,7 +10,8 @@ import (
 
 const listEntryColumns = `e.id, e.subject_id, e.kind, e.domain, d.name AS domain_name, e.department_code,
 	e.decision_no, e.decided_on, e.facts, e.decision_content, e.starts_on, e.ends_on, e.status, e.use_scope,
-	e.ended_on, e.exit_decision_no, e.exit_reason`
+	e.ended_on, e.exit_decision_no, e.exit_reason,
+	(SELECT x.code FROM subjects x WHERE x.id = e.subject_id) AS subject_code`
 
 // ListEntriesBySubjects returns the list entries of the given subjects in
 // every status, newest decision first; callers filter by kind and date with
@@ -29,9 +30,7 @@ func (db *DB) MeasuresByEntries(ctx context.Context, entryIDs []int64) (map[int6
 		EntryID int64 `db:"entry_id"`
 		credit.Measure
 	}
-	err := db.sel(ctx, &rows, `SELECT lem.entry_id, m.id, m.code, m.version, m.kind, m.name, m.detail,
-			m.legal_basis, m.implementing_department, to_json(m.applies_to) AS applies_to,
-			to_json(m.contexts) AS contexts, m.list_kind, m.domain
+	err := db.sel(ctx, &rows, `SELECT lem.entry_id, `+measureColumns+`
 		FROM list_entry_measures lem JOIN measures m ON m.id = lem.measure_id
 		WHERE lem.entry_id = ANY($1) ORDER BY lem.entry_id, m.code`, pq.Array(entryIDs))
 	if err != nil {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -12,6 +14,43 @@ import (
 
 // QueryUse is one row of query_log (credit.QueryUse).
 type QueryUse = credit.QueryUse
+
+// InsertQueryUses writes uses to query_log with one statement (one round
+// trip and, outside a transaction, one commit): all of them or none. The
+// query-use log's writer calls it for each group of rows whose readers wait
+// for them to be durable, so its latency is on the read path.
+func (db *DB) InsertQueryUses(ctx context.Context, uses []QueryUse) error {
+	if len(uses) == 0 {
+		return nil
+	}
+	rows := make([]queryUseRow, len(uses))
+	for i, u := range uses {
+		rows[i] = queryUseRow{At: u.At, CallerID: u.CallerID, Institution: u.Institution, Role: string(u.Role),
+			Purpose: u.Purpose, SubjectCodes: u.SubjectCodes, Operation: u.Operation}
+	}
+	doc, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("insert query uses: %w", err)
+	}
+	_, err = db.execPrepared(ctx, `INSERT INTO query_log (at, caller_id, institution, role, purpose, subject_codes, operation)
+		SELECT at, caller_id, institution, role, purpose, subject_codes, operation
+		FROM json_populate_recordset(NULL::query_log, $1)`, doc)
+	if err != nil {
+		return fmt.Errorf("insert query uses: %w", err)
+	}
+	return nil
+}
+
+// queryUseRow is a query_log row as json_populate_recordset reads it.
+type queryUseRow struct {
+	At           time.Time `json:"at"`
+	CallerID     string    `json:"caller_id"`
+	Institution  string    `json:"institution"`
+	Role         string    `json:"role"`
+	Purpose      string    `json:"purpose"`
+	SubjectCodes []string  `json:"subject_codes"`
+	Operation    string    `json:"operation"`
+}
 
 // CopyQueryUses writes uses to query_log with one COPY in one transaction
 // (db's, if it is in one): all of them or none. Their IDs are ignored.

@@ -184,3 +184,19 @@ func (f *Fixtures) EntryScope(id int64, scope credit.UseScope) {
 	f.t.Helper()
 	f.exec(`UPDATE list_entries SET use_scope = $2 WHERE id = $1`, id, scope)
 }
+
+// Domain inserts a list domain of kind with a LIST_TERM rule of months
+// (0: until an exit decision) in force from 2000-01-01, so that a test's
+// catalogue holds only the measures it adds (the national baseline has
+// measures for the real domains). A service that already read its rules
+// needs ReloadRules afterwards.
+func (f *Fixtures) Domain(code string, kind credit.ListKind, name string, months int) {
+	f.t.Helper()
+	f.exec(`INSERT INTO list_domains (code, kind, name) VALUES ($1, $2, $3)`, code, kind, name)
+	params := `{}`
+	if months > 0 {
+		params = fmt.Sprintf(`{"months": %d}`, months)
+	}
+	f.exec(`INSERT INTO rules (rule, scope, effective_from, params, legal_basis) VALUES ('LIST_TERM', $1, '2000-01-01', $2, '测试规则')`,
+		code, params)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,5 +66,21 @@ func (p *RedisProcess) Stop() {
 		p.cmd.Process.Kill()
 		p.cmd.Wait()
 		p.cmd = nil
+	}
+}
+
+// Freeze stops the server's process (SIGSTOP) without closing its sockets:
+// connections and commands are accepted by the kernel and wait, as behind a
+// stalled machine or a long pause of the process.
+func (p *RedisProcess) Freeze() {
+	if p.cmd != nil && p.cmd.Process != nil {
+		p.cmd.Process.Signal(syscall.SIGSTOP)
+	}
+}
+
+// Thaw resumes a frozen server (SIGCONT).
+func (p *RedisProcess) Thaw() {
+	if p.cmd != nil && p.cmd.Process != nil {
+		p.cmd.Process.Signal(syscall.SIGCONT)
 	}
 }

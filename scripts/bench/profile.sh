@@ -24,7 +24,9 @@ unset LISTEN_ADDR
 [ -s .bench/codes.txt ] || { echo "profile: run make bench once first (it seeds $BENCH_DB and writes .bench/codes.txt)" >&2; exit 1; }
 go build -o bin/credithub ./cmd/credithub
 go build -o bin/loadgen ./cmd/loadgen
-key=$(bin/credithub apikey create --role BANK --institution "profile" --expires 1d 2>/dev/null)
+role=BANK purpose=贷前审查
+case $MODE in window*|applicant*) role=WINDOW purpose=受理审查 ;; esac
+key=$(bin/credithub apikey create --role "$role" --institution "profile" --expires 1d 2>/dev/null)
 redis-cli -n "${BENCH_REDIS_DB:-3}" FLUSHDB >/dev/null
 bin/credithub serve ${NOCACHE:+--no-cache} --listen 127.0.0.1:18091 --pprof 127.0.0.1:16060 >.bench/profile-server.log 2>&1 &
 pid=$!
@@ -33,9 +35,9 @@ for _ in $(seq 1 100); do curl -fs http://127.0.0.1:18091/healthz >/dev/null 2>&
 url=http://127.0.0.1:18091/graphql
 persisted=-persisted
 if [ "$MODE" = typename ] || [ -n "${NOCACHE:-}" ]; then persisted=; fi
-bin/loadgen -url "$url" -token "$key" -mode credit -persisted -codes .bench/codes.txt -clients 8 -pass >/dev/null 2>&1
+bin/loadgen -url "$url" -token "$key" -mode "$MODE" $persisted -purpose "$purpose" -codes .bench/codes.txt -clients 8 -pass >/dev/null 2>&1
 curl -fs "http://127.0.0.1:16060/debug/pprof/profile?seconds=$((SECONDS_ - 4))" -o ".bench/$MODE.pprof" &
-bin/loadgen -url "$url" -token "$key" -mode "$MODE" $persisted -codes .bench/codes.txt -clients "$CLIENTS" \
+bin/loadgen -url "$url" -token "$key" -mode "$MODE" $persisted -purpose "$purpose" -codes .bench/codes.txt -clients "$CLIENTS" \
   -duration "${SECONDS_}s" -warmup 1s -procs "server=$pid,redis=redis-server,postgres=postgres/$BENCH_DB"
 wait %2 2>/dev/null || true
 echo "profile: .bench/$MODE.pprof" >&2

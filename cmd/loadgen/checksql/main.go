@@ -5,6 +5,8 @@
 //	checksql -pgbench   the pgbench script scripts/bench/check.sql: the same
 //	                    statement with the code drawn at random from the
 //	                    table bench_codes and $2 … $4 bound to variables
+//	checksql -bank      scripts/bench/bank.sql: the same with the legal
+//	                    representative in office, which the bank's read asks
 //	checksql -vars      the pgbench -D variables of today's check: asof,
 //	                    since (the rules' look-back window) and roles
 //
@@ -42,6 +44,7 @@ const pgbenchHeader = `-- The statement of an uncached credit check, for pgbench
 
 func main() {
 	pgbench := flag.Bool("pgbench", false, "print the pgbench script (scripts/bench/check.sql)")
+	bank := flag.Bool("bank", false, "print the pgbench script of the bank's read (scripts/bench/bank.sql): the check and the company's legal representative")
 	vars := flag.Bool("vars", false, "print today's pgbench -D variables, one per line")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -49,6 +52,21 @@ func main() {
 		os.Exit(2)
 	}
 	switch {
+	case *bank:
+		// The hand-written statement that answers the bank's read: the
+		// check's, plus the legal representative in office.
+		withRep := strings.Replace(checkSQL, "\nFROM subjects s WHERE s.code = $1", `,
+	(SELECT json_build_object('name', p.name, 'code', p.code) FROM key_persons k JOIN subjects p ON p.id = k.person_id
+		WHERE k.organization_id = s.id AND k.role = 'LEGAL_REPRESENTATIVE' AND k.since <= $2 AND (k.until IS NULL OR k.until >= $2)
+		ORDER BY k.since DESC, k.id DESC LIMIT 1) AS legal_representative
+FROM subjects s WHERE s.code = $1`, 1)
+		stmt := strings.NewReplacer(
+			"$1", "(SELECT code FROM bench_codes WHERE i = :i)",
+			"$2", ":asof", "$3", ":since", "$4", ":roles",
+		).Replace(withRep)
+		header := strings.NewReplacer("The statement of an uncached credit check", "The hand-written statement of the bank's read (a credit check and the legal representative)",
+			"checksql -pgbench", "checksql -bank", "scripts/bench/check.sql", "scripts/bench/bank.sql").Replace(pgbenchHeader)
+		fmt.Print(header + stmt + ";\n")
 	case *pgbench:
 		stmt := strings.NewReplacer(
 			"$1", "(SELECT code FROM bench_codes WHERE i = :i)",
@@ -57,7 +75,8 @@ func main() {
 		fmt.Print(pgbenchHeader + stmt + ";\n")
 	case *vars:
 		today := credit.DateOf(time.Now())
-		since, _ := credit.CheckRulesFor(today).Window(today)
+		// The baseline CHECK_LOOKBACK rule (migration 00020): 36 months.
+		since := credit.PeriodStartReaching(today, 36)
 		var roles []string
 		for _, r := range credit.AttributedRoles() {
 			roles = append(roles, string(r))

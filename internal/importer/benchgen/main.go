@@ -96,7 +96,7 @@ func resetDB(ctx context.Context, dbURL string) error {
 	if _, err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
-	if err := seed.Reference(ctx, db.SQL()); err != nil {
+	if err := seed.Departments(ctx, db.SQL()); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "benchgen: fresh database %s, migrated, with the reference departments\n", name)

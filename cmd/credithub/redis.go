@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/credithub/credithub/internal/cache"
+	"github.com/credithub/credithub/internal/config"
+	"github.com/credithub/credithub/internal/store"
+)
+
+// openCache connects to Redis with the deployment's key prefix: REDIS_PREFIX,
+// or one derived from the database's identity, so that two hubs on two
+// databases that share a Redis never see each other's answers, counters or
+// persisted queries, while every server (and the import command) of one
+// deployment shares them.
+func openCache(ctx context.Context, cfg config.Config, db *store.DB, timeout time.Duration) (*cache.Cache, string, error) {
+	prefix := cfg.RedisPrefix
+	if prefix == "" {
+		id, err := db.Identity(ctx)
+		if err != nil {
+			return nil, "", fmt.Errorf("the database's identity (for the Redis key prefix; set REDIS_PREFIX to name one): %w", err)
+		}
+		prefix = DerivedRedisPrefix(id)
+	}
+	c, err := cache.Open(cache.Options{URL: cfg.RedisURL, Prefix: prefix, Timeout: timeout})
+	return c, prefix, err
+}
+
+// DerivedRedisPrefix is the key prefix of the deployment whose database
+// identity is id.
+func DerivedRedisPrefix(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "credithub:" + hex.EncodeToString(sum[:6]) + ":"
+}
