@@ -15,7 +15,7 @@
 #   SCALE_WARMUP   unmeasured seconds before each run                     (3)
 #   SCALE_CLIENTS  concurrent clients                                     (8)
 #   SCALE_CODES    codes the clients draw from (10 % persons)             (10000)
-#   SCALE_MODES    the modes to run, by name (default: every line of MODES)
+#   SCALE_MODES    the modes to run, by name (default: every line of MODES below)
 #   SCALE_DOC      where the table goes (docs/benchmarks.md; empty: nowhere)
 # Databases are credithub_scale_<size> (credithub_scale_5m for 5,000,000 and
 # credithub_scale_200k for 200,000); the ports are 18460-18462. A missing
@@ -24,15 +24,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The modes, one a line: name, server (cached: the normal server, nocache:
-# --no-cache), the role of its API key, what -codes holds (codes: subject
-# codes, names: fragments of organisation names), then loadgen's arguments.
-# A new query is one line here (and its operation in cmd/loadgen).
+# --no-cache, pgbench: the statement through pgbench), the role of its API
+# key, what it draws from (codes: subject codes, names: fragments of
+# organisation names), then loadgen's arguments (pgbench's for pgbench;
+# {3y} is the day three years ago in Dandong). A new query is one line here
+# (and, for loadgen, its operation in cmd/loadgen). bank and window are the
+# two reads of issue 10 as make bench sends them.
 MODES='
-credit             cached   BANK           codes  -mode credit -persisted
-credit-nocache     nocache  BANK           codes  -mode credit-nocache
-applicant          cached   WINDOW         codes  -mode applicant -persisted
-applicant-nocache  nocache  WINDOW         codes  -mode applicant-nocache
-subjects           cached   CREDIT_OFFICE  names  -mode subjects
+bank            cached   BANK           codes  -mode bank -persisted
+bank-nocache    nocache  BANK           codes  -mode bank-nocache
+window          cached   WINDOW         codes  -mode window -persisted -purpose 受理审查
+window-nocache  nocache  WINDOW         codes  -mode window-nocache -purpose 受理审查
+credit          cached   BANK           codes  -mode credit -persisted
+credit-nocache  nocache  BANK           codes  -mode credit-nocache
+applicant       cached   WINDOW         codes  -mode applicant -persisted
+subjects        cached   CREDIT_OFFICE  names  -mode subjects
+pgbench-bank    pgbench  -              codes  -f scripts/bench/bank.sql
+pgbench-window  pgbench  -              codes  -f scripts/bench/window.sql -D since={3y}
 '
 
 SCALE_SIZES=${SCALE_SIZES:-200000 5000000}
@@ -84,12 +92,17 @@ scripts/services.sh
 for tool in psql pgbench redis-server redis-cli; do
   command -v "$tool" >/dev/null || die "$tool is missing (Debian: postgresql-client, redis-server, redis-tools)"
 done
-for m in $SCALE_MODES; do [ -n "$(mode_line "$m")" ] || [ "$m" = pgbench ] || die "unknown mode $m (see MODES)"; done
+for m in $SCALE_MODES; do [ -n "$(mode_line "$m")" ] || die "unknown mode $m (see MODES)"; done
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit with uncommitted changes"
 $GO build -o bin/credithub ./cmd/credithub
 $GO build -o bin/loadgen ./cmd/loadgen
 $GO build -o "$OUT/checksql" ./cmd/loadgen/checksql
+# The pgbench statements are make bench's; it checks that they still are
+# the store's.
+if ! "$OUT/checksql" -bank | cmp -s - scripts/bench/bank.sql; then
+  die "scripts/bench/bank.sql has drifted from internal/store; regenerate it with BENCH_UPDATE_SQL=1 scripts/bench.sh"
+fi
 
 # --- the data sets, built once ---------------------------------------------------
 build() { # size
@@ -166,11 +179,11 @@ SQL
   for m in $SCALE_MODES; do
     bin/loadgen idle -below 30 -max 30s
     say "$db: $m, $SCALE_CLIENTS clients, ${SCALE_SECONDS}s"
-    if [ "$m" = pgbench ]; then
-      run_pgbench "$db" "$size"
+    read -r name server role values args <<<"$(mode_line "$m")"
+    if [ "$server" = pgbench ]; then
+      run_pgbench "$db" "$size" "$name" "${args//\{3y\}/$(TZ=Asia/Shanghai date -d '3 years ago' +%F)}"
       continue
     fi
-    read -r name server role values args <<<"$(mode_line "$m")"
     target=$url p=$procs
     if [ "$server" = nocache ]; then target=$nocache_url p=$nocache_procs; fi
     bin/loadgen -url "$target" -token "${keys[$role]}" $args -codes "$OUT/$values-$size.txt" -procs "$p" \
@@ -180,23 +193,24 @@ SQL
   cleanup
 }
 
-# run_pgbench runs the check's statement (make bench's) on one data set.
-run_pgbench() { # db, size
-  local db=$1 size=$2 asof since roles out tps
+# run_pgbench runs a statement through pgbench on one data set, with the
+# variables make bench binds (the codes in bench_codes, as of, since, roles,
+# today) and the mode's own arguments after them.
+run_pgbench() { # db, size, mode, pgbench arguments
+  local db=$1 size=$2 mode=$3 extra=$4 asof since roles out tps
   asof=$("$OUT/checksql" -vars | sed -n 's/^asof=//p')
   since=$("$OUT/checksql" -vars | sed -n 's/^since=//p')
   roles=$("$OUT/checksql" -vars | sed -n 's/^roles=//p')
   psql -X -q -d "$db" -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_codes; CREATE TABLE bench_codes (i int PRIMARY KEY, code text NOT NULL)"
   awk '{print NR "\t" $0}' "$OUT/codes-$size.txt" | psql -X -q -d "$db" -c '\copy bench_codes FROM STDIN'
-  "$OUT/checksql" -pgbench >"$OUT/check.sql"
   local args=(-n -M prepared -c "$SCALE_CLIENTS" -j 2 -D "ncodes=$(wc -l <"$OUT/codes-$size.txt")" -D "asof=$asof"
-    -D "since=$since" -D "roles=$roles" -f "$OUT/check.sql")
+    -D "since=$since" -D "roles=$roles" -D "today=$(TZ=Asia/Shanghai date +%F)" $extra)
   pgbench "${args[@]}" -T "$SCALE_WARMUP" "$db" >/dev/null 2>&1 || true
   rm -f "$OUT"/pgbench_log.*
   out=$(pgbench "${args[@]}" -T "$SCALE_SECONDS" --log --log-prefix="$OUT/pgbench_log" "$db" 2>&1) ||
     { printf '%s\n' "$out" >&2; die "pgbench failed"; }
   tps=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
-  bin/loadgen pgbench-log -mode pgbench -clients "$SCALE_CLIENTS" -tps "${tps:-0}" -duration "${SCALE_SECONDS}s" \
+  bin/loadgen pgbench-log -mode "$mode" -clients "$SCALE_CLIENTS" -tps "${tps:-0}" -duration "${SCALE_SECONDS}s" \
     "$OUT"/pgbench_log.* | sed "s/^{/{\"size\":$size,/" >>"$RESULTS"
   rm -f "$OUT"/pgbench_log.*
   psql -X -q -d "$db" -c 'DROP TABLE bench_codes'
