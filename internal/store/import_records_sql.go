@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"strings"
-
 )
 
 // upsertRecordsSQL inserts the staged records, or updates the stored
