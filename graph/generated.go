@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	JointCaseStatsRow() JointCaseStatsRowResolver
 	KeyPerson() KeyPersonResolver
 	KeyPersonFinding() KeyPersonFindingResolver
+	KeyPersonRequest() KeyPersonRequestResolver
 	LicenceConnection() LicenceConnectionResolver
 	ListEntry() ListEntryResolver
 	ListEntryConnection() ListEntryConnectionResolver
@@ -205,6 +206,7 @@ type ComplexityRoot struct {
 		Person       func(childComplexity int) int
 		Role         func(childComplexity int) int
 		Since        func(childComplexity int) int
+		Source       func(childComplexity int) int
 		Until        func(childComplexity int) int
 	}
 
@@ -213,6 +215,20 @@ type ComplexityRoot struct {
 		Entries    func(childComplexity int) int
 		Person     func(childComplexity int) int
 		Role       func(childComplexity int) int
+	}
+
+	KeyPersonRequest struct {
+		DecidedAt    func(childComplexity int) int
+		Department   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Person       func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		RequestedAt  func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Since        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Until        func(childComplexity int) int
 	}
 
 	LegacyIdentifiers struct {
@@ -312,23 +328,25 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptAssignment  func(childComplexity int, id string) int
-		AddMeasureVersion func(childComplexity int, input model.CatalogueMeasureInput) int
-		ApproveListEntry  func(childComplexity int, id string, measures []model.CaseMeasureInput) int
-		ExitListEntry     func(childComplexity int, id string, input model.ExitInput) int
-		ProposeListEntry  func(childComplexity int, input model.ListEntryInput) int
-		RecordExecution   func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
-		RecordLicence     func(childComplexity int, input model.LicenceInput) int
-		RecordPenalty     func(childComplexity int, input model.PenaltyInput) int
-		RegisterSubject   func(childComplexity int, input model.SubjectInput) int
-		RejectAssignment  func(childComplexity int, id string, reason string) int
-		RejectListEntry   func(childComplexity int, id string, reason string) int
-		RemoveRule        func(childComplexity int, rule string, scope *string, effectiveFrom credit.Date) int
-		RevokeLicence     func(childComplexity int, id string, reason string) int
-		RevokePenalty     func(childComplexity int, id string, reason string) int
-		SaveDepartment    func(childComplexity int, input model.DepartmentInput) int
-		SetRule           func(childComplexity int, input model.RuleInput) int
-		SubmitFeedback    func(childComplexity int, caseArg string, period string, text string) int
+		AcceptAssignment        func(childComplexity int, id string) int
+		AddMeasureVersion       func(childComplexity int, input model.CatalogueMeasureInput) int
+		ApproveKeyPersonRequest func(childComplexity int, id string) int
+		ApproveListEntry        func(childComplexity int, id string, measures []model.CaseMeasureInput) int
+		ExitListEntry           func(childComplexity int, id string, input model.ExitInput) int
+		ProposeListEntry        func(childComplexity int, input model.ListEntryInput) int
+		RecordExecution         func(childComplexity int, assignment string, documentNumber string, date credit.Date, note *string) int
+		RecordLicence           func(childComplexity int, input model.LicenceInput) int
+		RecordPenalty           func(childComplexity int, input model.PenaltyInput) int
+		RegisterSubject         func(childComplexity int, input model.SubjectInput) int
+		RejectAssignment        func(childComplexity int, id string, reason string) int
+		RejectKeyPersonRequest  func(childComplexity int, id string, reason string) int
+		RejectListEntry         func(childComplexity int, id string, reason string) int
+		RemoveRule              func(childComplexity int, rule string, scope *string, effectiveFrom credit.Date) int
+		RevokeLicence           func(childComplexity int, id string, reason string) int
+		RevokePenalty           func(childComplexity int, id string, reason string) int
+		SaveDepartment          func(childComplexity int, input model.DepartmentInput) int
+		SetRule                 func(childComplexity int, input model.RuleInput) int
+		SubmitFeedback          func(childComplexity int, caseArg string, period string, text string) int
 	}
 
 	Overdue struct {
@@ -402,6 +420,7 @@ type ComplexityRoot struct {
 		DisclosureTimeliness func(childComplexity int, from credit.Date, to credit.Date, department *string) int
 		JointCaseStats       func(childComplexity int, from credit.Date, to credit.Date) int
 		JointCases           func(childComplexity int, filter *model.JointCaseFilter, first *int, after *string) int
+		KeyPersonRequests    func(childComplexity int, status *credit.RequestStatus, first *int) int
 		ListEntries          func(childComplexity int, filter *model.ListEntryFilter, first *int, after *string) int
 		MeasureCatalogue     func(childComplexity int, domain *string, asOf *credit.Date) int
 		MyAssignments        func(childComplexity int, status *credit.AssignmentStatus) int
@@ -490,8 +509,9 @@ type ComplexityRoot struct {
 	}
 
 	SubjectPayload struct {
-		Subject func(childComplexity int) int
-		Updated func(childComplexity int) int
+		PendingKeyPersons func(childComplexity int) int
+		Subject           func(childComplexity int) int
+		Updated           func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -572,6 +592,10 @@ type KeyPersonResolver interface {
 type KeyPersonFindingResolver interface {
 	Person(ctx context.Context, obj *credit.KeyPersonFinding) (*credit.Subject, error)
 }
+type KeyPersonRequestResolver interface {
+	Organization(ctx context.Context, obj *credit.KeyPersonRequest) (*credit.Subject, error)
+	Person(ctx context.Context, obj *credit.KeyPersonRequest) (*credit.Subject, error)
+}
 type LicenceConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error)
 }
@@ -592,6 +616,8 @@ type MutationResolver interface {
 	RevokeLicence(ctx context.Context, id string, reason string) (*model.LicencePayload, error)
 	RevokePenalty(ctx context.Context, id string, reason string) (*model.PenaltyPayload, error)
 	RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error)
+	ApproveKeyPersonRequest(ctx context.Context, id string) (*credit.KeyPersonRequest, error)
+	RejectKeyPersonRequest(ctx context.Context, id string, reason string) (*credit.KeyPersonRequest, error)
 	ProposeListEntry(ctx context.Context, input model.ListEntryInput) (*credit.ListEntry, error)
 	ApproveListEntry(ctx context.Context, id string, measures []model.CaseMeasureInput) (*credit.ListEntry, error)
 	RejectListEntry(ctx context.Context, id string, reason string) (*credit.ListEntry, error)
@@ -614,6 +640,7 @@ type QueryResolver interface {
 	ApplicantCheck(ctx context.Context, code string, matter *string, asOf *credit.Date, purpose string) (*credit.ApplicantCheck, error)
 	CreditCheck(ctx context.Context, code string, asOf *credit.Date, purpose string) (*credit.CreditCheck, error)
 	DisclosureTimeliness(ctx context.Context, from credit.Date, to credit.Date, department *string) (*service.TimelinessReport, error)
+	KeyPersonRequests(ctx context.Context, status *credit.RequestStatus, first *int) ([]credit.KeyPersonRequest, error)
 	ListEntries(ctx context.Context, filter *model.ListEntryFilter, first *int, after *string) (*model.ListEntryConnection, error)
 	MyAssignments(ctx context.Context, status *credit.AssignmentStatus) ([]credit.Assignment, error)
 	JointCases(ctx context.Context, filter *model.JointCaseFilter, first *int, after *string) (*model.JointCaseConnection, error)
@@ -1278,6 +1305,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KeyPerson.Since(childComplexity), true
+	case "KeyPerson.source":
+		if e.ComplexityRoot.KeyPerson.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPerson.Source(childComplexity), true
 	case "KeyPerson.until":
 		if e.ComplexityRoot.KeyPerson.Until == nil {
 			break
@@ -1309,6 +1342,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KeyPersonFinding.Role(childComplexity), true
+
+	case "KeyPersonRequest.decidedAt":
+		if e.ComplexityRoot.KeyPersonRequest.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.DecidedAt(childComplexity), true
+	case "KeyPersonRequest.department":
+		if e.ComplexityRoot.KeyPersonRequest.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Department(childComplexity), true
+	case "KeyPersonRequest.id":
+		if e.ComplexityRoot.KeyPersonRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.ID(childComplexity), true
+	case "KeyPersonRequest.organization":
+		if e.ComplexityRoot.KeyPersonRequest.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Organization(childComplexity), true
+	case "KeyPersonRequest.person":
+		if e.ComplexityRoot.KeyPersonRequest.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Person(childComplexity), true
+	case "KeyPersonRequest.reason":
+		if e.ComplexityRoot.KeyPersonRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Reason(childComplexity), true
+	case "KeyPersonRequest.requestedAt":
+		if e.ComplexityRoot.KeyPersonRequest.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.RequestedAt(childComplexity), true
+	case "KeyPersonRequest.role":
+		if e.ComplexityRoot.KeyPersonRequest.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Role(childComplexity), true
+	case "KeyPersonRequest.since":
+		if e.ComplexityRoot.KeyPersonRequest.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Since(childComplexity), true
+	case "KeyPersonRequest.status":
+		if e.ComplexityRoot.KeyPersonRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Status(childComplexity), true
+	case "KeyPersonRequest.until":
+		if e.ComplexityRoot.KeyPersonRequest.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPersonRequest.Until(childComplexity), true
 
 	case "LegacyIdentifiers.businessRegistrationNumber":
 		if e.ComplexityRoot.LegacyIdentifiers.BusinessRegNo == nil {
@@ -1755,6 +1855,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddMeasureVersion(childComplexity, args["input"].(model.CatalogueMeasureInput)), true
+	case "Mutation.approveKeyPersonRequest":
+		if e.ComplexityRoot.Mutation.ApproveKeyPersonRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveKeyPersonRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveKeyPersonRequest(childComplexity, args["id"].(string)), true
 	case "Mutation.approveListEntry":
 		if e.ComplexityRoot.Mutation.ApproveListEntry == nil {
 			break
@@ -1843,6 +1954,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RejectAssignment(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.rejectKeyPersonRequest":
+		if e.ComplexityRoot.Mutation.RejectKeyPersonRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectKeyPersonRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectKeyPersonRequest(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.rejectListEntry":
 		if e.ComplexityRoot.Mutation.RejectListEntry == nil {
 			break
@@ -2265,6 +2387,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.JointCases(childComplexity, args["filter"].(*model.JointCaseFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.keyPersonRequests":
+		if e.ComplexityRoot.Query.KeyPersonRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_keyPersonRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KeyPersonRequests(childComplexity, args["status"].(*credit.RequestStatus), args["first"].(*int)), true
 	case "Query.listEntries":
 		if e.ComplexityRoot.Query.ListEntries == nil {
 			break
@@ -2700,6 +2833,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubjectEdge.Node(childComplexity), true
 
+	case "SubjectPayload.pendingKeyPersons":
+		if e.ComplexityRoot.SubjectPayload.PendingKeyPersons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubjectPayload.PendingKeyPersons(childComplexity), true
 	case "SubjectPayload.subject":
 		if e.ComplexityRoot.SubjectPayload.Subject == nil {
 			break
@@ -3382,6 +3521,8 @@ type LegacyIdentifiers {
 A person's role in an organisation over a period.
 """
 type KeyPerson {
+  "Who made the link: a department's code, CREDIT_OFFICE, or IMPORT for links written in bulk (imports, older data)."
+  source: String!
   "The role."
   role: KeyPersonRole!
   "The person holding it."
@@ -4024,6 +4165,57 @@ type SubjectPayload {
   subject: Subject!
   "True when the subject existed and was updated."
   updated: Boolean!
+  """
+  Key-person links that wait for the credit office: a department may change the key persons of an organisation
+  that existed before only when it has a record of its own about it (a licence, a penalty or a list entry it
+  decided). They count for nothing until approved.
+  """
+  pendingKeyPersons: [KeyPersonRequest!]!
+}
+
+"""
+Where a key-person request is.
+"""
+enum KeyPersonRequestStatus {
+  "Waiting for the credit office."
+  PENDING
+  "Approved: the link is made, with the requesting department as its source."
+  APPROVED
+  "Rejected, with the reason."
+  REJECTED
+}
+
+"""
+A key-person link a department asked for on an organisation it has no record of its own about.
+"""
+type KeyPersonRequest {
+  id: ID!
+  "The organisation."
+  organization: Subject!
+  "The person."
+  person: Subject!
+  role: KeyPersonRole!
+  since: Date!
+  until: Date
+  "The department that asked for the link."
+  department: String!
+  requestedAt: DateTime!
+  status: KeyPersonRequestStatus!
+  decidedAt: DateTime
+  "Why it was rejected."
+  reason: String!
+}
+
+extend type Query {
+  "Key-person links departments asked for, oldest first. At most 500."
+  keyPersonRequests(status: KeyPersonRequestStatus = PENDING, first: Int = 50): [KeyPersonRequest!]! @allow(roles: [CREDIT_OFFICE])
+}
+
+extend type Mutation {
+  "The credit office makes a link a department asked for."
+  approveKeyPersonRequest(id: ID!): KeyPersonRequest! @allow(roles: [CREDIT_OFFICE])
+  "The credit office refuses a link a department asked for, with the reason."
+  rejectKeyPersonRequest(id: ID!, reason: String!): KeyPersonRequest! @allow(roles: [CREDIT_OFFICE])
 }
 
 """
@@ -4888,6 +5080,8 @@ func (ec *executionContext) childFields_JointCaseStatsRow(ctx context.Context, f
 
 func (ec *executionContext) childFields_KeyPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "source":
+		return ec.fieldContext_KeyPerson_source(ctx, field)
 	case "role":
 		return ec.fieldContext_KeyPerson_role(ctx, field)
 	case "person":
@@ -4914,6 +5108,34 @@ func (ec *executionContext) childFields_KeyPersonFinding(ctx context.Context, fi
 		return ec.fieldContext_KeyPersonFinding_attributed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KeyPersonFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_KeyPersonRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_KeyPersonRequest_id(ctx, field)
+	case "organization":
+		return ec.fieldContext_KeyPersonRequest_organization(ctx, field)
+	case "person":
+		return ec.fieldContext_KeyPersonRequest_person(ctx, field)
+	case "role":
+		return ec.fieldContext_KeyPersonRequest_role(ctx, field)
+	case "since":
+		return ec.fieldContext_KeyPersonRequest_since(ctx, field)
+	case "until":
+		return ec.fieldContext_KeyPersonRequest_until(ctx, field)
+	case "department":
+		return ec.fieldContext_KeyPersonRequest_department(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_KeyPersonRequest_requestedAt(ctx, field)
+	case "status":
+		return ec.fieldContext_KeyPersonRequest_status(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_KeyPersonRequest_decidedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_KeyPersonRequest_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyPersonRequest", field.Name)
 }
 
 func (ec *executionContext) childFields_LegacyIdentifiers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5396,6 +5618,8 @@ func (ec *executionContext) childFields_SubjectPayload(ctx context.Context, fiel
 		return ec.fieldContext_SubjectPayload_subject(ctx, field)
 	case "updated":
 		return ec.fieldContext_SubjectPayload_updated(ctx, field)
+	case "pendingKeyPersons":
+		return ec.fieldContext_SubjectPayload_pendingKeyPersons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubjectPayload", field.Name)
 }
@@ -5634,6 +5858,20 @@ func (ec *executionContext) field_Mutation_addMeasureVersion_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveKeyPersonRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_approveListEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5773,6 +6011,28 @@ func (ec *executionContext) field_Mutation_registerSubject_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_rejectAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectKeyPersonRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6123,6 +6383,28 @@ func (ec *executionContext) field_Query_jointCases_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_keyPersonRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*credit.RequestStatus, error) {
+			return ec.unmarshalOKeyPersonRequestStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRequestStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -8919,6 +9201,29 @@ func (ec *executionContext) fieldContext_JointCaseStatsRow_fedBackPercent(_ cont
 	return graphql.NewScalarFieldContext("JointCaseStatsRow", field, true, false, "Float")
 }
 
+func (ec *executionContext) _KeyPerson_source(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPerson_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPerson_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPerson", field, false, false, "String")
+}
+
 func (ec *executionContext) _KeyPerson_role(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPerson) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9169,6 +9474,277 @@ func (ec *executionContext) fieldContext_KeyPersonFinding_attributed(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _KeyPersonRequest_id(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KeyPersonRequest_organization(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.KeyPersonRequest().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyPersonRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyPersonRequest_person(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.KeyPersonRequest().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KeyPersonRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyPersonRequest_role(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.KeyPersonRole) graphql.Marshaler {
+			return ec.marshalNKeyPersonRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "KeyPersonRole")
+}
+
+func (ec *executionContext) _KeyPersonRequest_since(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _KeyPersonRequest_until(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _KeyPersonRequest_department(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_department(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Department, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _KeyPersonRequest_requestedAt(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _KeyPersonRequest_status(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v credit.RequestStatus) graphql.Marshaler {
+			return ec.marshalNKeyPersonRequestStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRequestStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "KeyPersonRequestStatus")
+}
+
+func (ec *executionContext) _KeyPersonRequest_decidedAt(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _KeyPersonRequest_reason(ctx context.Context, field graphql.CollectedField, obj *credit.KeyPersonRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPersonRequest_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPersonRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPersonRequest", field, false, false, "String")
 }
 
 func (ec *executionContext) _LegacyIdentifiers_businessRegistrationNumber(ctx context.Context, field graphql.CollectedField, obj *credit.LegacyIdentifiers) (ret graphql.Marshaler) {
@@ -11152,6 +11728,130 @@ func (ec *executionContext) fieldContext_Mutation_registerSubject(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_registerSubject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveKeyPersonRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveKeyPersonRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveKeyPersonRequest(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.KeyPersonRequest
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.KeyPersonRequest
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.KeyPersonRequest) graphql.Marshaler {
+			return ec.marshalNKeyPersonRequest2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveKeyPersonRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPersonRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveKeyPersonRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectKeyPersonRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectKeyPersonRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectKeyPersonRequest(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal *credit.KeyPersonRequest
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal *credit.KeyPersonRequest
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *credit.KeyPersonRequest) graphql.Marshaler {
+			return ec.marshalNKeyPersonRequest2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectKeyPersonRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPersonRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectKeyPersonRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13309,6 +14009,68 @@ func (ec *executionContext) fieldContext_Query_disclosureTimeliness(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_disclosureTimeliness_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_keyPersonRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_keyPersonRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KeyPersonRequests(ctx, fc.Args["status"].(*credit.RequestStatus), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				roles, err := ec.unmarshalNRole2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRoleᚄ(ctx, []any{"CREDIT_OFFICE"})
+				if err != nil {
+					var zeroVal []credit.KeyPersonRequest
+					return zeroVal, err
+				}
+				if ec.Directives.Allow == nil {
+					var zeroVal []credit.KeyPersonRequest
+					return zeroVal, errors.New("directive allow is not implemented")
+				}
+				return ec.Directives.Allow(ctx, nil, directive0, roles)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.KeyPersonRequest) graphql.Marshaler {
+			return ec.marshalNKeyPersonRequest2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_keyPersonRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPersonRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_keyPersonRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15509,6 +16271,38 @@ func (ec *executionContext) _SubjectPayload_updated(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_SubjectPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubjectPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SubjectPayload_pendingKeyPersons(ctx context.Context, field graphql.CollectedField, obj *model.SubjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubjectPayload_pendingKeyPersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingKeyPersons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []credit.KeyPersonRequest) graphql.Marshaler {
+			return ec.marshalNKeyPersonRequest2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubjectPayload_pendingKeyPersons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPersonRequest(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Subscription_assignmentPushed(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -19342,6 +20136,11 @@ func (ec *executionContext) _KeyPerson(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("KeyPerson")
+		case "source":
+			out.Values[i] = ec._KeyPerson_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "role":
 			out.Values[i] = ec._KeyPerson_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19415,6 +20214,91 @@ func (ec *executionContext) _KeyPersonFinding(ctx context.Context, sel ast.Selec
 			}
 		case "attributed":
 			out.Values[i] = ec._KeyPersonFinding_attributed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var keyPersonRequestImplementors = []string{"KeyPersonRequest"}
+
+func (ec *executionContext) _KeyPersonRequest(ctx context.Context, sel ast.SelectionSet, obj *credit.KeyPersonRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyPersonRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyPersonRequest")
+		case "id":
+			out.Values[i] = ec._KeyPersonRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KeyPersonRequest_organization(ctx, field, obj)
+				})
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KeyPersonRequest_person(ctx, field, obj)
+				})
+		case "role":
+			out.Values[i] = ec._KeyPersonRequest_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._KeyPersonRequest_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "until":
+			out.Values[i] = ec._KeyPersonRequest_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "department":
+			out.Values[i] = ec._KeyPersonRequest_department(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedAt":
+			out.Values[i] = ec._KeyPersonRequest_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._KeyPersonRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._KeyPersonRequest_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._KeyPersonRequest_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -20092,6 +20976,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "approveKeyPersonRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveKeyPersonRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectKeyPersonRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectKeyPersonRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "proposeListEntry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_proposeListEntry(ctx, field)
@@ -20640,6 +21538,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_disclosureTimeliness(ctx, field)
+				})
+		case "keyPersonRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_keyPersonRequests(ctx, field)
 				})
 		case "listEntries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -21243,6 +22147,11 @@ func (ec *executionContext) _SubjectPayload(ctx context.Context, sel ast.Selecti
 			}
 		case "updated":
 			out.Values[i] = ec._SubjectPayload_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingKeyPersons":
+			out.Values[i] = ec._SubjectPayload_pendingKeyPersons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22322,6 +23231,49 @@ func (ec *executionContext) marshalNKeyPersonFinding2ᚕgithubᚗcomᚋcredithub
 func (ec *executionContext) unmarshalNKeyPersonInput2githubᚗcomᚋcredithubᚋcredithubᚋgraphᚋmodelᚐKeyPersonInput(ctx context.Context, v any) (model.KeyPersonInput, error) {
 	res, err := ec.unmarshalInputKeyPersonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKeyPersonRequest2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequest(ctx context.Context, sel ast.SelectionSet, v credit.KeyPersonRequest) graphql.Marshaler {
+	return ec._KeyPersonRequest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKeyPersonRequest2ᚕgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []credit.KeyPersonRequest) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeyPersonRequest2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKeyPersonRequest2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRequest(ctx context.Context, sel ast.SelectionSet, v *credit.KeyPersonRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KeyPersonRequest!")
+		return graphql.Null
+	}
+	return ec._KeyPersonRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNKeyPersonRequestStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRequestStatus(ctx context.Context, v any) (credit.RequestStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RequestStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKeyPersonRequestStatus2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRequestStatus(ctx context.Context, sel ast.SelectionSet, v credit.RequestStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "KeyPersonRequestStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNKeyPersonRole2githubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx context.Context, v any) (credit.KeyPersonRole, error) {
@@ -23627,6 +24579,25 @@ func (ec *executionContext) unmarshalOKeyPersonInput2ᚕgithubᚗcomᚋcredithub
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOKeyPersonRequestStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRequestStatus(ctx context.Context, v any) (*credit.RequestStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := credit.RequestStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKeyPersonRequestStatus2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐRequestStatus(ctx context.Context, sel ast.SelectionSet, v *credit.RequestStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOKeyPersonRole2ᚖgithubᚗcomᚋcredithubᚋcredithubᚋinternalᚋcreditᚐKeyPersonRole(ctx context.Context, v any) (*credit.KeyPersonRole, error) {

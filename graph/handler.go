@@ -81,7 +81,7 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 		p.persistedOnly[r] = true
 	}
 	p.salt = []byte(fmt.Sprintf("limits=%+v persisted-only=%v introspection=%v\x00", limits, opts.PersistedOnly, opts.Introspection))
-	ws := &wsTransport{p: p, auth: opts.Auth, recheck: opts.WSRecheck}
+	ws := &wsTransport{p: p, auth: opts.Auth, recheck: opts.WSRecheck, maxMessage: opts.MaxBodyBytes}
 	return &httpTransport{p: p, auth: opts.Auth, maxBody: opts.MaxBodyBytes, ws: ws}
 }
 

@@ -361,6 +361,10 @@ func TestRegisterSubjectWithKeyPersonsThenUpdateIt(t *testing.T) {
 	}
 	in["name"], in["status"] = "丹东登记股份有限公司", "SUSPENDED"
 	in["keyPersons"] = []map[string]any{{"idNumber": intakeRep, "name": "王五", "role": "LEGAL_REPRESENTATIVE", "since": "2020-01-01", "until": "2026-10-31"}}
+	// A department with a record of its own about the organisation may
+	// change its key persons (without one, the change would wait for the
+	// credit office: keypersons_test.go).
+	e.f.Penalty(int64(e.intakeRows(`SELECT id FROM subjects WHERE code = $1`, intakeOrg)), dept, "2026-03-01", credit.General, 100)
 	e.as(credit.RoleDepartment).query(registerMutation, map[string]any{"in": in}, &second)
 	s := second.RegisterSubject
 	if !s.Updated || s.Subject.Name != "丹东登记股份有限公司" || s.Subject.Status != "SUSPENDED" || len(s.Subject.KeyPersons) != 2 {

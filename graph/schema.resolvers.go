@@ -91,6 +91,16 @@ func (r *keyPersonFindingResolver) Person(ctx context.Context, obj *credit.KeyPe
 	return checkSubject(ctx, obj.Person)
 }
 
+// Organization is the resolver for the organization field.
+func (r *keyPersonRequestResolver) Organization(ctx context.Context, obj *credit.KeyPersonRequest) (*credit.Subject, error) {
+	return subjectOut(ctx, obj.OrganizationID)
+}
+
+// Person is the resolver for the person field.
+func (r *keyPersonRequestResolver) Person(ctx context.Context, obj *credit.KeyPersonRequest) (*credit.Subject, error) {
+	return subjectOut(ctx, obj.PersonID)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *licenceConnectionResolver) TotalCount(ctx context.Context, obj *model.LicenceConnection) (int, error) {
 	n, err := nodeWith(ctx, obj.SubjectID, &credit.SubjectRead{LicenceCount: true})
@@ -174,11 +184,31 @@ func (r *mutationResolver) RevokePenalty(ctx context.Context, id string, reason 
 
 // RegisterSubject is the resolver for the registerSubject field.
 func (r *mutationResolver) RegisterSubject(ctx context.Context, input model.SubjectInput) (*model.SubjectPayload, error) {
-	subj, updated, err := r.Service.RegisterSubject(ctx, subjectInput(input))
+	subj, updated, pending, err := r.Service.RegisterSubject(ctx, subjectInput(input))
 	if err != nil {
 		return nil, err
 	}
-	return &model.SubjectPayload{Subject: &subj, Updated: updated}, nil
+	return &model.SubjectPayload{Subject: &subj, Updated: updated, PendingKeyPersons: pending}, nil
+}
+
+// ApproveKeyPersonRequest is the resolver for the approveKeyPersonRequest field.
+func (r *mutationResolver) ApproveKeyPersonRequest(ctx context.Context, id string) (*credit.KeyPersonRequest, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	req, err := r.Service.DecideKeyPersonRequest(ctx, n, true, "")
+	return &req, err
+}
+
+// RejectKeyPersonRequest is the resolver for the rejectKeyPersonRequest field.
+func (r *mutationResolver) RejectKeyPersonRequest(ctx context.Context, id string, reason string) (*credit.KeyPersonRequest, error) {
+	n, err := recordID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	req, err := r.Service.DecideKeyPersonRequest(ctx, n, false, reason)
+	return &req, err
 }
 
 // ProposeListEntry is the resolver for the proposeListEntry field.
@@ -334,6 +364,11 @@ func (r *queryResolver) DisclosureTimeliness(ctx context.Context, from credit.Da
 		return nil, err
 	}
 	return &rep, nil
+}
+
+// KeyPersonRequests is the resolver for the keyPersonRequests field.
+func (r *queryResolver) KeyPersonRequests(ctx context.Context, status *credit.RequestStatus, first *int) ([]credit.KeyPersonRequest, error) {
+	return r.Service.KeyPersonRequests(ctx, deref(status), deref(first))
 }
 
 // ListEntries is the resolver for the listEntries field.
@@ -523,6 +558,9 @@ func (r *Resolver) KeyPerson() KeyPersonResolver { return &keyPersonResolver{r} 
 // KeyPersonFinding returns KeyPersonFindingResolver implementation.
 func (r *Resolver) KeyPersonFinding() KeyPersonFindingResolver { return &keyPersonFindingResolver{r} }
 
+// KeyPersonRequest returns KeyPersonRequestResolver implementation.
+func (r *Resolver) KeyPersonRequest() KeyPersonRequestResolver { return &keyPersonRequestResolver{r} }
+
 // LicenceConnection returns LicenceConnectionResolver implementation.
 func (r *Resolver) LicenceConnection() LicenceConnectionResolver {
 	return &licenceConnectionResolver{r}
@@ -568,6 +606,7 @@ type (
 	jointCaseStatsRowResolver   struct{ *Resolver }
 	keyPersonResolver           struct{ *Resolver }
 	keyPersonFindingResolver    struct{ *Resolver }
+	keyPersonRequestResolver    struct{ *Resolver }
 	licenceConnectionResolver   struct{ *Resolver }
 	listEntryResolver           struct{ *Resolver }
 	listEntryConnectionResolver struct{ *Resolver }

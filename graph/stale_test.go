@@ -306,3 +306,32 @@ func TestAFrozenRedisNeverServesAnAnswerFromBeforeAnAcknowledgedWrite(t *testing
 		t.Fatalf("%d stale answers and %d failed reads around a frozen Redis; want none", stale.Load(), failed.Load())
 	}
 }
+
+// Two deployments (two databases) on one Redis: each derives its own key
+// prefix from its database, so neither ever answers with the other's data.
+func TestTwoDeploymentsOnOneRedisNeverShareAnswers(t *testing.T) {
+	ctx := context.Background()
+	hub := func() *env {
+		db := testenv.DB(t)
+		id, err := db.Identity(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newEnvOn(t, db, nil, redisOpts(testenv.CacheWithPrefix(t, cache.PrefixFor(id)))...)
+	}
+	a, b := hub(), hub()
+	t.Parallel()
+	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕1号", nil), &intakePenaltyOut{})
+	for _, e := range []*env{a, b} {
+		e.as(credit.RoleBank)
+	}
+	for range 2 { // cached in A's deployment
+		if r := a.do(penaltyCount, map[string]any{"c": intakeOrg}, ""); len(r.Errors) > 0 {
+			t.Fatal(r.raw)
+		}
+	}
+	r := b.do(penaltyCount, map[string]any{"c": intakeOrg}, "")
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "NOT_FOUND" || r.cache != "" {
+		t.Fatalf("the other deployment, whose database has no such subject: tier %q %s; want NOT_FOUND computed from its own data", r.cache, r.raw)
+	}
+}

@@ -45,8 +45,6 @@ const (
 	// wsRecheck is how often a connection with running subscriptions checks
 	// that its caller is still valid.
 	wsRecheck = 5 * time.Second
-	// wsMaxMessage bounds one message, as the HTTP body limit bounds a body.
-	wsMaxMessage = 1 << 20
 )
 
 type wsTransport struct {
@@ -54,6 +52,8 @@ type wsTransport struct {
 	auth *auth.Authenticator
 	// recheck overrides wsRecheck (tests).
 	recheck time.Duration
+	// maxMessage bounds one message, as the body limit bounds a request.
+	maxMessage int64
 }
 
 type wsMessage struct {
@@ -79,7 +79,7 @@ func (t *wsTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Accept has answered the client
 	}
-	conn.SetReadLimit(wsMaxMessage)
+	conn.SetReadLimit(t.maxMessage)
 	if conn.Subprotocol() != wsSubprotocol {
 		conn.Close(wsBadSubprotocol, "Subprotocol not acceptable: use "+wsSubprotocol)
 		return

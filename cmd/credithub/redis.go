@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -24,15 +22,8 @@ func openCache(ctx context.Context, cfg config.Config, db *store.DB, timeout tim
 		if err != nil {
 			return nil, "", fmt.Errorf("the database's identity (for the Redis key prefix; set REDIS_PREFIX to name one): %w", err)
 		}
-		prefix = DerivedRedisPrefix(id)
+		prefix = cache.PrefixFor(id)
 	}
 	c, err := cache.Open(cache.Options{URL: cfg.RedisURL, Prefix: prefix, Timeout: timeout})
 	return c, prefix, err
-}
-
-// DerivedRedisPrefix is the key prefix of the deployment whose database
-// identity is id.
-func DerivedRedisPrefix(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return "credithub:" + hex.EncodeToString(sum[:6]) + ":"
 }

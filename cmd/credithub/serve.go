@@ -137,6 +137,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		Timeout:       cfg.RequestTimeout,
 		Limits:        graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxTokens: cfg.MaxTokens},
 		PersistedOnly: persistedOnly,
+		MaxBodyBytes:  int64(cfg.MaxBodyBytes),
 		Push:          hub,
 	}))
 	mux.Handle("/metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))

@@ -280,6 +280,10 @@ type SubjectPayload struct {
 	Subject *credit.Subject `json:"subject"`
 	// True when the subject existed and was updated.
 	Updated bool `json:"updated"`
+	// Key-person links that wait for the credit office: a department may change the key persons of an organisation
+	// that existed before only when it has a record of its own about it (a licence, a penalty or a list entry it
+	// decided). They count for nothing until approved.
+	PendingKeyPersons []credit.KeyPersonRequest `json:"pendingKeyPersons"`
 }
 
 type Subscription struct {

@@ -170,6 +170,11 @@ func (q *QueryLog) shipper() {
 	tick := time.NewTicker(shipEvery)
 	defer tick.Stop()
 	for {
+		if time.Now().UnixNano() >= q.pgDownUntil.Load() && q.spool.open() && q.pingPG() {
+			// PostgreSQL answers again and no read came to find out: the file
+			// being appended to may move now (the next spooled row starts a new one).
+			q.spool.seal()
+		}
 		if time.Now().UnixNano() >= q.pgDownUntil.Load() && len(q.spool.files()) > 0 {
 			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 			n, err := q.spool.ship(ctx, q.db, q.opts.BatchSize)
@@ -187,4 +192,10 @@ func (q *QueryLog) shipper() {
 			return
 		}
 	}
+}
+
+func (q *QueryLog) pingPG() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), spoolAfter)
+	defer cancel()
+	return q.db.SQL().PingContext(ctx) == nil
 }

@@ -84,6 +84,13 @@ func (sp *spool) append(rows []store.QueryUse) error {
 	return sp.cur.Sync()
 }
 
+// open reports whether a file is being appended to.
+func (sp *spool) open() bool {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	return sp.cur != nil
+}
+
 // seal closes the current file: the shipper may move it now.
 func (sp *spool) seal() {
 	sp.mu.Lock()

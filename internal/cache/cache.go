@@ -5,6 +5,8 @@ package cache
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sync"
 	"time"
@@ -107,3 +109,11 @@ func (c *Cache) Key(parts ...string) string {
 
 // Ping reports whether Redis answers.
 func (c *Cache) Ping(ctx context.Context) error { return c.rdb.Ping(ctx).Err() }
+
+// PrefixFor is the key prefix of the deployment whose database identity is
+// id (store.DB.Identity): every server of one deployment shares it, and two
+// deployments on one Redis never see each other's keys.
+func PrefixFor(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "credithub:" + hex.EncodeToString(sum[:6]) + ":"
+}

@@ -40,6 +40,9 @@ type Config struct {
 	// QueryLogSpool is the directory that keeps the query-use log durable
 	// while PostgreSQL cannot take it (QUERY_LOG_SPOOL; "off" for none).
 	QueryLogSpool string
+	// MaxBodyBytes bounds a request body and a WebSocket message
+	// (MAX_BODY_BYTES, default 1 MiB).
+	MaxBodyBytes int
 	// RedisPrefix starts every Redis key (REDIS_PREFIX); empty: derived
 	// from the database's identity, so that two deployments sharing one
 	// Redis never see each other's keys.
@@ -86,6 +89,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	var err error
 	if c.DBMaxConns, err = intVar(getenv, "DB_MAX_CONNS", 4); err != nil {
+		return c, err
+	}
+	if c.MaxBodyBytes, err = intVar(getenv, "MAX_BODY_BYTES", 1<<20); err != nil {
 		return c, err
 	}
 	if c.RequestTimeout, err = durationVar(getenv, "REQUEST_TIMEOUT", 10*time.Second); err != nil {

@@ -136,6 +136,7 @@ const (
 	ActTimeliness        Action = "read disclosure timeliness"
 	ActReadQueryLog      Action = "read the query-use log"
 	ActManageKeys        Action = "manage API keys"
+	ActDecideKeyPersons  Action = "decide key-person links departments asked for"
 	ActReadReference     Action = "read the rules and reference data"
 	ActManageReference   Action = "change the rules and reference data"
 )
@@ -161,6 +162,7 @@ var actionRoles = map[Action][]Role{
 	ActTimeliness:        {RoleCreditOffice, RoleDashboard, RoleDepartment},
 	ActReadQueryLog:      {RoleCreditOffice, RoleAuditor},
 	ActManageKeys:        {RoleAdmin},
+	ActDecideKeyPersons:  {RoleCreditOffice},
 	ActReadReference:     {RoleCreditOffice, RoleDashboard},
 	ActManageReference:   {RoleCreditOffice},
 }

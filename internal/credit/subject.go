@@ -1,5 +1,7 @@
 package credit
 
+import "time"
+
 // SubjectKind is what kind of credit subject (信用主体) a subject is. It comes
 // from the record's category or the input field, never from which checksum a
 // code passes: some citizen ID numbers also pass the USCC checksum.
@@ -82,7 +84,39 @@ type KeyPerson struct {
 	Role           KeyPersonRole `db:"role"`
 	Since          Date          `db:"since"`
 	Until          *Date         `db:"until"`
+	// Source is who made the link: a department's code, CREDIT_OFFICE, or
+	// IMPORT for links written in bulk.
+	Source string `db:"source"`
 }
+
+// KeyPersonRequest is a key-person link a department asked for on an
+// organisation it has no record of its own about: it counts for nothing
+// until the credit office approves it.
+type KeyPersonRequest struct {
+	ID             int64         `db:"id"`
+	OrganizationID int64         `db:"organization_id"`
+	PersonID       int64         `db:"person_id"`
+	Role           KeyPersonRole `db:"role"`
+	Since          Date          `db:"since"`
+	Until          *Date         `db:"until"`
+	Department     string        `db:"department_code"`
+	RequestedBy    string        `db:"requested_by"`
+	RequestedAt    time.Time     `db:"requested_at"`
+	Status         RequestStatus `db:"status"`
+	DecidedBy      *string       `db:"decided_by"`
+	DecidedAt      *time.Time    `db:"decided_at"`
+	Reason         string        `db:"reason"`
+}
+
+// RequestStatus is where a key-person request is: waiting, or decided.
+type RequestStatus string
+
+// The states of a key-person request.
+const (
+	RequestPending  RequestStatus = "PENDING"
+	RequestApproved RequestStatus = "APPROVED"
+	RequestRejected RequestStatus = "REJECTED"
+)
 
 // HeldOn reports whether the role was held on day d.
 func (k KeyPerson) HeldOn(d Date) bool {

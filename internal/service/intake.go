@@ -115,7 +115,7 @@ func intakeSubject(ctx context.Context, tx *store.DB, in credit.Intake, decided 
 	if created {
 		d.Registered = append(d.Registered, rep.Code)
 	}
-	linked, err := tx.LinkLegalRepresentative(ctx, subj.ID, rep.ID, decided)
+	linked, err := tx.LinkLegalRepresentative(ctx, subj.ID, rep.ID, decided, linkSource(credit.CallerFrom(ctx)))
 	if linked {
 		d.LegalRep = rep.Code
 	}

@@ -182,18 +182,18 @@ func (db *DB) EnsureSubject(ctx context.Context, s credit.Subject) (credit.Subje
 // fills a gap in the registry but never overrides it. It reports whether it
 // linked. Concurrent links of one organisation are serialised by an
 // advisory lock, so two records naming different persons cannot both link.
-func (db *DB) LinkLegalRepresentative(ctx context.Context, org, person int64, since credit.Date) (bool, error) {
+func (db *DB) LinkLegalRepresentative(ctx context.Context, org, person int64, since credit.Date, source string) (bool, error) {
 	if _, err := db.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
 		"key_persons\x1flegal_representative\x1f"+itoa(int(org))); err != nil {
 		return false, err
 	}
 	// A statement of its own after the lock, so its snapshot sees a link
 	// committed by the previous holder.
-	res, err := db.exec(ctx, `INSERT INTO key_persons (organization_id, person_id, role, since)
-		SELECT CAST($1 AS bigint), CAST($2 AS bigint), 'LEGAL_REPRESENTATIVE', CAST($3 AS date)
+	res, err := db.exec(ctx, `INSERT INTO key_persons (organization_id, person_id, role, since, source)
+		SELECT CAST($1 AS bigint), CAST($2 AS bigint), 'LEGAL_REPRESENTATIVE', CAST($3 AS date), $4
 		WHERE NOT EXISTS (SELECT 1 FROM key_persons k WHERE k.organization_id = $1
 			AND k.role = 'LEGAL_REPRESENTATIVE' AND (k.until IS NULL OR k.until >= CAST($3 AS date)))
-		ON CONFLICT ON CONSTRAINT key_persons_unique_key DO NOTHING`, org, person, since)
+		ON CONFLICT ON CONSTRAINT key_persons_unique_key DO NOTHING`, org, person, since, source)
 	if err != nil {
 		return false, err
 	}
@@ -266,9 +266,9 @@ func (db *DB) RegisterSubject(ctx context.Context, in credit.SubjectInput) (cred
 // person, role and start date again updates the end date (a registry ends
 // a role by pushing it with its last day).
 func (db *DB) UpsertKeyPerson(ctx context.Context, k credit.KeyPerson) error {
-	_, err := db.exec(ctx, `INSERT INTO key_persons (organization_id, person_id, role, since, until)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT ON CONSTRAINT key_persons_unique_key DO UPDATE SET until = EXCLUDED.until`,
-		k.OrganizationID, k.PersonID, k.Role, k.Since, k.Until)
+	_, err := db.exec(ctx, `INSERT INTO key_persons (organization_id, person_id, role, since, until, source)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT ON CONSTRAINT key_persons_unique_key DO UPDATE SET until = EXCLUDED.until, source = EXCLUDED.source`,
+		k.OrganizationID, k.PersonID, k.Role, k.Since, k.Until, k.Source)
 	return err
 }

@@ -154,7 +154,8 @@ func (c *treeCompiler) node(a string, r *credit.SubjectRead) string {
 func (c *treeCompiler) keyPersons(a, self, other string, r *credit.SubjectRead) string {
 	k := c.alias("k")
 	obj := `json_build_object('k', json_build_object('ID', ` + k + `.id, 'OrganizationID', ` + k + `.organization_id,
-		'PersonID', ` + k + `.person_id, 'Role', ` + k + `.role, 'Since', ` + k + `.since, 'Until', ` + k + `.until)`
+		'PersonID', ` + k + `.person_id, 'Role', ` + k + `.role, 'Since', ` + k + `.since, 'Until', ` + k + `.until,
+		'Source', ` + k + `.source)`
 	from := `key_persons ` + k
 	if r != nil {
 		o := c.alias("o")

@@ -21,7 +21,12 @@ func RedisURL() string {
 // its keys are deleted when t ends.
 func Cache(t testing.TB) *cache.Cache {
 	t.Helper()
-	prefix := "credithub-test:" + randomSuffix() + ":"
+	return CacheWithPrefix(t, "credithub-test:"+randomSuffix()+":")
+}
+
+// CacheWithPrefix is Cache with the given key prefix (a deployment's own).
+func CacheWithPrefix(t testing.TB, prefix string) *cache.Cache {
+	t.Helper()
 	c, err := cache.Open(cache.Options{URL: RedisURL(), Prefix: prefix, Timeout: time.Second})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
