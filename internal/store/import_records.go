@@ -181,14 +181,23 @@ type encodedRecords struct {
 // record columns with write, in that order.
 func encodeRecords(n int, key func(int) (string, string, credit.Date), write func(int, *copyLine)) encodedRecords {
 	e := encodedRecords{order: make([]int, n), start: make([]int, n), end: make([]int, n)}
-	for i := range n {
-		e.order[i] = i
+	// The keys are read once, not twice per comparison (a sixth of the
+	// writers' Go time when the sort called key).
+	type sortKey struct {
+		authority, decision string
+		i                   int
 	}
-	slices.SortFunc(e.order, func(a, b int) int {
-		aa, ad, _ := key(a)
-		ba, bd, _ := key(b)
-		return cmp.Or(strings.Compare(aa, ba), strings.Compare(ad, bd))
+	keys := make([]sortKey, n)
+	for i := range n {
+		keys[i].authority, keys[i].decision, _ = key(i)
+		keys[i].i = i
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		return cmp.Or(strings.Compare(a.authority, b.authority), strings.Compare(a.decision, b.decision))
 	})
+	for j, k := range keys {
+		e.order[j] = k.i
+	}
 	l := &copyLine{b: make([]byte, 0, n*768)}
 	for _, i := range e.order {
 		e.start[i] = len(l.b)
