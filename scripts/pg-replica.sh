@@ -287,11 +287,13 @@ status() {
     echo "not running"
     return 1
   fi
-  local state lag
+  local state from lag
   state=$(replica -c 'SELECT status FROM pg_stat_wal_receiver' 2>/dev/null)
-  lag=$(primary -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication WHERE application_name = '$APP'")
+  from=$(replica -c "SELECT sender_host || ':' || sender_port FROM pg_stat_wal_receiver" 2>/dev/null)
+  lag=$(psql -X -q -At -h "${from%:*}" -p "${from##*:}" -U "$PUSER" -d postgres -c \
+    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication WHERE application_name = '$APP'" 2>/dev/null || true)
   if [ "$state" = streaming ]; then
-    echo "ok: $(url), streaming from $PRIMARY, ${lag:-?} bytes behind"
+    echo "ok: $(url), streaming from $from, ${lag:-?} bytes behind"
   else
     echo "not ok: $(url) is in recovery but its WAL receiver is ${state:-not running} (see $LOG)"
     return 1

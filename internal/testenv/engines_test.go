@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lib/pq"
@@ -46,12 +47,16 @@ func TestRedisClusterServesWritesAndReadsAcrossMasters(t *testing.T) {
 		}
 	}
 	// The keys are spread over the masters: each holds some of them.
+	// ForEachMaster calls the function on every master at once.
+	var mu sync.Mutex
 	var masters, holding int
 	err := c.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
 		keys, err := m.Keys(ctx, prefix+"*").Result()
 		if err != nil {
 			return err
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		masters++
 		if len(keys) > 0 {
 			holding++
