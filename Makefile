@@ -24,7 +24,7 @@ run: services build
 ENGINES_LOCK ?= /tmp/credithub-engines.lock
 test: services
 	$(GO) vet ./...
-	flock -s $(ENGINES_LOCK) $(GO) test -race -count=1 ./...; rc=$$?; \
+	flock -o -s $(ENGINES_LOCK) $(GO) test -race -count=1 ./...; rc=$$?; \
 	  flock -n -x $(ENGINES_LOCK) $(MAKE) --no-print-directory engines-stop-marked || true; exit $$rc
 
 # The engines beyond the shared PostgreSQL and Redis (README "Engines").

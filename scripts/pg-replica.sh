@@ -208,7 +208,7 @@ caught_up() {
 start_server() {
   : >"$LOG"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$LOG"
-  as_pg "$(bindir)/pg_ctl" -D "$DATA" -l "$LOG" -w -t 300 start >/dev/null || { tail -20 "$LOG" >&2; die "the replica did not start (see $LOG)"; }
+  as_pg "$(bindir)/pg_ctl" -D "$DATA" -l "$LOG" -w -t 300 start >/dev/null 9>&- || { tail -20 "$LOG" >&2; die "the replica did not start (see $LOG)"; }
 }
 
 start() {

@@ -56,7 +56,8 @@ start() {
     return 0
   fi
   mkdir -p "$DIR"
-  # Serialise concurrent starts (several test binaries at once).
+  # Serialise concurrent starts (several test binaries at once); the nodes
+  # must not inherit the lock (9>&- below), or they would hold it forever.
   exec 9>"$DIR/.lock"
   flock 9
   if cluster_ok; then
@@ -74,7 +75,7 @@ start() {
     redis-server --port "$p" --bind "$HOST" --protected-mode yes --daemonize yes \
       --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
       --save "" --appendonly no --dir "$DIR/$p" \
-      --pidfile "$DIR/$p/redis.pid" --logfile "$DIR/$p/redis.log" ||
+      --pidfile "$DIR/$p/redis.pid" --logfile "$DIR/$p/redis.log" 9>&- ||
       die "could not start redis-server on $p (see $DIR/$p/redis.log)"
   done
   for p in "${PORTS[@]}"; do
