@@ -349,12 +349,18 @@ func (r *queryResolver) Subjects(ctx context.Context, filter *model.SubjectFilte
 
 // ApplicantCheck is the resolver for the applicantCheck field.
 func (r *queryResolver) ApplicantCheck(ctx context.Context, code string, matter *string, asOf *credit.Date, purpose string) (*credit.ApplicantCheck, error) {
-	return r.Service.ApplicantCheck(ctx, code, deref(matter), deref(asOf), purpose)
+	st := stateFrom(ctx)
+	c, nodes, err := r.Service.ApplicantCheck(ctx, code, deref(matter), deref(asOf), purpose, st.readOfChildren(ctx, "ApplicantCheck", "subject"))
+	st.keep(nodes)
+	return c, err
 }
 
 // CreditCheck is the resolver for the creditCheck field.
 func (r *queryResolver) CreditCheck(ctx context.Context, code string, asOf *credit.Date, purpose string) (*credit.CreditCheck, error) {
-	return r.Service.CreditCheck(ctx, code, deref(asOf), purpose)
+	st := stateFrom(ctx)
+	c, nodes, err := r.Service.CreditCheck(ctx, code, deref(asOf), purpose, st.readOfChildren(ctx, "CreditCheck", "subject"))
+	st.keep(nodes)
+	return c, err
 }
 
 // DisclosureTimeliness is the resolver for the disclosureTimeliness field.

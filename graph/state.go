@@ -191,3 +191,33 @@ func (st *state) readOf(ctx context.Context, self bool) *credit.SubjectRead {
 	st.mu.Unlock()
 	return r
 }
+
+// readOfChildren returns the read that the fields named name of type typ
+// directly below the field being resolved ask (a check's subject), merged
+// over aliases, and remembers each such field's read for its resolver.
+func (st *state) readOfChildren(ctx context.Context, typ, name string) *credit.SubjectRead {
+	oc := graphql.GetOperationContext(ctx)
+	found := map[readKey]*credit.SubjectRead{}
+	var r *credit.SubjectRead
+	func() {
+		defer func() {
+			if recover() != nil { // see subjectReadOf: the resolver reports bad arguments
+				r = nil
+			}
+		}()
+		w := readWalker{oc: oc, memo: func(k readKey, r *credit.SubjectRead) { found[k] = r }}
+		for _, f := range graphql.CollectFields(oc, graphql.GetFieldContext(ctx).Field.Selections, []string{typ}) {
+			if f.Name == name {
+				r = r.Merge(w.returning(f, 0))
+			}
+		}
+	}()
+	st.mu.Lock()
+	for k, fr := range found {
+		if _, ok := st.reads[k]; !ok {
+			st.reads[k] = fr
+		}
+	}
+	st.mu.Unlock()
+	return r
+}

@@ -133,7 +133,7 @@ func TestReferenceExportEditImportChangesAWindowFromAFutureDate(t *testing.T) {
 	window := credit.WithCaller(ctx, credit.Caller{ID: "staff:window", Role: credit.RoleWindow})
 	reasons := func(code string) []credit.RuleID {
 		t.Helper()
-		c, err := svc.ApplicantCheck(window, code, "", credit.Date{}, "受理审查")
+		c, _, err := svc.ApplicantCheck(window, code, "", credit.Date{}, "受理审查", nil)
 		if err != nil {
 			t.Fatal(err)
 		}

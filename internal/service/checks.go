@@ -18,19 +18,23 @@ import (
 // (today when zero). FORBIDDEN for roles other than BANK and CREDIT_OFFICE;
 // BAD_USER_INPUT for an invalid code, a missing purpose or a future date;
 // NOT_FOUND for a code no subject has.
-func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date, purpose string) (*credit.CreditCheck, error) {
-	return runCheck(ctx, s, checkCredit, code, asOf, purpose, "", credit.EvaluateCredit)
+//
+// read, when it asks for the relations of the check's subject (its legal
+// representative, …), is answered by the check's own statement; the nodes
+// read come back with the answer.
+func (s *Service) CreditCheck(ctx context.Context, code string, asOf credit.Date, purpose string, read *credit.SubjectRead) (*credit.CreditCheck, map[int64]*credit.SubjectNode, error) {
+	return runCheck(ctx, s, checkCredit, code, asOf, purpose, "", read, credit.EvaluateCredit)
 }
 
 // ApplicantCheck answers an approval window's check of the subject with
 // code as of asOf (today when zero), with the same errors as CreditCheck
 // for roles other than WINDOW and CREDIT_OFFICE. The matter applied for is
 // recorded with the purpose in the query-use log.
-func (s *Service) ApplicantCheck(ctx context.Context, code, matter string, asOf credit.Date, purpose string) (*credit.ApplicantCheck, error) {
+func (s *Service) ApplicantCheck(ctx context.Context, code, matter string, asOf credit.Date, purpose string, read *credit.SubjectRead) (*credit.ApplicantCheck, map[int64]*credit.SubjectNode, error) {
 	if n := utf8.RuneCountInString(strings.TrimSpace(matter)); n > MaxPurposeLength {
-		return nil, credit.FieldErrorf("matter", "must be at most %d characters, got %d", MaxPurposeLength, n)
+		return nil, nil, credit.FieldErrorf("matter", "must be at most %d characters, got %d", MaxPurposeLength, n)
 	}
-	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, strings.TrimSpace(matter), credit.EvaluateApplicant)
+	return runCheck(ctx, s, checkApplicant, code, asOf, purpose, strings.TrimSpace(matter), read, credit.EvaluateApplicant)
 }
 
 type checkKind string
@@ -48,54 +52,58 @@ var checkActions = map[checkKind]credit.Action{
 // runCheck runs one check: authorise, validate, read the records in one
 // statement, record the subjects shown, mask, and evaluate.
 func runCheck[T any](ctx context.Context, s *Service, kind checkKind, code string, asOf credit.Date, purpose, matter string,
-	evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, error) {
+	read *credit.SubjectRead, evaluate func(credit.CheckRecords, credit.CheckRules) T) (*T, map[int64]*credit.SubjectNode, error) {
 	if _, err := s.authorize(ctx, checkActions[kind]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	_, a := s.access(ctx)
 	purpose, err := s.checkPurpose(ctx, purpose)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if purpose == "" {
-		return nil, credit.FieldErrorf("purpose", "must say why the check is made")
+		return nil, nil, credit.FieldErrorf("purpose", "must say why the check is made")
 	}
 	if matter != "" { // the matter applied for is logged with the purpose
 		purpose += "（事项：" + matter + "）"
 	}
 	lc, err := credit.ParseLookupCode("code", code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	today := s.today(ctx)
 	if asOf.IsZero() {
 		asOf = today
 	}
 	if asOf.After(today) {
-		return nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
+		return nil, nil, credit.FieldErrorf("asOf", "must not be after today (%s), got %s", today, asOf)
 	}
 	book, err := s.ruleBook(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rules := book.CheckRules(asOf)
 	since, _ := rules.Window(asOf)
-	r, err := s.db.CheckRecords(ctx, lc.Code, asOf, since)
+	read = readable(read, a)
+	r, nodes, err := s.db.CheckRecords(ctx, lc.Code, asOf, since, read, s.view(ctx), today)
 	if credit.CodeOf(err) == credit.NotFound {
 		if lc.ChecksumOnly {
-			return nil, lc.Err
+			return nil, nil, lc.Err
 		}
-		return nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
+		return nil, nil, credit.Errorf(credit.NotFound, "no subject is registered with the code %s", lc.Code)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.noteRead(ctx, purpose, readCodes(r)...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	maskRecords(&r, a)
 	answer := evaluate(r, rules)
-	return &answer, nil
+	if len(nodes) > 0 {
+		s.shown(ctx, purpose, a, nodes)
+	}
+	return &answer, nodes, nil
 }
 
 // maskRecords masks the persons in a check's records as access a requires.

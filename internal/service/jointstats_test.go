@@ -206,7 +206,7 @@ func TestApprovalAndExitChangeChecksOnTheNextRequest(t *testing.T) {
 	bank := as("bank", credit.RoleBank, "")
 	check := func(code string) *credit.CreditCheck {
 		t.Helper()
-		c, err := e.svc.CreditCheck(bank, code, credit.Date{}, "贷前审查")
+		c, _, err := e.svc.CreditCheck(bank, code, credit.Date{}, "贷前审查", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,7 +226,7 @@ func TestApprovalAndExitChangeChecksOnTheNextRequest(t *testing.T) {
 	if !rep.Blacklisted {
 		t.Errorf("the legal representative after approval: not blacklisted, want the attributed entry")
 	}
-	app, err := e.svc.ApplicantCheck(as("window", credit.RoleWindow, ""), e.orgCode, "", credit.Date{}, "受理审查")
+	app, _, err := e.svc.ApplicantCheck(as("window", credit.RoleWindow, ""), e.orgCode, "", credit.Date{}, "受理审查", nil)
 	if err != nil || len(app.Measures) != 1 || app.Measures[0].Measure.ImplementingDepartment != "D2" {
 		t.Errorf("the applicant check: %+v %v, want D2's window measure", app, err)
 	}

@@ -83,8 +83,12 @@ FROM subjects s WHERE s.code = $1`
 
 // CheckRecords reads the records a check of the subject with code needs as
 // of asOf, with penalties decided since since; NOT_FOUND if no subject has
-// that code. One statement, whatever the number of records.
-func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.Date) (credit.CheckRecords, error) {
+// that code. One statement, whatever the number of records. When read asks
+// for relations of the subject itself (a check's `subject { legalRepresentative
+// { … } }`), the same statement answers that subject read too, as
+// SubjectTrees would, for the record view v on today: the nodes come back
+// with the records.
+func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.Date, read *credit.SubjectRead, v credit.RecordView, today credit.Date) (credit.CheckRecords, map[int64]*credit.SubjectNode, error) {
 	var row struct {
 		Subject    []byte `db:"subject"`
 		Entries    []byte `db:"entries"`
@@ -92,9 +96,16 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		Penalties  []byte `db:"penalties"`
 		TaxGrade   []byte `db:"tax_grade"`
 		KeyPersons []byte `db:"key_persons"`
+		Tree       []byte `db:"tree"`
 	}
-	if err := db.getPrepared(ctx, &row, checkSQL, code, asOf, since, pq.Array(credit.AttributedRoles())); err != nil {
-		return credit.CheckRecords{}, err
+	args := []any{code, asOf, since, pq.Array(credit.AttributedRoles())}
+	query := checkSQL
+	if read.Relations() {
+		query = checkWithSubjectRead(read)
+		args = append(args, pq.Array(v.Scopes), v.Department, v.PublishedOn, today)
+	}
+	if err := db.getPrepared(ctx, &row, query, args...); err != nil {
+		return credit.CheckRecords{}, nil, err
 	}
 	r := credit.CheckRecords{AsOf: asOf}
 	for _, part := range []struct {
@@ -105,14 +116,47 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		{row.Penalties, &r.Penalties}, {row.KeyPersons, &r.KeyPersons},
 	} {
 		if err := json.Unmarshal(part.raw, part.dst); err != nil {
-			return r, fmt.Errorf("store: decode check records: %w", err)
+			return r, nil, fmt.Errorf("store: decode check records: %w", err)
 		}
 	}
 	if len(row.TaxGrade) > 0 {
 		r.TaxGrade = new(credit.TaxCreditGrade)
 		if err := json.Unmarshal(row.TaxGrade, r.TaxGrade); err != nil {
-			return r, fmt.Errorf("store: decode tax grade: %w", err)
+			return r, nil, fmt.Errorf("store: decode tax grade: %w", err)
 		}
 	}
-	return r, nil
+	if len(row.Tree) == 0 {
+		return r, nil, nil
+	}
+	var n nodeJSON
+	if err := json.Unmarshal(row.Tree, &n); err != nil {
+		return r, nil, fmt.Errorf("store: decode the check's subject read: %w", err)
+	}
+	nodes := map[int64]*credit.SubjectNode{}
+	n.add(nodes, read)
+	return r, nodes, nil
+}
+
+// checkWithSubjectRead is checkSQL with the subject read as one more
+// column; the read's parameters ($5..$8, and the check's $4) are read into the row p, as in
+// compileSubjectRead.
+func checkWithSubjectRead(r *credit.SubjectRead) string {
+	key := "check|" + r.Key()
+	subjectReadSQL.mu.Lock()
+	defer subjectReadSQL.mu.Unlock()
+	if q, ok := subjectReadSQL.m[key]; ok {
+		return q
+	}
+	c := &treeCompiler{}
+	tail := "\nFROM subjects s WHERE s.code = $1"
+	q := strings.Replace(checkSQL, tail, `,
+	`+c.node("s", r)+` AS tree
+FROM (SELECT CAST($5 AS use_scope[]) AS scopes, CAST($6 AS text) AS dept, CAST($7 AS date) AS pub,
+	CAST($8 AS date) AS today, CAST($4 AS key_person_role[]) AS roles) p,
+	subjects s WHERE s.code = $1`, 1)
+	if len(subjectReadSQL.m) >= maxCachedStatements {
+		clear(subjectReadSQL.m)
+	}
+	subjectReadSQL.m[key] = q
+	return q
 }
