@@ -10,9 +10,12 @@
 //	        -codes codes.txt -clients 32 -duration 20s -warmup 3s -persisted
 //
 // Modes name the operation: credit (creditCheck), applicant
-// (applicantCheck), typename ({ __typename }), stats-records and the other
-// statistics (stats.go); anything after a dash is a label (credit-nocache
-// runs creditCheck and is reported as credit-nocache).
+// (applicantCheck), bank and window (issue 10's two reads), subjects (a
+// page of a subject search by part of the name, with its total count:
+// -codes then holds name fragments), typename ({ __typename }),
+// stats-records and the other statistics (stats.go); anything after a dash
+// is a label (credit-nocache runs creditCheck and is reported as
+// credit-nocache). Adding an operation is one entry in operations.
 //
 // Helpers for scripts/bench.sh:
 //
@@ -22,6 +25,8 @@
 //	                    SQL statements per uncached check, from PostgreSQL's counters
 //	loadgen report -in results.jsonl [-ratio …] [-p99 …]
 //	                    prints the table of results and the ratios
+//	loadgen scale-report -in results.jsonl
+//	                    the latency of each mode at each data set size (make bench-scale)
 //	loadgen watch -delay 1s -for 18s -procs …
 //	                    the CPU processes use during a window (around pgbench)
 //	loadgen idle [-below 20] [-max 30s]
@@ -55,6 +60,7 @@ const (
 	creditQuery    = `query Credit($code: ID!, $purpose: String!) { creditCheck(code: $code, purpose: $purpose) { asOf ruleVersion verdict redListed blacklisted taxCreditGrade { year grade } penaltiesLast3Years seriousPenaltiesLast3Years activeListEntries { kind domain decisionNumber endsOn } measures { measure { code name legalBasis } viaRole } keyPersonFindings { role person { code name } } reasons { rule text records { kind decisionNumber } } subject { code name kind } } }`
 	applicantQuery = `query Applicant($code: ID!, $purpose: String!) { applicantCheck(code: $code, purpose: $purpose) { asOf greenChannel acceptWithMissingDocuments measures { measure { code name legalBasis } } disputed { id } reasons { rule text } subject { code name } } }`
 	typenameQuery  = `{ __typename }`
+	subjectsQuery  = `query Subjects($name: String!) { subjects(filter: { nameContains: $name }, first: 20) { totalCount edges { node { code name kind district status } } pageInfo { endCursor hasNextPage } } }`
 	// The two reads of issue 10, as a bank and a window send them: a credit
 	// check that also asks for the company's legal representative, and the
 	// window's everyday look-up of an applicant.
@@ -62,16 +68,22 @@ const (
 	windowQuery = `query Window($code: ID!, $purpose: String!, $today: Date!, $since: Date!) { subject(code: $code, purpose: $purpose) { code name kind status legalRepresentative { name code } listEntries(activeOn: $today) { kind domain decisionNumber startsOn endsOn measures { name legalBasis } } penalties(since: $since) { totalCount } licences(first: 5) { edges { node { decisionNumber documentName authorityName decidedOn validUntil } } } } }`
 )
 
+// operation is what a mode sends: its name and text, and, when it takes one
+// value per request from the -codes file, the variable that holds it
+// ("code" unless said) and whether it also takes the purpose.
 type operation struct {
 	name, query string
 	needsCode   bool
-	// vars are more variables, written after code and purpose.
+	variable    string
+	noPurpose   bool
+	// vars are more variables, written after the value and the purpose.
 	vars func() string
 }
 
 var operations = map[string]operation{
 	"credit":    {name: "Credit", query: creditQuery, needsCode: true},
 	"applicant": {name: "Applicant", query: applicantQuery, needsCode: true},
+	"subjects":  {name: "Subjects", query: subjectsQuery, needsCode: true, variable: "name", noPurpose: true},
 	"bank":      {name: "Bank", query: bankQuery, needsCode: true},
 	"window":    {name: "Window", query: windowQuery, needsCode: true, vars: windowVars},
 	"typename":  {name: "", query: typenameQuery, needsCode: false},
@@ -133,6 +145,8 @@ func main() {
 	switch {
 	case len(os.Args) > 1 && os.Args[1] == "report":
 		err = report(os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "scale-report":
+		err = scaleReport(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "pgbench-log":
 		err = pgbenchLog(os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "sqlcount":
@@ -164,9 +178,9 @@ func drive(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:18081/graphql", "GraphQL endpoint (127.0.0.1 only)")
 	fs.StringVar(&c.token, "token", "", "API key sent as a bearer token")
-	fs.StringVar(&c.mode, "mode", "credit", "credit, applicant, bank, window or typename; a -suffix is a label (credit-nocache)")
+	fs.StringVar(&c.mode, "mode", "credit", "credit, applicant, bank, window, subjects or typename; a -suffix is a label (credit-nocache)")
 	fs.StringVar(&c.purpose, "purpose", "贷前审查", "purpose variable of the checks")
-	fs.StringVar(&c.codesFile, "codes", "", "file of subject codes, one a line; each request picks one at random")
+	fs.StringVar(&c.codesFile, "codes", "", "file of subject codes (for subjects: name fragments), one a line; each request picks one at random")
 	fs.IntVar(&c.clients, "clients", 8, "concurrent clients, each with its own keep-alive connection")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured time before it")
@@ -188,7 +202,7 @@ func drive(args []string, stdout io.Writer) error {
 	}
 	op, ok := operations[kind]
 	if !ok {
-		return fmt.Errorf("-mode %q: want credit, applicant, bank, window, typename or stats-NAME (optionally with a -label)", c.mode)
+		return fmt.Errorf("-mode %q: want credit, applicant, bank, window, subjects, typename or stats-NAME (optionally with a -label)", c.mode)
 	}
 	if strings.HasPrefix(kind, "stats-") {
 		var err error
@@ -363,18 +377,25 @@ func newBodies(op operation, purpose string, persisted bool) *bodies {
 		}
 		return b
 	}
+	variable := op.variable
+	if variable == "" {
+		variable = "code"
+	}
 	extra := ""
 	if op.vars != nil {
 		extra = op.vars()
 	}
 	b := &bodies{varsTail: []byte(`","purpose":` + string(p) + extra + `}`)}
+	if op.noPurpose {
+		b.varsTail = []byte(`"` + extra + `}`)
+	}
 	b.suffix = b.varsTail
-	b.registration = []byte(`{` + opName + `"query":` + string(q) + `,` + ext + `,"variables":{"code":"`)
+	b.registration = []byte(`{` + opName + `"query":` + string(q) + `,` + ext + `,"variables":{"` + variable + `":"`)
 	if persisted {
-		b.prefix = []byte(`{` + opName + `"variables":{"code":"`)
+		b.prefix = []byte(`{` + opName + `"variables":{"` + variable + `":"`)
 		b.suffix = []byte(string(b.varsTail) + `,` + ext + `}`)
 	} else {
-		b.prefix = []byte(`{` + opName + `"query":` + string(q) + `,"variables":{"code":"`)
+		b.prefix = []byte(`{` + opName + `"query":` + string(q) + `,"variables":{"` + variable + `":"`)
 		b.suffix = []byte(string(b.varsTail) + `}`)
 	}
 	return b

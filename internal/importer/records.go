@@ -93,12 +93,16 @@ func checkRepeats(seen *Seen, row Row, wsh int, authority, decisionNo string, in
 		return row.Reject(wsh, fmt.Sprintf("decision number %s of authority %s is already on line %d: a decision appears once in a file",
 			decisionNo, authority, first))
 	}
-	uses := []codeUse{{in.Subject.Code, in.Subject.Kind.IsPerson(), colCategory}}
+	uses := [2]codeUse{{in.Subject.Code, in.Subject.Kind.IsPerson(), colCategory, false}}
+	n := 1
 	if in.LegalRep != nil {
-		uses = append(uses, codeUse{in.LegalRep.Code, true, colLegalRepIDNo})
+		uses[1] = codeUse{in.LegalRep.Code, true, colLegalRepIDNo, false}
+		n = 2
 	}
-	for _, u := range uses {
-		if first, v, ok := seen.Get("code", u.code); ok && v != personValue(u.person) {
+	for i := range uses[:n] {
+		u := &uses[i]
+		first, v, ok := seen.Get("code", u.code)
+		if ok && v != personValue(u.person) {
 			what := "an organisation"
 			if v == personValue(true) {
 				what = "a natural person"
@@ -106,21 +110,26 @@ func checkRepeats(seen *Seen, row Row, wsh int, authority, decisionNo string, in
 			return row.Reject(u.col, fmt.Sprintf("%s is used as %s on line %d of this file: a natural person and an organisation are never the same subject",
 				u.code, what, first))
 		}
+		u.known = ok
 	}
 	seen.Put(row.Line, 0, "decision", authority, decisionNo)
-	for _, u := range uses {
-		if _, _, ok := seen.Get("code", u.code); !ok {
+	for i, u := range uses[:n] {
+		// Each code was looked up once, above; a code the row names twice
+		// is recorded as its first use says.
+		if !u.known && (i == 0 || u.code != uses[0].code) {
 			seen.Put(row.Line, personValue(u.person), "code", u.code)
 		}
 	}
 	return nil
 }
 
-// codeUse is a code a row uses: as a natural person's or not, in column col.
+// codeUse is a code a row uses: as a natural person's or not, in column
+// col, and whether the file named it before.
 type codeUse struct {
 	code   string
 	person bool
 	col    int
+	known  bool
 }
 
 // personValue is how Seen records whether a code is a natural person's.

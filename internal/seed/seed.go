@@ -123,11 +123,24 @@ func Run(ctx context.Context, db *sql.DB, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 
+	var deferred deferredDDL
+	if opts.Subjects >= deferIndexesFrom {
+		names := []string{"export_outbox"}
+		for _, t := range tables {
+			names = append(names, t.name)
+		}
+		if deferred, err = deferIndexes(ctx, tx, names); err != nil {
+			return Summary{}, err
+		}
+	}
 	p := newProgress(opts.Progress, opts.Terminal, opts.Subjects)
 	g := newGenerator(opts.Seed, opts.Today, cal, r)
 	err = generate(ctx, tx, g, opts.Subjects, p)
 	p.finish()
 	if err != nil {
+		return Summary{}, err
+	}
+	if err := deferred.restore(ctx, tx, p); err != nil {
 		return Summary{}, err
 	}
 	if err := setSequences(ctx, tx, g.ids); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/credithub/credithub/internal/audit"
@@ -53,12 +54,15 @@ type ImportOptions struct {
 	Department string
 	// ChunkSize is how many rows go into one transaction (0: the default).
 	ChunkSize int
-	// Writers is how many chunks of licences or penalties are written at
-	// once, each on a connection of its own (0 or 1: one at a time, the
-	// default: on two cores a second writer only competes with the first;
-	// see README "Bulk import"). Subjects and tax grades are written one
-	// chunk at a time, because parallel updates of a subject shared by two
-	// chunks could deadlock.
+	// Writers is how many chunks of licences or penalties are in flight
+	// (0: the default, 2). A chunk is written in two steps, each in a
+	// transaction of its own on a connection of its own (its subjects and
+	// links, then its records), and each step takes the chunks in file
+	// order: with two in flight, one chunk's subjects are registered while
+	// the records of the chunk before are written. 1 writes one chunk at a
+	// time; more than 2 only holds more chunks in memory. Subjects and tax
+	// grades are written one chunk at a time, in one step, because
+	// parallel updates of a subject shared by two chunks could deadlock.
 	Writers int
 	// Rejects receives the rejects of each chunk, in line order, once the
 	// chunk is committed (or found to write nothing).
@@ -100,7 +104,10 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = DefaultImportChunk
 	}
-	if opts.Writers <= 0 || opts.Kind == ImportSubjects || opts.Kind == ImportTaxGrades {
+	if opts.Writers <= 0 {
+		opts.Writers = 2
+	}
+	if opts.Kind == ImportSubjects || opts.Kind == ImportTaxGrades {
 		opts.Writers = 1
 	}
 	received := s.now()
@@ -113,18 +120,22 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 		if opts.Kind == ImportLicences {
 			return importFile(ctx, s, src, opts, importer.NewLicences, func(v importer.Licence) (store.StagedLicence, *importer.Reject, bool, error) {
 				return stageLicence(v, checks, cal, received)
-			}, (*store.ImportTx).ImportLicences)
+			}, func(rows []store.StagedLicence) []importStep { return recordSteps(store.LicenceChunk(rows)) })
 		}
 		open := func(r io.Reader, enc importer.Encoding, today credit.Date) (*importer.Reader[importer.Penalty], error) {
 			return importer.NewPenalties(r, enc, today, checks.Book)
 		}
 		return importFile(ctx, s, src, opts, open, func(v importer.Penalty) (store.StagedPenalty, *importer.Reject, bool, error) {
 			return stagePenalty(v, checks, cal, received)
-		}, (*store.ImportTx).ImportPenalties)
+		}, func(rows []store.StagedPenalty) []importStep { return recordSteps(store.PenaltyChunk(rows)) })
 	case ImportSubjects:
 		return importFile(ctx, s, src, opts, importer.NewSubjects, func(v importer.SubjectRow) (store.StagedSubject, *importer.Reject, bool, error) {
 			return store.StagedSubject{Line: v.Line, SubjectInput: v.Input}, nil, false, nil
-		}, (*store.ImportTx).ImportSubjects)
+		}, func(rows []store.StagedSubject) []importStep {
+			return []importStep{func(ctx context.Context, tx *store.ImportTx) (store.ImportResult, error) {
+				return tx.ImportSubjects(ctx, rows)
+			}}
+		})
 	case ImportTaxGrades:
 		book, err := s.ruleBook(ctx)
 		if err != nil {
@@ -132,7 +143,11 @@ func (s *Service) Import(ctx context.Context, src io.Reader, opts ImportOptions)
 		}
 		return importFile(ctx, s, src, opts, importer.NewTaxGrades, func(v importer.TaxGradeRow) (store.StagedTaxGrade, *importer.Reject, bool, error) {
 			return stageTaxGrade(v, book)
-		}, (*store.ImportTx).ImportTaxGrades)
+		}, func(rows []store.StagedTaxGrade) []importStep {
+			return []importStep{func(ctx context.Context, tx *store.ImportTx) (store.ImportResult, error) {
+				return tx.ImportTaxGrades(ctx, rows)
+			}}
+		})
 	}
 	return ImportSummary{Kind: opts.Kind}, credit.Errorf(credit.BadUserInput,
 		"%q is not one of licences, penalties, subjects, tax-grades", opts.Kind)
@@ -236,14 +251,32 @@ func stagedParty(line int, in credit.Intake) store.StagedParty {
 	return store.StagedParty{Line: line, Subject: in.Subject, LegalRep: in.LegalRep}
 }
 
+// importStep writes one step of a chunk in the transaction it is given.
+type importStep func(context.Context, *store.ImportTx) (store.ImportResult, error)
+
+// recordSteps are the two steps of a chunk of licences or penalties: its
+// parties, then its records (store.RecordChunk).
+func recordSteps(c *store.RecordChunk) []importStep {
+	return []importStep{
+		func(ctx context.Context, tx *store.ImportTx) (store.ImportResult, error) {
+			return tx.ImportParties(ctx, c)
+		},
+		func(ctx context.Context, tx *store.ImportTx) (store.ImportResult, error) {
+			return tx.ImportRecords(ctx, c)
+		},
+	}
+}
+
 // importFile opens src as a file of one kind and runs the pipeline
-// (importer.Run): rows are decoded and completed by stage while writers
-// sessions write earlier chunks with write, each chunk in a transaction of
-// its own, and the chunks are summed up in file order.
+// (importer.Run): rows are decoded and completed by stage while earlier
+// chunks are written. Each chunk is written in the steps plan gives it,
+// each step in a transaction of its own on a session of its own, and each
+// step takes the chunks in file order; opts.Writers chunks are in flight,
+// so that one chunk's first step runs while the chunk before is at its
+// second. The chunks are summed up in file order.
 func importFile[V any, T stagedRow](ctx context.Context, s *Service, src io.Reader, opts ImportOptions,
 	open func(io.Reader, importer.Encoding, credit.Date) (*importer.Reader[V], error),
-	stage func(V) (T, *importer.Reject, bool, error),
-	write func(*store.ImportTx, context.Context, []T) (store.ImportResult, error)) (ImportSummary, error) {
+	stage func(V) (T, *importer.Reject, bool, error), plan func([]T) []importStep) (ImportSummary, error) {
 	sum := ImportSummary{Kind: opts.Kind}
 	r, err := open(src, opts.Encoding, s.Today())
 	var he *importer.HeaderError
@@ -253,14 +286,16 @@ func importFile[V any, T stagedRow](ctx context.Context, s *Service, src io.Read
 		return sum, err
 	}
 	sum.Encoding = r.Encoding()
-	sessions := make(chan *store.ImportSession, opts.Writers)
-	for range opts.Writers {
+	steps := len(plan(nil))
+	sessions := make([]*store.ImportSession, steps)
+	turns := make([]*inOrder, steps)
+	for i := range steps {
 		sess, err := s.db.ImportSession(ctx)
 		if err != nil {
 			return sum, err
 		}
 		defer sess.Close()
-		sessions <- sess
+		sessions[i], turns[i] = sess, newInOrder()
 	}
 	next := func() (T, int, *importer.Reject, bool, error) {
 		v, rej, err := r.Next()
@@ -274,10 +309,21 @@ func importFile[V any, T stagedRow](ctx context.Context, s *Service, src io.Read
 	failed := false
 	err = importer.Run(ctx, next, opts.ChunkSize, opts.Writers,
 		func(ctx context.Context, c importer.Chunk[T]) (store.ImportResult, error) {
-			sess := <-sessions
-			defer func() { sessions <- sess }()
-			return s.writeChunk(ctx, sess, opts, c.Seq, len(c.Rows), c.Lines, c.Last,
-				func(tx *store.ImportTx) (store.ImportResult, error) { return write(tx, ctx, c.Rows) })
+			var total store.ImportResult
+			for i, step := range plan(c.Rows) {
+				if err := turns[i].wait(ctx, c.Seq); err != nil {
+					return total, err
+				}
+				res, err := s.writeChunk(ctx, sessions[i], opts, chunkStep{seq: c.Seq, step: i, steps: steps,
+					rows: len(c.Rows), lines: c.Lines, last: c.Last, before: total},
+					func(tx *store.ImportTx) (store.ImportResult, error) { return step(ctx, tx) })
+				turns[i].done(c.Seq)
+				total = total.Add(res)
+				if err != nil {
+					return total, err
+				}
+			}
+			return total, nil
 		},
 		func(c importer.Chunk[T], res store.ImportResult, err error) error {
 			if err != nil {
@@ -296,9 +342,48 @@ func importFile[V any, T stagedRow](ctx context.Context, s *Service, src io.Read
 	return sum, err
 }
 
-// importDetail is what the audit log keeps about one chunk.
+// inOrder lets the chunks through one step in file order, one at a time.
+type inOrder struct {
+	mu    sync.Mutex
+	next  int
+	moved chan struct{} // closed when next moves
+}
+
+func newInOrder() *inOrder { return &inOrder{next: 1, moved: make(chan struct{})} }
+
+// wait returns when chunk seq's turn has come, or ctx's error.
+func (o *inOrder) wait(ctx context.Context, seq int) error {
+	for {
+		o.mu.Lock()
+		next, moved := o.next, o.moved
+		o.mu.Unlock()
+		if next == seq {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// done gives the turn to the chunk after seq.
+func (o *inOrder) done(seq int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.next = seq + 1
+	close(o.moved)
+	o.moved = make(chan struct{})
+}
+
+// importDetail is what the audit log keeps about one step of a chunk.
 type importDetail struct {
-	Chunk      int    `json:"chunk"`
+	Chunk int `json:"chunk"`
+	// Part is "parties" for the first step of a chunk of records (its
+	// subjects and links) and "records" for the second; empty for a chunk
+	// written in one step.
+	Part       string `json:"part,omitempty"`
 	LastLine   int    `json:"lastLine"`
 	Accepted   int    `json:"accepted"`
 	New        int    `json:"new"`
@@ -311,32 +396,56 @@ type importDetail struct {
 	Department string `json:"department,omitempty"`
 }
 
-// writeChunk writes chunk seq, n staged rows of lines read up to line
-// last, when it has any, with its audit row, and invalidates what it
-// changed.
-func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opts ImportOptions, seq, n, lines, last int,
+// chunkStep is where a chunk is: step of steps of chunk seq, which holds
+// rows staged rows of lines read up to line last; before is what its
+// earlier steps did.
+type chunkStep struct {
+	seq, step, steps, rows, lines, last int
+	before                              store.ImportResult
+}
+
+// writeChunk writes one step of a chunk, when the chunk has rows, with its
+// audit row, and invalidates what it changed. The first step of two
+// leaves an audit row only when it registered or linked something (a
+// re-run registers nothing); the last step's row counts the chunk's rows.
+func (s *Service) writeChunk(ctx context.Context, sess *store.ImportSession, opts ImportOptions, c chunkStep,
 	write func(*store.ImportTx) (store.ImportResult, error)) (store.ImportResult, error) {
 	var res store.ImportResult
-	if n == 0 {
+	if c.rows == 0 {
 		return res, nil
 	}
 	// Exact invalidation for small chunks; a large chunk that changes
 	// anything moves the cache's epoch instead, which makes every cached
 	// answer unservable: never stale, and it spares working out the
 	// affected codes (a sixth of a 50,000-row chunk's time).
-	exact := n < bulkInvalidateRows
+	exact := c.rows < bulkInvalidateRows
 	sess.Affected = s.responses != nil && exact
+	last := c.step == c.steps-1
 	err := sess.InTx(ctx, func(tx *store.ImportTx) error {
 		var err error
 		if res, err = write(tx); err != nil {
 			return err
 		}
-		accepted := n - len(res.Rejects)
+		if !last && !res.Changed() {
+			return nil
+		}
+		d := importDetail{Chunk: c.seq, LastLine: c.last, Registered: res.Registered, Linked: res.Linked,
+			SHA256: opts.SHA256, Department: opts.Department}
+		if c.steps > 1 {
+			d.Part = "parties"
+		}
+		if last {
+			all := c.before.Add(res)
+			d.Accepted = c.rows - len(all.Rejects)
+			d.New, d.Updated = res.New, res.Updated
+			d.Unchanged = d.Accepted - res.New - res.Updated
+			d.Rejected = c.lines - d.Accepted
+			if c.steps > 1 {
+				d.Part = "records"
+			}
+		}
 		return audit.Append(ctx, tx.DB, audit.Event{Actor: credit.CallerFrom(ctx),
-			Action: strings.ReplaceAll(string(opts.Kind), "-", "_") + ".imported", Target: "file:" + opts.Name,
-			Detail: importDetail{Chunk: seq, LastLine: last, Accepted: accepted, New: res.New, Updated: res.Updated,
-				Unchanged: accepted - res.New - res.Updated, Rejected: lines - accepted, Registered: res.Registered,
-				Linked: res.Linked, SHA256: opts.SHA256, Department: opts.Department}})
+			Action: strings.ReplaceAll(string(opts.Kind), "-", "_") + ".imported", Target: "file:" + opts.Name, Detail: d})
 	})
 	// Invalidated even when the commit reported an error, as in write.
 	for i := 0; i < len(res.Codes); i += invalidateBatch {

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"github.com/credithub/credithub/internal/credit"
 )
@@ -173,8 +176,14 @@ func (tx *ImportTx) subjectsByCode(ctx context.Context, codes []string) (map[str
 // identifiers, identifier warnings) as EnsureSubject does, in code order so
 // that concurrent imports take the unique index's locks in the same order,
 // and returns those it created; a code registered meanwhile is skipped.
+// The chunk has just found none of them registered, so they are copied in
+// (copySubjects); only when one was registered meanwhile are they inserted
+// one by one, skipping the conflicts.
 func (tx *ImportTx) registerSubjects(ctx context.Context, subjects []credit.Subject) ([]registered, error) {
 	sort.Slice(subjects, func(a, b int) bool { return subjects[a].Code < subjects[b].Code })
+	if out, ok, err := tx.copySubjects(ctx, subjects); err != nil || ok {
+		return out, err
+	}
 	cols := make([][]string, 9)
 	for _, s := range subjects {
 		for j, v := range []string{s.Code, string(s.Kind), s.Name, s.BusinessRegNo, s.OrganizationCode, s.TaxRegNo,
@@ -196,4 +205,60 @@ func (tx *ImportTx) registerSubjects(ctx context.Context, subjects []credit.Subj
 		ON CONFLICT (code) DO NOTHING
 		RETURNING id, code, kind`, args...)
 	return out, err
+}
+
+// subjectCopyColumns are the columns copySubjects writes.
+var subjectCopyColumns = []string{"id", "code", "kind", "name", "business_reg_no", "organization_code", "tax_reg_no",
+	"public_institution_no", "social_org_no", "identifier_warnings"}
+
+// copySubjects registers subjects, sorted by code, with one COPY, their
+// ids drawn from the table's sequence first. COPY writes the rows in
+// batches, where INSERT … ON CONFLICT writes them one by one, each after a
+// speculative probe of the unique index; the indexes and defaults are the
+// same. If a code was registered meanwhile by someone else, the COPY fails
+// on subjects_code_key and is rolled back to a savepoint, having written
+// nothing, and ok is false (the drawn ids are left unused, as a rolled-back
+// insert leaves its ids).
+func (tx *ImportTx) copySubjects(ctx context.Context, subjects []credit.Subject) (out []registered, ok bool, err error) {
+	if len(subjects) == 0 {
+		return nil, true, nil
+	}
+	var ids []int64
+	if err := tx.sel(ctx, &ids, `SELECT nextval(q) FROM pg_get_serial_sequence('subjects', 'id') AS q,
+		generate_series(1, $1)`, len(subjects)); err != nil {
+		return nil, false, err
+	}
+	slices.Sort(ids)
+	if _, err := tx.exec(ctx, `SAVEPOINT import_subjects`); err != nil {
+		return nil, false, err
+	}
+	err = tx.copyRaw(ctx, "subjects", subjectCopyColumns, len(subjects), func(i int, l *copyLine) {
+		s := &subjects[i]
+		l.int(ids[i])
+		l.str(s.Code)
+		l.str(string(s.Kind))
+		l.str(s.Name)
+		l.str(s.BusinessRegNo)
+		l.str(s.OrganizationCode)
+		l.str(s.TaxRegNo)
+		l.str(s.PublicInstitutionNo)
+		l.str(s.SocialOrgNo)
+		l.textArray(s.IdentifierWarningList)
+	})
+	if err != nil {
+		var pqErr *pq.Error
+		if !errors.As(err, &pqErr) || pqErr.Code != pqerror.UniqueViolation || pqErr.Constraint != "subjects_code_key" {
+			return nil, false, fmt.Errorf("store: copy subjects: %w", translate(err))
+		}
+		_, err = tx.exec(ctx, `ROLLBACK TO SAVEPOINT import_subjects; RELEASE SAVEPOINT import_subjects`)
+		return nil, false, err
+	}
+	if _, err := tx.exec(ctx, `RELEASE SAVEPOINT import_subjects`); err != nil {
+		return nil, false, err
+	}
+	out = make([]registered, len(subjects))
+	for i, s := range subjects {
+		out[i] = registered{ID: ids[i], Code: s.Code, Kind: s.Kind}
+	}
+	return out, true, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,12 +44,22 @@ type ImportSession struct {
 	// until the next import).
 	known   map[string]registered
 	openRep map[int64]bool
-	// allNew is set when the last chunk's records were all new, as in a
-	// first import: the next chunk then skips looking for records stored
-	// unchanged (unchangedRecordsSQL), which would find none. A guess
-	// only: the upsert is right either way.
-	allNew bool
+	// stored is what the last chunk found of its records in the table:
+	// when they were all new, as in a first import, the next chunk is
+	// copied straight into the table (copyNewRecords). A guess only: the
+	// next chunk is right either way.
+	stored storedState
 }
+
+// storedState is what an import knows about whether its records are
+// stored already.
+type storedState int
+
+const (
+	storedUnknown storedState = iota // no chunk written yet: look
+	storedNone                       // the last chunk's records were all new
+	storedSome                       // the last chunk found some stored
+)
 
 // importTempBuffers is the session's temp_buffers: room for a chunk of
 // 50,000 penalties (about 40 MB) with its indexes to spare.
@@ -142,19 +153,29 @@ const copyFlushSize = 256 << 10
 // saves the per-row argument conversion of database/sql (a third of the
 // Go time of an import).
 func (tx *ImportTx) copyRows(ctx context.Context, table string, columns []string, n int, write func(i int, l *copyLine)) error {
+	if err := tx.copyRaw(ctx, table, columns, n, write); err != nil {
+		return fmt.Errorf("store: copy %s: %w", table, translate(err))
+	}
+	return nil
+}
+
+// copyRaw is copyRows with the driver's error as it is, for a caller that
+// tells a unique violation from the rest.
+func (tx *ImportTx) copyRaw(ctx context.Context, table string, columns []string, n int, write func(i int, l *copyLine)) error {
+	tx.stats.statements.Add(1)
 	return tx.conn.Raw(func(dc any) error {
 		prep, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
-			return fmt.Errorf("store: copy %s: the driver cannot prepare with a context", table)
+			return errors.New("the driver cannot prepare with a context")
 		}
 		stmt, err := prep.PrepareContext(ctx, "COPY "+table+" ("+strings.Join(columns, ", ")+") FROM STDIN")
 		if err != nil {
-			return fmt.Errorf("store: copy %s: %w", table, translate(err))
+			return err
 		}
 		defer stmt.Close()
 		cd, ok := stmt.(copyData)
 		if !ok {
-			return fmt.Errorf("store: copy %s: the driver has no CopyData", table)
+			return errors.New("the driver has no CopyData")
 		}
 		l := &copyLine{b: make([]byte, 0, copyFlushSize+64<<10)}
 		flush := func() error {
@@ -173,19 +194,17 @@ func (tx *ImportTx) copyRows(ctx context.Context, table string, columns []string
 			l.end()
 			if len(l.b) >= copyFlushSize {
 				if err := flush(); err != nil {
-					return fmt.Errorf("store: copy %s: %w", table, translate(err))
+					return err
 				}
 			}
 		}
 		if err := flush(); err != nil {
-			return fmt.Errorf("store: copy %s: %w", table, translate(err))
+			return err
 		}
 		// Exec without arguments ends the COPY and reports what
 		// PostgreSQL found wrong in the data.
-		if _, err := stmt.Exec(nil); err != nil {
-			return fmt.Errorf("store: copy %s: %w", table, translate(err))
-		}
-		return nil
+		_, err = stmt.Exec(nil)
+		return err
 	})
 }
 
@@ -323,6 +342,9 @@ type ImportResult struct {
 	// New and Updated count the staged rows that inserted or changed
 	// something; the others were identical to what is stored.
 	New, Updated int
+	// Copied counts the new records copied straight into their table (see
+	// copyNewRecords) rather than upserted; they are among New.
+	Copied int
 	// Registered counts the subjects (and persons) the chunk registered;
 	// Linked the legal representatives it linked.
 	Registered, Linked int
@@ -341,4 +363,16 @@ type ImportResult struct {
 // key person linked.
 func (r ImportResult) Changed() bool {
 	return r.New > 0 || r.Updated > 0 || r.Registered > 0 || r.Linked > 0
+}
+
+// Add returns what r and o did together, as the steps of one chunk.
+func (r ImportResult) Add(o ImportResult) ImportResult {
+	r.New += o.New
+	r.Updated += o.Updated
+	r.Copied += o.Copied
+	r.Registered += o.Registered
+	r.Linked += o.Linked
+	r.Rejects = append(r.Rejects[:len(r.Rejects):len(r.Rejects)], o.Rejects...)
+	r.Codes = append(r.Codes[:len(r.Codes):len(r.Codes)], o.Codes...)
+	return r
 }
