@@ -151,6 +151,12 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 		return outcome{stream: handler, streamCtx: execCtx, req: req}
 	}
 	resp := handler(execCtx)
+	if resp == nil {
+		// gqlgen answers nothing once the context is done: the client went
+		// away (a closed WebSocket) or the request ran past its time limit.
+		return requestError(http.StatusServiceUnavailable, credit.Unavailable,
+			"the request was cancelled before it was answered: "+context.Cause(execCtx).Error())
+	}
 	if err := p.svc.LogReads(ctx, req); err != nil {
 		return requestError(http.StatusServiceUnavailable, credit.Unavailable, err.Error())
 	}
