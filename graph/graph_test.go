@@ -140,7 +140,8 @@ type gqlResponse struct {
 	status int
 	raw    []byte
 	// cache is the tier that answered (X-Cache), "" when computed.
-	cache string
+	cache  string
+	header http.Header
 }
 
 // do posts a GraphQL request and decodes the response.
@@ -187,7 +188,7 @@ func (e *env) post(payload map[string]any, accept string) gqlResponse {
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	var r gqlResponse
-	r.status, r.raw, r.cache = rec.Code, rec.Body.Bytes(), rec.Header().Get("X-Cache")
+	r.status, r.raw, r.cache, r.header = rec.Code, rec.Body.Bytes(), rec.Header().Get("X-Cache"), rec.Header()
 	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 		e.t.Fatalf("response is not JSON: %v\n%s", err, rec.Body.String())
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,13 +82,21 @@ func TestRateLimitAnswersRateLimitedPerCaller(t *testing.T) {
 	t.Parallel()
 	e.as(credit.RoleBank)
 	for i := 1; i <= 3; i++ {
-		if r := e.do(`{ __typename }`, nil, ""); r.status != 200 {
+		r := e.do(`{ __typename }`, nil, "")
+		if r.status != 200 {
 			t.Fatalf("request %d within the limit: %d %s", i, r.status, r.raw)
+		}
+		// The budget is told on every answer: 3 a minute, 3-i left.
+		if got := [3]string{r.header.Get("RateLimit-Limit"), r.header.Get("RateLimit-Remaining"), r.header.Get("RateLimit-Reset")}; got[0] != "3" || got[1] != strconv.Itoa(3-i) || got[2] == "" || got[2] == "0" {
+			t.Errorf("request %d: RateLimit-Limit, -Remaining, -Reset = %q, want 3, %d and a reset", i, got, 3-i)
 		}
 	}
 	r := e.do(`{ __typename }`, nil, "")
 	if r.status != 429 || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "RATE_LIMITED" {
 		t.Fatalf("over the limit: got %d %s, want 429 RATE_LIMITED", r.status, r.raw)
+	}
+	if ra, _ := strconv.Atoi(r.header.Get("Retry-After")); ra < 1 || ra > 60 || r.header.Get("RateLimit-Remaining") != "0" {
+		t.Errorf("refusal: Retry-After %q, RateLimit-Remaining %q; want 1-60 s and 0", r.header.Get("Retry-After"), r.header.Get("RateLimit-Remaining"))
 	}
 	e.as(credit.RoleCreditOffice) // another key has its own budget
 	if r := e.do(`{ __typename }`, nil, ""); r.status != 200 {

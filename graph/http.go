@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
 )
 
 // GraphQL over HTTP (https://graphql.github.io/graphql-over-http/): POST
@@ -86,6 +88,7 @@ func (t *httpTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	caller.Purpose = r.Header.Get(PurposeHeader)
 	ctx, req, refused := t.p.begin(ctx, caller, clientAddr(r))
+	rateLimitHeaders(w.Header(), req.Quota())
 	if refused != nil {
 		t.write(w, media, *refused)
 		return
@@ -233,6 +236,19 @@ func graphQLRequestError(o outcome) bool {
 		}
 	}
 	return false
+}
+
+// rateLimitHeaders tell the caller its budget (the IETF draft's
+// RateLimit-Limit, -Remaining and -Reset, in requests per minute and
+// seconds); nothing when no limit was asked (none set, Redis down).
+func rateLimitHeaders(h http.Header, q ratelimit.Decision) {
+	if q.Limit == 0 {
+		return
+	}
+	h.Set("RateLimit-Limit", strconv.Itoa(q.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(q.Remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(int(math.Ceil(q.Reset.Seconds()))))
+	h.Set("RateLimit-Policy", strconv.Itoa(q.Limit)+";w=60")
 }
 
 // clientAddr is the client's IP address (anonymous callers' rate limits).

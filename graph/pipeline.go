@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -115,6 +116,12 @@ func (p *pipeline) cachedBeforeDecoding(ctx context.Context, req *service.Reques
 func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) outcome {
 	if o, ok := p.resolvePersisted(ctx, req, op.params); !ok {
 		return o
+	}
+	if strings.TrimSpace(op.params.Query) == "" {
+		// Not a GraphQL request at all (say {"qeury": …}): 400 under either
+		// media type, as GraphQL over HTTP asks of invalid parameters.
+		return requestError(http.StatusBadRequest, credit.BadUserInput,
+			"query: the request has no GraphQL document; send `query`, or a persisted query's sha256Hash in extensions.persistedQuery")
 	}
 	ctx = graphql.StartOperationTrace(ctx)
 	oc, errs := p.exec.CreateOperationContext(ctx, op.params)

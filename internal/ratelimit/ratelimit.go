@@ -76,6 +76,10 @@ type Limiter struct {
 type lease struct {
 	left  int
 	until time.Time
+	// remaining and resetAt are what Redis said when the lease was taken:
+	// the budget left after it, and when the whole budget is back.
+	remaining int
+	resetAt   time.Time
 }
 
 const leaseLife = time.Second
@@ -85,24 +89,25 @@ func New(c *cache.Cache, limits Limits) *Limiter {
 	return &Limiter{c: c, rl: redis_rate.NewLimiter(c.Client()), limits: limits, leases: map[string]*lease{}}
 }
 
-// take spends one request of a lease held in memory, if there is one.
-func (l *Limiter) take(who string, now time.Time) bool {
+// take spends one request of a lease held in memory, if there is one, and
+// says what is left of the caller's budget.
+func (l *Limiter) take(who string, now time.Time) (Decision, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if le, ok := l.leases[who]; ok && le.left > 0 && now.Before(le.until) {
 		le.left--
-		return true
+		return Decision{Allowed: true, Remaining: le.remaining + le.left, Reset: max(0, le.resetAt.Sub(now))}, true
 	}
-	return false
+	return Decision{}, false
 }
 
-func (l *Limiter) keep(who string, left int, now time.Time) {
+func (l *Limiter) keep(who string, le *lease) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.leases) > 100_000 {
 		clear(l.leases) // bounded memory; a cleared lease only costs a round trip
 	}
-	l.leases[who] = &lease{left: left, until: now.Add(leaseLife)}
+	l.leases[who] = le
 }
 
 // Decision is the outcome of one check.
@@ -113,6 +118,13 @@ type Decision struct {
 	// through, because refusing every bank and window while Redis restarts
 	// would do more harm than a minute without limits.
 	Degraded bool
+	// Limit is the caller's requests per minute; Remaining what is left of
+	// it (requests leased to this server but not spent yet count as left);
+	// Reset how long until the whole budget is back. They are the
+	// RateLimit-Limit, -Remaining and -Reset headers (0 when Degraded).
+	Limit     int
+	Remaining int
+	Reset     time.Duration
 }
 
 // Allow counts one request of the caller identified by who (a key or
@@ -123,8 +135,9 @@ func (l *Limiter) Allow(ctx context.Context, role credit.Role, who string) Decis
 		per = l.limits.Default
 	}
 	now := time.Now()
-	if l.take(who, now) {
-		return Decision{Allowed: true}
+	if d, ok := l.take(who, now); ok {
+		d.Limit = per
+		return d
 	}
 	limit := redis_rate.PerMinute(per)
 	chunk := max(1, per/600) // a tenth of a second's worth
@@ -137,7 +150,8 @@ func (l *Limiter) Allow(ctx context.Context, role credit.Role, who string) Decis
 		return Decision{Allowed: true, Degraded: true}
 	}
 	if res.Allowed > 0 && chunk > 1 {
-		l.keep(who, chunk-1, now)
+		l.keep(who, &lease{left: chunk - 1, until: now.Add(leaseLife), remaining: res.Remaining, resetAt: now.Add(res.ResetAfter)})
 	}
-	return Decision{Allowed: res.Allowed > 0, RetryAfter: res.RetryAfter}
+	return Decision{Allowed: res.Allowed > 0, RetryAfter: res.RetryAfter,
+		Limit: per, Remaining: res.Remaining + max(0, res.Allowed-1), Reset: res.ResetAfter}
 }

@@ -34,12 +34,23 @@ func (s *Service) Admit(ctx context.Context, r *Request, client string) (time.Du
 		who = "ip:" + client
 	}
 	d := s.limiter.Allow(ctx, r.Caller.Role, who)
+	r.mu.Lock()
+	r.quota = d
+	r.mu.Unlock()
 	if d.Allowed {
 		return 0, nil
 	}
 	secs := int(d.RetryAfter.Seconds()) + 1
 	return time.Duration(secs) * time.Second, credit.Errorf(credit.RateLimited,
 		"too many requests for this caller; try again in %d s", secs)
+}
+
+// Quota is what the rate limit said of r's operation (zero when no limit
+// was asked: no limiter, Redis down).
+func (r *Request) Quota() ratelimit.Decision {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.quota
 }
 
 // Caches reports whether the service keeps whole responses (the pipeline

@@ -8,6 +8,7 @@ import (
 
 	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
+	"github.com/credithub/credithub/internal/ratelimit"
 )
 
 // Request is one GraphQL operation as the hub serves it, created once by
@@ -39,6 +40,8 @@ type Request struct {
 	// snapshot is what Redis said before the execution read PostgreSQL
 	// (the cache stage), for storing the answer.
 	snapshot cache.Snapshot
+	// quota is the rate limit's decision on this request.
+	quota ratelimit.Decision
 }
 
 // Read is what one request read for one purpose.

@@ -18,10 +18,6 @@ type auditResult struct {
 // lead's GraphQL-over-HTTP work turns them on by taking them off the list
 // (an audit on the list that passes fails the test, so the list stays true).
 var needsNewPipeline = map[string]string{
-	// Both post {"qeury": "{ __typename }"} (no query) without an Accept
-	// header, and get 200 with the error.
-	"3E3A": "a request without a query (invalid parameters) answers 400",
-	"8764": "a request without a query (invalid parameters) answers 4xx",
 }
 
 // TestGraphQLOverHTTPAudit runs graphql-http's serverAudits against the
