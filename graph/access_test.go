@@ -3,6 +3,7 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/credithub/credithub/internal/credit"
@@ -84,7 +85,7 @@ const orgView = `query($c: ID!) { subject(code: $c, purpose: "贷前审查") {
 	penalties { totalCount edges { node { id } } }
 	listEntries { id subject { name } }
 	keyPersons { role person { code name } }
-	legalRepresentative { code name }
+	legalRepresentative { code displayCode name }
 	taxCreditGrade { grade }
 } }`
 
@@ -119,7 +120,7 @@ func TestAccessMatrixRecordsOfAnOrganisation(t *testing.T) {
 					}
 					ListEntries         []json.RawMessage
 					KeyPersons          []json.RawMessage
-					LegalRepresentative struct{ Code, Name string }
+					LegalRepresentative struct{ Code, DisplayCode, Name string }
 					TaxCreditGrade      *struct{ Grade string }
 				}
 			}
@@ -128,8 +129,9 @@ func TestAccessMatrixRecordsOfAnOrganisation(t *testing.T) {
 			got := view{
 				licences: s.Licences.TotalCount, penalties: s.Penalties.TotalCount, entries: len(s.ListEntries),
 				keyPersons: len(s.KeyPersons), taxGrade: s.TaxCreditGrade != nil,
-				repCode: s.LegalRepresentative.Code, repName: s.LegalRepresentative.Name,
+				repCode: s.LegalRepresentative.DisplayCode, repName: s.LegalRepresentative.Name,
 			}
+			checkEntityKey(t, s.LegalRepresentative.Code, s.LegalRepresentative.DisplayCode, w.person)
 			for _, edge := range s.Licences.Edges {
 				if id := edge.Node.Party.LegalRepresentativeIDNumber; id != "" {
 					got.partyRepID = id
@@ -194,22 +196,25 @@ func TestAccessMatrixPersonLookup(t *testing.T) {
 			e := newEnv(t)
 			w := newAccessWorld(e)
 			e.as(cell.role)
-			q := `query($c: ID!) { subject(code: $c, purpose: "贷前审查") { code name address } }`
+			q := `query($c: ID!) { subject(code: $c, purpose: "贷前审查") { code displayCode name address } }`
 			if cell.role == credit.RoleAdmin {
 				if code, _ := e.errorCode(q, map[string]any{"c": w.person}); code != "FORBIDDEN" {
 					t.Fatalf("got %s, want FORBIDDEN", code)
 				}
 				return
 			}
-			var out struct{ Subject struct{ Code, Name string } }
+			var out struct {
+				Subject struct{ Code, DisplayCode, Name string }
+			}
 			e.query(q, map[string]any{"c": w.person}, &out)
 			wantCode, wantName := cell.want.repCode, cell.want.repName
 			if cell.role == credit.RoleAuditor {
 				wantCode, wantName = w.person, w.personName
 			}
-			if out.Subject.Code != wantCode || out.Subject.Name != wantName {
-				t.Fatalf("got %s %s, want %s %s", out.Subject.Code, out.Subject.Name, wantCode, wantName)
+			if out.Subject.DisplayCode != wantCode || out.Subject.Name != wantName {
+				t.Fatalf("got %s %s, want %s %s", out.Subject.DisplayCode, out.Subject.Name, wantCode, wantName)
 			}
+			checkEntityKey(t, out.Subject.Code, out.Subject.DisplayCode, w.person)
 		})
 	}
 }
@@ -254,5 +259,18 @@ func TestInvalidTokensAreRejectedNotDowngradedToPublic(t *testing.T) {
 		if r.status != 401 || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
 			t.Errorf("token %q: got %d %s, want 401 UNAUTHENTICATED", token, r.status, r.raw)
 		}
+	}
+}
+
+// checkEntityKey checks a person's code as a caller got it: the code itself
+// when they may see it, else an opaque reference — never a masked number,
+// which another graph would join on (federation's key is the code).
+func checkEntityKey(t *testing.T, code, display, real string) {
+	t.Helper()
+	switch {
+	case display == real && code != real:
+		t.Errorf("the code is shown in full (%s) but the key is %s", display, code)
+	case display != real && (!strings.HasPrefix(code, credit.MaskedRefPrefix) || len(code) < len(credit.MaskedRefPrefix)+20 || strings.ContainsAny(code, "*") || strings.Contains(code, real[len(real)-4:])):
+		t.Errorf("a caller who sees %s got the key %q: want an opaque MASKED- reference", display, code)
 	}
 }

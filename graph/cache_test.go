@@ -28,7 +28,7 @@ func TestCheckIsAnsweredFromTheCacheTheSecondTime(t *testing.T) {
 	// Any selection: the subject's legal representative and their roles
 	// are read too, and the whole answer rests on their generations.
 	q := `query($c: ID!) { creditCheck(code: $c, purpose: "贷前审查") { verdict subject { code name legalRepresentative { name roles { role } } }
-		measures { measure { code } } keyPersonFindings { role person { code } } reasons { rule text } } }`
+		measures { measure { code } } keyPersonFindings { role person { code displayCode } } reasons { rule text } } }`
 	run := func() (int64, string) {
 		before := e.db.Statements()
 		var out creditCheckOut
@@ -57,7 +57,7 @@ func TestCheckCacheIsPerRoleSoMaskingNeverLeaks(t *testing.T) {
 	if office.CreditCheck.KeyPersonFindings[0].Person.Code != w.rep {
 		t.Errorf("credit office: got %s, want the full ID", office.CreditCheck.KeyPersonFindings[0].Person.Code)
 	}
-	if got := bank.CreditCheck.KeyPersonFindings[0].Person.Code; got != "**************"+w.rep[14:] {
+	if got := bank.CreditCheck.KeyPersonFindings[0].Person.DisplayCode; got != "**************"+w.rep[14:] {
 		t.Errorf("bank after the credit office: got %s, want the masked ID", got)
 	}
 }

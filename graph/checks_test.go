@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/credithub/credithub/internal/audit"
@@ -44,7 +45,7 @@ func newCheckWorld(e *env) checkWorld {
 const creditCheckQuery = `query($c: ID!, $asOf: Date) { creditCheck(code: $c, asOf: $asOf, purpose: "贷前审查") {
 	subject { code name } asOf ruleVersion verdict redListed blacklisted penaltiesLast3Years
 	activeListEntries { domain } measures { measure { code legalBasis } entry { decisionNumber } viaRole }
-	keyPersonFindings { role person { code name } attributed { entry { domain } organization { name } } }
+	keyPersonFindings { role person { code displayCode name } attributed { entry { domain } organization { name } } }
 	reasons { rule text records { kind decisionNumber } }
 } }`
 
@@ -62,7 +63,7 @@ type creditCheckOut struct {
 		}
 		KeyPersonFindings []struct {
 			Role   string
-			Person struct{ Code, Name string }
+			Person struct{ Code, DisplayCode, Name string }
 		}
 		Reasons []struct {
 			Rule, Text string
@@ -84,7 +85,7 @@ func TestCreditCheckForABank(t *testing.T) {
 	if len(c.Measures) != 1 || c.Measures[0].Measure.Code != "LOAN_RESTRICTED" || c.Measures[0].Measure.LegalBasis == "" {
 		t.Errorf("measures: got %+v, want the BANK_CREDIT one only, with its legal basis", c.Measures)
 	}
-	if len(c.KeyPersonFindings) != 1 || c.KeyPersonFindings[0].Person.Code != "**************"+w.rep[14:] {
+	if len(c.KeyPersonFindings) != 1 || c.KeyPersonFindings[0].Person.DisplayCode != "**************"+w.rep[14:] || !strings.HasPrefix(c.KeyPersonFindings[0].Person.Code, "MASKED-") {
 		t.Errorf("key person findings: got %+v, want the legal representative, ID masked to the last four", c.KeyPersonFindings)
 	}
 	for _, r := range c.Reasons {

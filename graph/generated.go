@@ -810,6 +810,7 @@ type ComplexityRoot struct {
 		Address               func(childComplexity int) int
 		AttributedListEntries func(childComplexity int, activeOn *credit.Date) int
 		Code                  func(childComplexity int) int
+		DisplayCode           func(childComplexity int) int
 		District              func(childComplexity int) int
 		IdentifierWarnings    func(childComplexity int) int
 		KeyPersons            func(childComplexity int) int
@@ -4684,6 +4685,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subject.Code(childComplexity), true
+	case "Subject.displayCode":
+		if e.ComplexityRoot.Subject.DisplayCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subject.DisplayCode(childComplexity), true
 	case "Subject.district":
 		if e.ComplexityRoot.Subject.District == nil {
 			break
@@ -5532,8 +5539,15 @@ A credit subject (信用主体): a legal person, an unincorporated organisation,
 natural person. Other graphs join it by its code.
 """
 type Subject @key(fields: "code") {
-  "The unified social credit code, or the citizen ID number of a natural person."
+  """
+  The unified social credit code, or the citizen ID number of a natural person: the key other graphs join a
+  subject on. A caller who may not see a person's ID number (PUBLIC, DASHBOARD, WINDOW, BANK) gets an opaque
+  reference here instead, ` + "`" + `MASKED-` + "`" + ` and 24 letters and digits, the same for the same person: no graph can join
+  on it, and it reveals nothing. Show ` + "`" + `displayCode` + "`" + `.
+  """
   code: ID!
+  "The code as this caller may see it: the code itself, or a person's masked ID number (2106**********0157)."
+  displayCode: String!
   "What kind of subject this is, as recorded (never guessed from the code)."
   kind: SubjectKind!
   "The registered name."
@@ -9090,6 +9104,8 @@ func (ec *executionContext) childFields_Subject(ctx context.Context, field graph
 	switch field.Name {
 	case "code":
 		return ec.fieldContext_Subject_code(ctx, field)
+	case "displayCode":
+		return ec.fieldContext_Subject_displayCode(ctx, field)
 	case "kind":
 		return ec.fieldContext_Subject_kind(ctx, field)
 	case "name":
@@ -26635,6 +26651,29 @@ func (ec *executionContext) fieldContext_Subject_code(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Subject", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Subject_displayCode(ctx context.Context, field graphql.CollectedField, obj *credit.Subject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subject_displayCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subject_displayCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subject", field, true, false, "String")
+}
+
 func (ec *executionContext) _Subject_kind(ctx context.Context, field graphql.CollectedField, obj *credit.Subject) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36347,6 +36386,11 @@ func (ec *executionContext) _Subject(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = graphql.MarshalString("Subject")
 		case "code":
 			out.Values[i] = ec._Subject_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "displayCode":
+			out.Values[i] = ec._Subject_displayCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -79,7 +79,7 @@ func (w readWalker) returning(f graphql.CollectedField, depth int) *credit.Subje
 func (w readWalker) field(f graphql.CollectedField, depth int) *credit.SubjectRead {
 	fr := &credit.SubjectRead{}
 	switch f.Name {
-	case "code", "kind", "name", "status", "registeredOn", "address", "district", "legacyIdentifiers", "identifierWarnings":
+	case "code", "displayCode", "kind", "name", "status", "registeredOn", "address", "district", "legacyIdentifiers", "identifierWarnings":
 		fr.Fields = fr.Fields.With(goField("Subject", f.Name)...)
 		return fr
 	case "legalRepresentative":
@@ -211,7 +211,7 @@ func fieldsOf(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) cr
 // upper-casing their first letter (gqlgen.yml's bindings, and methods that
 // read several fields); nil means the field reads no column.
 var goFieldNames = map[string]map[string][]string{
-	"Subject": {"legacyIdentifiers": {"LegacyIdentifiers"}, "identifierWarnings": {"IdentifierWarningList"}},
+	"Subject": {"displayCode": {"Code"}, "legacyIdentifiers": {"LegacyIdentifiers"}, "identifierWarnings": {"IdentifierWarningList"}},
 	"Licence": {"id": {"ID"}, "party": {"RecordParty"}, "decisionNumber": {"DecisionNo"}, "licenceNumber": {"LicenceNo"},
 		"publishedOnTime": {"PublicationDeadline", "ReceivedAt"}, "warnings": {"WarningList"},
 		"underObjection": nil, "objections": nil, "corrections": nil},

@@ -49,6 +49,9 @@ type Access struct {
 	NeedsPurpose bool
 	// LogsUse: every read of a subject is written to the query-use log.
 	LogsUse bool
+	// Refs make the references that replace masked persons' codes (the
+	// service sets the deployment's; see EntityRefs).
+	Refs EntityRefs
 }
 
 var allScopes = []UseScope{ScopePublic, ScopeShared, ScopeAuthorized}

@@ -37,12 +37,26 @@ func TestMaskedLeavesOrganisationsAlone(t *testing.T) {
 		t.Fatalf("got %+v, want the organisation unchanged", got)
 	}
 	person := Subject{Code: "210602198001010013", Kind: NaturalPerson, Name: "张三", Address: "某街1号"}
-	got := AccessOf(RolePublic).Masked(person)
-	if got.Code != "2106**********0013" || got.Name != "张*" || got.Address != "" {
+	public := AccessOf(RolePublic)
+	public.Refs = NewEntityRefs([]byte("a deployment's secret"))
+	got := public.Masked(person)
+	if got.DisplayCode() != "2106**********0013" || !IsMaskedRef(got.Code) || len(got.Code) != len(MaskedRefPrefix)+24 || got.Name != "张*" || got.Address != "" {
 		t.Fatalf("public view of a person: got %+v", got)
 	}
-	got = AccessOf(RoleBank).Masked(person)
-	if got.Code != "**************0013" || got.Name != "张三" {
+	bank := AccessOf(RoleBank)
+	bank.Refs = public.Refs
+	got2 := bank.Masked(person)
+	if got2.DisplayCode() != "**************0013" || got2.Code != got.Code || got2.Name != "张三" {
+		t.Fatalf("bank view of a person: got %+v (the same person has the same reference)", got2)
+	}
+	if other := bank.Masked(Subject{Code: "210602198001010021", Kind: NaturalPerson}); other.Code == got.Code {
+		t.Fatalf("two persons share the reference %s", got.Code)
+	}
+	if keyless := AccessOf(RoleBank).Masked(person); keyless.Code != MaskedRefPrefix {
+		t.Fatalf("without a key: got %s, want the bare %s", keyless.Code, MaskedRefPrefix)
+	}
+	got = got2
+	if got.Code == person.Code || got.Name != "张三" {
 		t.Fatalf("bank view of a person: got %+v", got)
 	}
 	if got := AccessOf(RoleCreditOffice).Masked(person); got.Code != person.Code || got.Name != person.Name || got.Address != person.Address {

@@ -52,6 +52,19 @@ type Subject struct {
 	District     string        `db:"district"`
 	LegacyIdentifiers
 	IdentifierWarningList Strings `db:"identifier_warnings"`
+	// MaskedCode is set when the caller may not see a person's ID number:
+	// the number as they may see it (2106**********0157), while Code then
+	// holds an opaque reference (EntityRefs). Empty for everyone else.
+	MaskedCode string `db:"-" json:"-"`
+}
+
+// DisplayCode is the code as the caller may see it: the code itself, or
+// the masked ID number.
+func (s Subject) DisplayCode() string {
+	if s.MaskedCode != "" {
+		return s.MaskedCode
+	}
+	return s.Code
 }
 
 // LegacyIdentifiers are the registration numbers organisations had before

@@ -13,7 +13,11 @@ import (
 
 func (s *Service) access(ctx context.Context) (credit.Caller, credit.Access) {
 	c := credit.CallerFrom(ctx)
-	return c, credit.AccessOf(c.Role)
+	a := credit.AccessOf(c.Role)
+	if a.IDMask != credit.ShowFullID {
+		a.Refs = s.entityRefs(ctx)
+	}
+	return c, a
 }
 
 // forbidden is the FORBIDDEN error for role doing what.

@@ -55,7 +55,11 @@ type requestKey struct{}
 // NewRequest starts a request of caller now.
 func (s *Service) NewRequest(caller credit.Caller) *Request {
 	now := s.now()
-	return &Request{Caller: caller, Access: credit.AccessOf(caller.Role), Day: credit.DateOf(now), Arrived: now,
+	a := credit.AccessOf(caller.Role)
+	if a.IDMask != credit.ShowFullID {
+		a.Refs = s.entityRefs(context.Background())
+	}
+	return &Request{Caller: caller, Access: a, Day: credit.DateOf(now), Arrived: now,
 		Operation: "anonymous operation"}
 }
 

@@ -36,6 +36,8 @@ type Service struct {
 	// reportKeys seal reporters' identities (WithReportKeys; nil: reports
 	// with a reporter are refused).
 	reportKeys *seal.Keyring
+	// refs key the references that replace masked persons' codes.
+	refs entityRefs
 }
 
 // WithQueryLog makes the service record reads in log: the plan's system

@@ -17,8 +17,7 @@ type auditResult struct {
 // needsNewPipeline lists the audits the hub fails today, with why; the
 // lead's GraphQL-over-HTTP work turns them on by taking them off the list
 // (an audit on the list that passes fails the test, so the list stays true).
-var needsNewPipeline = map[string]string{
-}
+var needsNewPipeline = map[string]string{}
 
 // TestGraphQLOverHTTPAudit runs graphql-http's serverAudits against the
 // hub, without a token (PUBLIC) and with a CREDIT_OFFICE key. Each audit
