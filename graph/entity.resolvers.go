@@ -13,6 +13,9 @@ import (
 
 // FindSubjectByCode is the resolver for the findSubjectByCode field.
 func (r *entityResolver) FindSubjectByCode(ctx context.Context, code string) (*credit.Subject, error) {
+	if credit.IsMaskedRef(code) {
+		return nil, nil // a reference names nobody another graph may join on
+	}
 	n, nodes, err := r.Service.ReadSubjectByCode(ctx, "", code, stateFrom(ctx).readOf(ctx, false))
 	if err != nil || n == nil {
 		return nil, err

@@ -39,3 +39,34 @@ func TestFederationEntitiesResolveSubjectsByCodeWithTheCallersAccess(t *testing.
 		}
 	}
 }
+
+func TestMalformedEntityRepresentationsAreBadUserInputNamingTheirIndex(t *testing.T) {
+	e := newEnv(t)
+	w := newAccessWorld(e)
+	e.as(credit.RoleCreditOffice)
+	q := `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { name } } }`
+	good := map[string]any{"__typename": "Subject", "code": w.org}
+	for name, bad := range map[string]any{
+		"no __typename":      map[string]any{"code": w.org},
+		"a number for type":  map[string]any{"__typename": 7, "code": w.org},
+		"another type":       map[string]any{"__typename": "Licence", "code": w.org},
+		"no key":             map[string]any{"__typename": "Subject"},
+		"a key of null":      map[string]any{"__typename": "Subject", "code": nil},
+		"a number for a key": map[string]any{"__typename": "Subject", "code": 91210602},
+		"a key not a code":   map[string]any{"__typename": "Subject", "code": "2106**********0157"},
+	} {
+		r := e.do(q, map[string]any{"r": []any{good, good, bad}}, "")
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "representations[2]") {
+			t.Errorf("%s: got %s, want one BAD_USER_INPUT naming representations[2]", name, r.raw)
+		}
+	}
+	// An opaque reference is well formed and names nobody: null, no error.
+	var out struct {
+		Entities []*struct{ Name string } `json:"_entities"`
+	}
+	ref := credit.MaskedRefPrefix + "4YYULDHNZQ4CCI5Y5OA3A2MN"
+	e.query(q, map[string]any{"r": []any{good, map[string]any{"__typename": "Subject", "code": ref}}}, &out)
+	if len(out.Entities) != 2 || out.Entities[0] == nil || out.Entities[1] != nil {
+		t.Errorf("a reference: got %+v, want the organisation and null", out.Entities)
+	}
+}

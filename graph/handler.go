@@ -103,6 +103,7 @@ func newExecutor(svc *service.Service, opts HandlerOptions, limits Limits) *exec
 	exec.Use(introspectionByRole{Everyone: opts.Introspection})
 	exec.Use(depthLimit{Max: limits.MaxDepth})
 	exec.Use(textInput{})
+	exec.Use(entityRepresentations{})
 	exec.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	exec.SetErrorPresenter(PresentError(opts.Log))
 	exec.SetRecoverFunc(Recover(opts.Log))
