@@ -5219,6 +5219,12 @@ enum Role {
   AUDITOR
   "Manages API keys and configuration, not credit records."
   ADMIN
+  """
+  A federation router. It reads ` + "`" + `_service { sdl }` + "`" + ` and forwards its end users' requests with their own token in
+  the X-End-User-Authorization header: the hub answers as that end user (access, masking, the query-use log and
+  rate limits are theirs), or as PUBLIC when the header is absent. It may do nothing on its own.
+  """
+  ROUTER
 }
 
 """

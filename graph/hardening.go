@@ -58,16 +58,17 @@ func selectionDepth(set ast.SelectionSet, seen int) int {
 
 // introspectionByRole allows __schema and __type to ADMIN callers, and to
 // everyone in development. `_service { sdl }` stays open to every
-// authenticated caller, so a federation router with its own key can compose
-// the graph while introspection is off for users.
+// authenticated caller and to every request a ROUTER forwards (whoever its
+// end user), so a federation router can compose the graph while
+// introspection is off for users.
 type introspectionByRole struct{ Everyone bool }
 
 func (introspectionByRole) ExtensionName() string                   { return "IntrospectionByRole" }
 func (introspectionByRole) Validate(graphql.ExecutableSchema) error { return nil }
 func (i introspectionByRole) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	role := credit.CallerFrom(ctx).Role
-	oc.DisableIntrospection = !(i.Everyone || role == credit.RoleAdmin ||
-		role != credit.RolePublic && onlyServiceSDL(oc.Operation.SelectionSet))
+	c := credit.CallerFrom(ctx)
+	oc.DisableIntrospection = !(i.Everyone || c.Role == credit.RoleAdmin ||
+		(c.Role != credit.RolePublic || c.Router != "") && onlyServiceSDL(oc.Operation.SelectionSet))
 	return nil
 }
 

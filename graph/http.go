@@ -81,13 +81,13 @@ func (t *httpTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel = context.WithTimeout(ctx, t.p.timeout)
 		defer cancel()
 	}
-	caller, o := authenticate(ctx, t.auth, r.Header.Get("Authorization"), t.p)
+	caller, o := authenticate(ctx, t.auth, r.Header.Get("Authorization"), r.Header.Get(auth.EndUserHeader), t.p)
 	if o != nil {
 		t.write(w, media, *o)
 		return
 	}
 	caller.Purpose = r.Header.Get(PurposeHeader)
-	ctx, req, refused := t.p.begin(ctx, caller, clientAddr(r))
+	ctx, req, refused := t.p.begin(ctx, caller, clientAddr(r, caller))
 	rateLimitHeaders(w.Header(), req.Quota())
 	if refused != nil {
 		t.write(w, media, *refused)
@@ -110,8 +110,8 @@ func (t *httpTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authenticate is the pipeline's first stage: the caller behind an
 // Authorization header value. A token that is present but not valid gets
 // 401, never a silent downgrade to PUBLIC; a failing store 503.
-func authenticate(ctx context.Context, a *auth.Authenticator, header string, p *pipeline) (credit.Caller, *outcome) {
-	caller, err := a.Authenticate(ctx, header)
+func authenticate(ctx context.Context, a *auth.Authenticator, header, endUser string, p *pipeline) (credit.Caller, *outcome) {
+	caller, err := a.AuthenticateRouted(ctx, header, endUser)
 	if err == nil {
 		return caller, nil
 	}
@@ -252,10 +252,24 @@ func rateLimitHeaders(h http.Header, q ratelimit.Decision) {
 }
 
 // clientAddr is the client's IP address (anonymous callers' rate limits).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// Behind a ROUTER it is the end user's, as the router says in the first
+// X-Forwarded-For entry: the router is authenticated, so its word is taken
+// (anyone else's X-Forwarded-For is ignored, or a client could pick a
+// fresh budget per request); without one, the router's own address.
+func clientAddr(r *http.Request, caller credit.Caller) string {
+	return clientAddrOf(r.RemoteAddr, r.Header.Get("X-Forwarded-For"), caller)
+}
+
+func clientAddrOf(remoteAddr, forwardedFor string, caller credit.Caller) string {
+	if caller.Router != "" {
+		first, _, _ := strings.Cut(forwardedFor, ",")
+		if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+			return ip.String()
+		}
+	}
+	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		return remoteAddr
 	}
 	return host
 }

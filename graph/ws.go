@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,11 +66,14 @@ type wsMessage struct {
 type wsConn struct {
 	t       *wsTransport
 	conn    *websocket.Conn
-	client  string
 	purpose string
+	// remoteAddr and forwardedFor make the client's address once the
+	// caller is known (clientAddrOf: a ROUTER's X-Forwarded-For counts).
+	remoteAddr, forwardedFor string
 
 	mu      sync.Mutex // guards writes and the fields below
 	token   string
+	endUser string // a ROUTER's end user's token (auth.EndUserHeader)
 	acked   bool
 	running map[string]context.CancelFunc
 }
@@ -84,8 +88,10 @@ func (t *wsTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		conn.Close(wsBadSubprotocol, "Subprotocol not acceptable: use "+wsSubprotocol)
 		return
 	}
-	c := &wsConn{t: t, conn: conn, client: clientAddr(r), purpose: r.Header.Get(PurposeHeader),
-		token: r.Header.Get("Authorization"), running: map[string]context.CancelFunc{}}
+	c := &wsConn{t: t, conn: conn, purpose: r.Header.Get(PurposeHeader),
+		remoteAddr: r.RemoteAddr, forwardedFor: r.Header.Get("X-Forwarded-For"),
+		token: r.Header.Get("Authorization"), endUser: r.Header.Get(auth.EndUserHeader),
+		running: map[string]context.CancelFunc{}}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	c.serve(ctx)
@@ -140,7 +146,8 @@ func (c *wsConn) serve(ctx context.Context) {
 
 // init authenticates the connection: a token in connection_init's payload
 // (browsers cannot set headers on a WebSocket) or the upgrade request's
-// Authorization header.
+// Authorization header; a ROUTER's end user's token likewise, under
+// X-End-User-Authorization.
 func (c *wsConn) init(ctx context.Context, payload json.RawMessage) bool {
 	c.mu.Lock()
 	acked := c.acked
@@ -157,9 +164,14 @@ func (c *wsConn) init(ctx context.Context, payload json.RawMessage) bool {
 			c.token = s
 		}
 	}
-	token := c.token
+	for _, k := range []string{auth.EndUserHeader, strings.ToLower(auth.EndUserHeader)} {
+		if s, ok := p[k].(string); ok && s != "" {
+			c.endUser = s
+		}
+	}
+	token, endUser := c.token, c.endUser
 	c.mu.Unlock()
-	if _, err := c.t.auth.Authenticate(ctx, token); err != nil {
+	if _, err := c.t.auth.AuthenticateRouted(ctx, token, endUser); err != nil {
 		c.conn.Close(wsForbidden, "Forbidden: "+limitReason(err.Error()))
 		return false
 	}
@@ -185,11 +197,11 @@ func (c *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 	}
 	opCtx, stop := context.WithCancel(ctx)
 	c.running[m.ID] = stop
-	token := c.token
+	token, endUser := c.token, c.endUser
 	c.mu.Unlock()
 	go func() {
 		defer c.finish(m.ID)
-		c.operate(opCtx, token, m)
+		c.operate(opCtx, token, endUser, m)
 	}()
 	return true
 }
@@ -197,8 +209,8 @@ func (c *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 // operate runs one operation: authenticate (again), limit, and the rest of
 // the pipeline; the answer goes back as next/complete, a request error as
 // error.
-func (c *wsConn) operate(ctx context.Context, token string, m wsMessage) {
-	caller, err := c.t.auth.Authenticate(ctx, token)
+func (c *wsConn) operate(ctx context.Context, token, endUser string, m wsMessage) {
+	caller, err := c.t.auth.AuthenticateRouted(ctx, token, endUser)
 	if err != nil {
 		c.forbid(err)
 		return
@@ -210,7 +222,7 @@ func (c *wsConn) operate(ctx context.Context, token string, m wsMessage) {
 			Extensions: map[string]any{"code": string(credit.BadUserInput)}}})
 		return
 	}
-	ctx, req, refused := c.t.p.begin(ctx, caller, c.client)
+	ctx, req, refused := c.t.p.begin(ctx, caller, clientAddrOf(c.remoteAddr, c.forwardedFor, caller))
 	if refused != nil {
 		c.sendErrors(m.ID, refused.errors)
 		return
@@ -254,12 +266,12 @@ func (c *wsConn) recheckCaller(ctx context.Context) {
 		case <-tick.C:
 		}
 		c.mu.Lock()
-		acked, token := c.acked, c.token
+		acked, token, endUser := c.acked, c.token, c.endUser
 		c.mu.Unlock()
 		if !acked {
 			continue
 		}
-		if _, err := c.t.auth.Authenticate(ctx, token); credit.CodeOf(err) == credit.Unauthenticated {
+		if _, err := c.t.auth.AuthenticateRouted(ctx, token, endUser); credit.CodeOf(err) == credit.Unauthenticated {
 			c.forbid(err)
 			return
 		}

@@ -33,6 +33,16 @@ type wsClient struct {
 
 func dialWS(t *testing.T, url, token string) *wsClient {
 	t.Helper()
+	var payload map[string]any
+	if token != "" {
+		payload = map[string]any{"Authorization": "Bearer " + token}
+	}
+	return dialWSInit(t, url, payload)
+}
+
+// dialWSInit connects and initialises with payload (nil: none).
+func dialWSInit(t *testing.T, url string, payload map[string]any) *wsClient {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql",
@@ -60,8 +70,8 @@ func dialWS(t *testing.T, url, token string) *wsClient {
 		}
 	}()
 	init := map[string]any{"type": "connection_init"}
-	if token != "" {
-		init["payload"] = map[string]any{"Authorization": "Bearer " + token}
+	if payload != nil {
+		init["payload"] = payload
 	}
 	c.send(init)
 	if m := c.read(); m.Type != "connection_ack" {

@@ -19,7 +19,8 @@ const apikeyUsage = `Usage:
   credithub apikey list
   credithub apikey revoke ID
 
-Roles: WINDOW, BANK, DASHBOARD, DEPARTMENT (needs --department), CREDIT_OFFICE, AUDITOR, ADMIN.`
+Roles: WINDOW, BANK, DASHBOARD, DEPARTMENT (needs --department), CREDIT_OFFICE, AUDITOR, ADMIN,
+ROUTER (a federation router: forwards its end users' tokens in X-End-User-Authorization).`
 
 func (e *environment) apikey(ctx context.Context, args []string) error {
 	if len(args) == 0 {

@@ -74,6 +74,43 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (credit
 	return a.jwt.verify(token)
 }
 
+// EndUserHeader carries, on a ROUTER's request, the Authorization value of
+// the end user the router forwards ("Bearer <their key or JWT>").
+const EndUserHeader = "X-End-User-Authorization"
+
+// AuthenticateRouted returns the caller of a request with Authorization
+// header and X-End-User-Authorization endUser. A ROUTER's request is its end
+// user's: the end user's token is verified like any other (a revoked key
+// fails), and the router's ID is kept in Caller.Router; without an end-user
+// token the end user is anonymous (PUBLIC). Only a ROUTER may speak for
+// someone else, and nobody may speak for a ROUTER.
+func (a *Authenticator) AuthenticateRouted(ctx context.Context, header, endUser string) (credit.Caller, error) {
+	c, err := a.Authenticate(ctx, header)
+	if err != nil {
+		return c, err
+	}
+	if c.Role != credit.RoleRouter {
+		if endUser != "" {
+			return credit.Caller{}, credit.Errorf(credit.Unauthenticated, "only a ROUTER key or token may send %s", EndUserHeader)
+		}
+		return c, nil
+	}
+	user := credit.Anonymous
+	if endUser != "" {
+		if user, err = a.Authenticate(ctx, endUser); err != nil {
+			if credit.CodeOf(err) == credit.Unauthenticated {
+				return credit.Caller{}, credit.Errorf(credit.Unauthenticated, "%s: %s", EndUserHeader, err.Error())
+			}
+			return credit.Caller{}, err
+		}
+		if user.Role == credit.RoleRouter {
+			return credit.Caller{}, credit.Errorf(credit.Unauthenticated, "%s: a router cannot act for another router", EndUserHeader)
+		}
+	}
+	user.Router = c.ID
+	return user, nil
+}
+
 func (a *Authenticator) apiKey(ctx context.Context, key string) (credit.Caller, error) {
 	hash := string(HashKey(key))
 	now := a.now()

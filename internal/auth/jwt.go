@@ -102,7 +102,7 @@ func (v *jwtVerifier) verify(token string) (credit.Caller, error) {
 // checkRole validates the role a token claims.
 func checkRole(r credit.Role, department string) error {
 	if !r.Valid() || r == credit.RolePublic {
-		return credit.Errorf(credit.Unauthenticated, "the token's role %q is not one of WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE, AUDITOR, ADMIN", r)
+		return credit.Errorf(credit.Unauthenticated, "the token's role %q is not one of "+credit.KeyRoles, r)
 	}
 	if (r == credit.RoleDepartment) != (department != "") {
 		return credit.Errorf(credit.Unauthenticated, "a DEPARTMENT token must name its department, and only a DEPARTMENT token may")

@@ -25,7 +25,7 @@ type KeySpec struct {
 // which is shown once and never again. BAD_USER_INPUT names the flag at fault.
 func CreateKey(ctx context.Context, db *store.DB, spec KeySpec, now time.Time) (key string, stored store.APIKey, err error) {
 	if !spec.Role.Valid() || spec.Role == credit.RolePublic {
-		return "", stored, credit.FieldErrorf("role", "must be one of WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE, AUDITOR, ADMIN, got %q", spec.Role)
+		return "", stored, credit.FieldErrorf("role", "must be one of "+credit.KeyRoles+", got %q", spec.Role)
 	}
 	if strings.TrimSpace(spec.Institution) == "" {
 		return "", stored, credit.FieldErrorf("institution", "must name the institution the key is for")

@@ -75,6 +75,9 @@ var accessByRole = map[Role]Access{
 		Scopes: allScopes, AllEntryStates: true},
 	RoleAuditor: {ReadSubjects: true},
 	RoleAdmin:   {},
+	// A ROUTER's requests are its end users' (auth.AuthenticateRouted); on
+	// its own it reads the SDL and nothing else.
+	RoleRouter: {},
 }
 
 // AccessOf returns what role r may do; an unknown role may do nothing.

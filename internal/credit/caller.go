@@ -15,10 +15,15 @@ const (
 	RoleCreditOffice Role = "CREDIT_OFFICE" // 市信用办: everything, unmasked
 	RoleAuditor      Role = "AUDITOR"       // audit and query-use logs, read-only
 	RoleAdmin        Role = "ADMIN"         // API keys and configuration
+	RoleRouter       Role = "ROUTER"        // a federation router acting for the end user it forwards
 )
 
 // Roles lists every role, in the order the README's matrix shows them.
-var Roles = []Role{RolePublic, RoleWindow, RoleBank, RoleDashboard, RoleDepartment, RoleCreditOffice, RoleAuditor, RoleAdmin}
+var Roles = []Role{RolePublic, RoleWindow, RoleBank, RoleDashboard, RoleDepartment, RoleCreditOffice, RoleAuditor, RoleAdmin, RoleRouter}
+
+// KeyRoles lists the roles a key or token may carry (all but PUBLIC), as
+// error messages name them.
+const KeyRoles = "WINDOW, BANK, DASHBOARD, DEPARTMENT, CREDIT_OFFICE, AUDITOR, ADMIN, ROUTER"
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -42,6 +47,10 @@ type Caller struct {
 	// Purpose is why the caller reads, from the X-Credit-Purpose header; a
 	// purpose argument on a query takes precedence.
 	Purpose string
+	// Router is the ROUTER key or token (its ID) that forwarded this end
+	// user's request, "" for a request made directly. The caller is the end
+	// user: access, masking, the query-use log and rate limits are theirs.
+	Router string
 }
 
 // Anonymous is the caller of a request without a token.

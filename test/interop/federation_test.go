@@ -9,7 +9,6 @@ import (
 
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/credit"
-	"github.com/credithub/credithub/internal/testenv"
 )
 
 type fedQuery struct {
@@ -17,6 +16,8 @@ type fedQuery struct {
 	Query     string         `json:"query"`
 	Variables map[string]any `json:"variables,omitempty"`
 	Token     string         `json:"token,omitempty"`
+	// ForwardedFor is the end user's address a router passes on.
+	ForwardedFor string `json:"forwardedFor,omitempty"`
 }
 
 type fedResult struct {
@@ -40,14 +41,17 @@ type fedRun struct {
 
 // federate composes h with the insurance subgraph (reading the hub's SDL
 // with sdlToken) and runs queries through an Apollo gateway.
-func federate(t *testing.T, h *hub, sdlToken string, queries []fedQuery) *fedRun {
+// federate composes and runs queries through @apollo/gateway; sdlToken
+// reads the hub's SDL; with a routerToken the gateway acts as a production
+// router (its key on every request, each query's token as the end user's).
+func federate(t *testing.T, h *hub, sdlToken, routerToken string, queries []fedQuery) *fedRun {
 	t.Helper()
 	data, _ := json.Marshal(map[string]any{
 		h.org: map[string]any{"insuredPersons": 42, "status": "ARREARS"},
 		h.rep: map[string]any{"status": "ACTIVE"},
 	})
 	in, _ := json.Marshal(queries)
-	out := node(t, "federation.mjs", []string{"HUB_URL=" + h.url, "HUB_SDL_TOKEN=" + sdlToken, "INSURANCE_DATA=" + string(data)}, in)
+	out := node(t, "federation.mjs", []string{"HUB_URL=" + h.url, "HUB_SDL_TOKEN=" + sdlToken, "HUB_ROUTER_TOKEN=" + routerToken, "INSURANCE_DATA=" + string(data)}, in)
 	var run fedRun
 	if err := json.Unmarshal(out, &run); err != nil {
 		t.Fatalf("federation.mjs: %v\n%s", err, out)
@@ -93,7 +97,7 @@ func TestFederationThroughAnApolloGateway(t *testing.T) {
 	t.Parallel()
 	h := startHub(t, false)
 	office, bank := h.keys[credit.RoleCreditOffice], h.keys[credit.RoleBank]
-	run := federate(t, h, h.keys[credit.RoleDashboard], []fedQuery{
+	run := federate(t, h, h.keys[credit.RoleDashboard], "", []fedQuery{
 		{Name: "org", Query: subjectWithInsurance, Variables: map[string]any{"c": h.org}, Token: office},
 		{Name: "person", Query: subjectWithInsurance, Variables: map[string]any{"c": h.rep}, Token: office},
 		{Name: "legal representative", Query: legalRepWithInsurance, Variables: map[string]any{"c": h.org}, Token: office},
@@ -159,27 +163,78 @@ func TestFederationThroughAnApolloGateway(t *testing.T) {
 	}
 }
 
-// TestFederationInProduction composes from a hub with introspection off.
+// TestFederationInProduction composes from a hub with introspection off,
+// through a router with a ROUTER key that forwards its end users' tokens.
 func TestFederationInProduction(t *testing.T) {
 	t.Parallel()
 	h := startHub(t, true)
-	office := h.keys[credit.RoleCreditOffice]
-	run := federate(t, h, h.keys[credit.RoleDashboard], []fedQuery{
-		{Name: "org", Query: subjectWithInsurance, Variables: map[string]any{"c": h.org}, Token: office},
+	ctx := context.Background()
+	office, bank, router := h.keys[credit.RoleCreditOffice], h.keys[credit.RoleBank], h.keys[credit.RoleRouter]
+	revoked, stored, err := auth.CreateKey(ctx, h.db, auth.KeySpec{Role: credit.RoleBank, Institution: "已吊销的银行"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.RevokeAPIKey(ctx, stored.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	run := federate(t, h, router, router, []fedQuery{
+		{Name: "org as the office", Query: subjectWithInsurance, Variables: map[string]any{"c": h.org}, Token: office},
+		{Name: "person as the office", Query: legalRepWithInsurance, Variables: map[string]any{"c": h.org}, Token: office},
+		{Name: "person as a bank", Query: legalRepWithInsurance, Variables: map[string]any{"c": h.org}, Token: bank},
+		{Name: "org as the public", Query: subjectWithInsurance, Variables: map[string]any{"c": h.org}, ForwardedFor: "203.0.113.9"},
+		{Name: "a revoked end user", Query: subjectWithInsurance, Variables: map[string]any{"c": h.org}, Token: revoked},
 	})
-	t.Run("a DASHBOARD key reads _service with introspection off, and joins work", func(t *testing.T) {
-		data, errs := run.get("org")
-		if len(run.Composition.Errors) > 0 || len(errs) > 0 || path(data, "subject", "socialInsurance", "insuredPersons") != 42.0 {
-			t.Errorf("composition %v; got %v %v", run.Composition.Errors, data, errs)
+	if len(run.Composition.Errors) > 0 {
+		t.Fatalf("a ROUTER key could not compose with introspection off: %v", run.Composition.Errors)
+	}
+	t.Run("an organisation joins for the office and for the public", func(t *testing.T) {
+		for _, name := range []string{"org as the office", "org as the public"} {
+			data, errs := run.get(name)
+			if len(errs) > 0 || path(data, "subject", "socialInsurance", "insuredPersons") != 42.0 {
+				t.Errorf("%s: got %v %v", name, data, errs)
+			}
 		}
 	})
-	t.Run("a ROUTER key composes and forwards the end user's identity", func(t *testing.T) {
-		pending(t, "the ROUTER role (API key or JWT) reads _service and resolves _entities for the end user it forwards", func(p *probe) {
-			db := testenv.DB(t)
-			if _, _, err := auth.CreateKey(context.Background(), db, auth.KeySpec{Role: credit.Role("ROUTER"), Institution: "联邦路由"}, time.Now()); err != nil {
-				p.Errorf("no ROUTER key: %v", err)
+	t.Run("a person joins for an end user who may see the code, and only then", func(t *testing.T) {
+		data, errs := run.get("person as the office")
+		if len(errs) > 0 || path(data, "subject", "legalRepresentative", "code") != h.rep ||
+			path(data, "subject", "legalRepresentative", "socialInsurance", "status") != "ACTIVE" {
+			t.Errorf("office: got %v %v", data, errs)
+		}
+		data, errs = run.get("person as a bank")
+		code, _ := path(data, "subject", "legalRepresentative", "code").(string)
+		if len(errs) > 0 || !strings.HasPrefix(code, "MASKED-") || path(data, "subject", "legalRepresentative", "displayCode") != "**************"+h.rep[14:] ||
+			path(data, "subject", "legalRepresentative", "socialInsurance") != nil {
+			t.Errorf("bank: masking must follow the end user: got %v %v", data, errs)
+		}
+		for _, k := range run.byName["person as a bank"].Received {
+			if k == h.rep || strings.Contains(k, "*") {
+				t.Errorf("bank: the other subgraph was asked to resolve %q", k)
 			}
-		})
+		}
+	})
+	t.Run("the query-use log records the end user, not the router", func(t *testing.T) {
+		var n int
+		if err := h.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM query_log WHERE caller_id = $1 AND role = 'BANK' AND $2 = ANY (subject_codes)`,
+			h.keyIDs[credit.RoleBank], h.org).Scan(&n); err != nil || n == 0 {
+			rows, _ := h.db.SQL().QueryContext(ctx, `SELECT caller_id || ' ' || role || ' ' || array_to_string(subject_codes, ',') FROM query_log`)
+			var all []string
+			for rows != nil && rows.Next() {
+				var r string
+				rows.Scan(&r)
+				all = append(all, r)
+			}
+			t.Errorf("the bank's read through the router: %d rows, %v; the log holds %v", n, err, all)
+		}
+		if err := h.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM query_log WHERE caller_id = $1`, h.keyIDs[credit.RoleRouter]).Scan(&n); err != nil || n != 0 {
+			t.Errorf("the router itself logged as a reader: %d rows, %v", n, err)
+		}
+	})
+	t.Run("a revoked end user's key is refused through the router", func(t *testing.T) {
+		data, errs := run.get("a revoked end user")
+		if len(errs) == 0 || path(data, "subject") != nil {
+			t.Errorf("got %v %v", data, errs)
+		}
 	})
 	t.Run("a malformed representation is BAD_USER_INPUT naming its index", func(t *testing.T) {
 		body := `{"query":"query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { name } } }","variables":{"r":[{"__typename":"Subject","code":"` + h.org + `"},{"__typename":"Subject"}]}}`

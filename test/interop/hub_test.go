@@ -10,6 +10,7 @@ package interop_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -23,10 +24,12 @@ import (
 	"go.opentelemetry.io/otel"
 
 	"github.com/credithub/credithub/graph"
+	"github.com/credithub/credithub/internal/audit"
 	"github.com/credithub/credithub/internal/auth"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
+	"github.com/credithub/credithub/internal/store"
 	"github.com/credithub/credithub/internal/testenv"
 	"github.com/credithub/credithub/internal/web"
 )
@@ -34,9 +37,12 @@ import (
 // hub is one hub server on a loopback port.
 type hub struct {
 	url  string // the GraphQL endpoint
+	db   *store.DB
 	keys map[credit.Role]string
-	org  string // a legal person's code
-	rep  string // its legal representative's citizen ID number
+	// keyIDs are the keys' caller IDs ("key:7"), as the query-use log has them.
+	keyIDs map[credit.Role]string
+	org    string // a legal person's code
+	rep    string // its legal representative's citizen ID number
 }
 
 const dept = "11210600MB0000001X"
@@ -51,7 +57,7 @@ func startHub(t *testing.T, production bool) *hub {
 	redis := testenv.Cache(t)
 	f := testenv.NewFixtures(t, db)
 	f.Department(dept, "丹东市市场监督管理局")
-	h := &hub{keys: map[credit.Role]string{}, org: testenv.USCC(15), rep: testenv.CitizenID(15)}
+	h := &hub{db: db, keys: map[credit.Role]string{}, keyIDs: map[credit.Role]string{}, org: testenv.USCC(15), rep: testenv.CitizenID(15)}
 	org := f.Subject(h.org, credit.LegalPerson, "丹东联邦测试有限公司")
 	person := f.Subject(h.rep, credit.NaturalPerson, "王小明")
 	f.KeyPerson(org, person, credit.LegalRepresentative, "2020-01-01", "")
@@ -59,16 +65,19 @@ func startHub(t *testing.T, production bool) *hub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, role := range []credit.Role{credit.RoleCreditOffice, credit.RoleDashboard, credit.RoleBank} {
-		key, _, err := auth.CreateKey(ctx, db, auth.KeySpec{Role: role, Institution: "互通测试 " + string(role)}, time.Now())
+	for _, role := range []credit.Role{credit.RoleCreditOffice, credit.RoleDashboard, credit.RoleBank, credit.RoleRouter} {
+		key, stored, err := auth.CreateKey(ctx, db, auth.KeySpec{Role: role, Institution: "互通测试 " + string(role)}, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		h.keys[role] = key
+		h.keys[role], h.keyIDs[role] = key, fmt.Sprintf("key:%d", stored.ID)
 	}
 	// The audit sends a few dozen requests as PUBLIC, whose default limit is 60 a minute.
 	limits := ratelimit.Limits{Default: 100000, ByRole: map[credit.Role]int{credit.RolePublic: 100000}}
-	svc := service.New(db, service.WithCache(redis), service.WithPersistedQueries(redis), service.WithRateLimits(redis, limits))
+	uses := audit.NewQueryLog(db, audit.QueryLogOptions{})
+	t.Cleanup(func() { uses.Close(context.Background()) })
+	svc := service.New(db, service.WithCache(redis), service.WithPersistedQueries(redis), service.WithRateLimits(redis, limits),
+		service.WithQueryLog(uses))
 	log := slog.New(slog.DiscardHandler)
 	gql := graph.NewHandler(svc, graph.HandlerOptions{Auth: authn, Log: log, Introspection: !production, Production: production,
 		Timeout: 10 * time.Second})

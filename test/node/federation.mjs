@@ -6,6 +6,8 @@
 // received}]}, where received lists the keys the insurance subgraph was
 // asked to resolve. The gateway forwards each query's token to the hub.
 // Environment: HUB_URL, HUB_SDL_TOKEN (the key that reads the SDL),
+// HUB_ROUTER_TOKEN (a ROUTER key: the gateway then sends it on every
+// request and each query's token as X-End-User-Authorization),
 // INSURANCE_DATA. Driven by test/interop/federation_test.go.
 process.env.APOLLO_TELEMETRY_DISABLED = 'true'; // before Apollo's modules load: no calls home
 
@@ -49,7 +51,16 @@ try {
       buildService: ({ url }) => new RemoteGraphQLDataSource({
         url,
         willSendRequest({ request, context }) {
-          if (context.token) request.http.headers.set('authorization', `Bearer ${context.token}`);
+          // As a production router: its own ROUTER key, the end user's token
+          // in X-End-User-Authorization. Without one: the end user's token.
+          const router = process.env.HUB_ROUTER_TOKEN;
+          if (router) {
+            request.http.headers.set('authorization', `Bearer ${router}`);
+            if (context.token) request.http.headers.set('x-end-user-authorization', `Bearer ${context.token}`);
+            if (context.forwardedFor) request.http.headers.set('x-forwarded-for', context.forwardedFor);
+          } else if (context.token) {
+            request.http.headers.set('authorization', `Bearer ${context.token}`);
+          }
         },
       }),
     });
@@ -59,7 +70,7 @@ try {
       insurance.received.length = 0;
       const res = await server.executeOperation(
         { query: q.query, variables: q.variables || {} },
-        { contextValue: { token: q.token || '' } },
+        { contextValue: { token: q.token || '', forwardedFor: q.forwardedFor || '' } },
       );
       const single = res.body.kind === 'single' ? res.body.singleResult : {};
       out.results.push({ name: q.name, data: single.data ?? null, errors: single.errors || [], received: [...insurance.received] });
