@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"github.com/prometheus/client_golang/prometheus"
+
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -39,6 +41,9 @@ type HandlerOptions struct {
 	Push *push.Hub
 	// WSRecheck overrides how often open WebSockets re-check their caller.
 	WSRecheck time.Duration
+	// Metrics registers the request families (credithub_graphql_*,
+	// credithub_rate_limit_refusals_total); nil: counted, not registered.
+	Metrics prometheus.Registerer
 }
 
 // DefaultMaxBodyBytes is the default bound of a request body.
@@ -76,7 +81,7 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 	}
 	limits := opts.Limits.withDefaults()
 	p := &pipeline{svc: svc, exec: newExecutor(svc, opts, limits), log: opts.Log, timeout: opts.Timeout,
-		persistedOnly: map[credit.Role]bool{}}
+		persistedOnly: map[credit.Role]bool{}, metrics: newRequestMetrics(opts.Metrics)}
 	for _, r := range opts.PersistedOnly {
 		p.persistedOnly[r] = true
 	}

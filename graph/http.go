@@ -46,36 +46,51 @@ func (t *httpTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t.ws.ServeHTTP(w, r)
 		return
 	}
+	done := t.p.metrics.start("http")
 	media := responseMedia(r.Header.Get("Accept"))
+	ctx, o := t.answer(w, r)
+	t.write(w, media, o)
+	t.p.observe(ctx, "http", o, done)
+	if o.after != nil {
+		// The client has its answer; the connection's next request waits
+		// for the store, so a client that asks again finds it.
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		o.after()
+	}
+}
+
+// answer takes a request through the pipeline to its outcome: the body's
+// checks, authentication, the limit, the cache before decoding, decoding,
+// then run. Headers that belong to the answer (Allow, RateLimit-*) are set
+// on w on the way.
+func (t *httpTransport) answer(w http.ResponseWriter, r *http.Request) (context.Context, outcome) {
+	ctx := r.Context()
 	var raw []byte
 	switch r.Method {
 	case http.MethodPost:
 		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON {
-			t.write(w, media, requestError(http.StatusUnsupportedMediaType, credit.BadUserInput,
-				"the request body must be application/json (a GraphQL request: query, variables, operationName, extensions)"))
-			return
+			return ctx, requestError(http.StatusUnsupportedMediaType, credit.BadUserInput,
+				"the request body must be application/json (a GraphQL request: query, variables, operationName, extensions)")
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, t.maxBody))
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			t.write(w, media, requestError(http.StatusRequestEntityTooLarge, credit.BadUserInput,
-				fmt.Sprintf("the request body is larger than %d bytes", t.maxBody)))
-			return
+			return ctx, requestError(http.StatusRequestEntityTooLarge, credit.BadUserInput,
+				fmt.Sprintf("the request body is larger than %d bytes", t.maxBody))
 		case err != nil:
-			t.write(w, media, requestError(http.StatusBadRequest, credit.BadUserInput, "the request body could not be read"))
-			return
+			return ctx, requestError(http.StatusBadRequest, credit.BadUserInput, "the request body could not be read")
 		}
 		raw = body
 	case http.MethodGet:
 		raw = []byte(r.URL.RawQuery)
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		t.write(w, media, requestError(http.StatusMethodNotAllowed, credit.BadUserInput, "use GET (queries) or POST"))
-		return
+		return ctx, requestError(http.StatusMethodNotAllowed, credit.BadUserInput, "use GET (queries) or POST")
 	}
 
-	ctx := r.Context()
 	if t.p.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, t.p.timeout)
@@ -83,28 +98,26 @@ func (t *httpTransport) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	caller, o := authenticate(ctx, t.auth, r.Header.Get("Authorization"), r.Header.Get(auth.EndUserHeader), t.p)
 	if o != nil {
-		t.write(w, media, *o)
-		return
+		return ctx, *o
 	}
 	caller.Purpose = r.Header.Get(PurposeHeader)
 	ctx, req, refused := t.p.begin(ctx, caller, clientAddr(r, caller))
 	rateLimitHeaders(w.Header(), req.Quota())
 	if refused != nil {
-		t.write(w, media, *refused)
-		return
+		return ctx, *refused
 	}
 	if r.Method == http.MethodPost {
 		if o, ok := t.p.cachedBeforeDecoding(ctx, req, raw); ok {
-			t.write(w, media, o)
-			return
+			return ctx, o
 		}
 	}
 	params, err := decodeParams(r, raw)
 	if err != nil {
-		t.write(w, media, requestError(http.StatusBadRequest, credit.BadUserInput, err.Error()))
-		return
+		o := requestError(http.StatusBadRequest, credit.BadUserInput, err.Error())
+		o.req = req
+		return ctx, o
 	}
-	t.write(w, media, t.p.run(ctx, req, operation{raw: raw, params: params, queryOnly: r.Method == http.MethodGet, transport: "http"}))
+	return ctx, t.p.run(ctx, req, operation{raw: raw, params: params, queryOnly: r.Method == http.MethodGet, transport: "http"})
 }
 
 // authenticate is the pipeline's first stage: the caller behind an
@@ -198,14 +211,6 @@ func (t *httpTransport) write(w http.ResponseWriter, media string, o outcome) {
 		h.Set("Content-Length", strconv.Itoa(len(o.body)))
 		w.WriteHeader(http.StatusOK)
 		w.Write(o.body)
-		if o.after != nil {
-			// The client has its answer; the connection's next request
-			// waits for the store, so a client that asks again finds it.
-			if f, ok := w.(http.Flusher); ok {
-				f.Flush()
-			}
-			o.after()
-		}
 		return
 	}
 	status := o.status

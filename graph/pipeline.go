@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
@@ -43,7 +44,8 @@ type pipeline struct {
 	// salt goes into every response key: what changes answers besides the
 	// request and the data (the server's limits and persisted-only roles),
 	// so that a server configured otherwise never serves another's entry.
-	salt []byte
+	salt    []byte
+	metrics *requestMetrics
 }
 
 // operation is one GraphQL operation as a transport received it.
@@ -72,6 +74,9 @@ type outcome struct {
 	retryAfter time.Duration
 	// tier is the cache tier that answered ("" when computed).
 	tier string
+	// code is the first error's code of an executed operation's answer
+	// ("" when it has none), for metrics and the access log.
+	code string
 	req  *service.Request
 	// after runs once the answer is written (storing it in the cache):
 	// off the answer's path, and before the connection's next request.
@@ -104,9 +109,13 @@ func (p *pipeline) cachedBeforeDecoding(ctx context.Context, req *service.Reques
 	if !p.svc.Caches() || p.persistedOnly[req.Caller.Role] {
 		return outcome{}, false
 	}
-	body, ok := p.svc.CachedInMemory(ctx, req, p.key(req, raw))
+	key := p.key(req, raw)
+	body, ok := p.svc.CachedInMemory(ctx, req, key)
 	if !ok {
 		return outcome{}, false
+	}
+	if name, ok := p.metrics.operationOfKey(key); ok {
+		req.SetOperation(name)
 	}
 	return p.answerCached(ctx, req, body, "memory"), true
 }
@@ -126,6 +135,9 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 	ctx = graphql.StartOperationTrace(ctx)
 	oc, errs := p.exec.CreateOperationContext(ctx, op.params)
 	if errs != nil {
+		// The name the client gave, for metrics and the access log: the
+		// document may not have parsed.
+		req.SetOperation(nameOfUnrunnable(op.params))
 		return outcome{status: statusOf(errs), errors: p.presented(ctx, oc, errs)}
 	}
 	req.SetOperation(operationName(oc))
@@ -146,6 +158,7 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 	cacheable := kind == ast.Query && p.svc.Caches() && onlyCacheableRoots(oc.Operation.SelectionSet)
 	if cacheable {
 		key = p.key(req, op.raw)
+		p.metrics.rememberOperation(key, req.OperationName())
 		if body, tier, ok := p.svc.CachedResponse(ctx, req, key); ok {
 			return p.answerCached(ctx, req, body, tier)
 		}
@@ -173,7 +186,10 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 		return outcome{status: http.StatusServiceUnavailable, errors: resp.Errors, req: req}
 	}
 	body := encodeResponse(resp)
-	o := outcome{body: body, req: req}
+	o := outcome{body: body, req: req, code: outcomeLabel(outcome{errors: resp.Errors})}
+	if o.code == "ok" {
+		o.code = ""
+	}
 	if cacheable && len(resp.Errors) == 0 {
 		o.after = func() { p.svc.StoreResponse(context.WithoutCancel(ctx), req, key, body) }
 	}
@@ -241,6 +257,20 @@ func operationName(oc *graphql.OperationContext) string {
 		return oc.Operation.Name
 	}
 	return oc.OperationName
+}
+
+// nameOfUnrunnable is the name of an operation that did not validate, for
+// metrics and the access log: the document is parsed again (gqlgen keeps
+// no document that failed validation), within the parser's token bound.
+func nameOfUnrunnable(params *graphql.RawParams) string {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, Limits{}.withDefaults().MaxTokens)
+	if err != nil {
+		return params.OperationName
+	}
+	if op := doc.Operations.ForName(params.OperationName); op != nil {
+		return op.Name
+	}
+	return params.OperationName
 }
 
 // statusOf is the HTTP status of request errors under

@@ -215,19 +215,8 @@ func (c *wsConn) operate(ctx context.Context, token, endUser string, m wsMessage
 		c.forbid(err)
 		return
 	}
-	caller.Purpose = c.purpose
-	var params graphql.RawParams
-	if err := decodeJSON(m.Payload, &params); err != nil {
-		c.sendErrors(m.ID, gqlerror.List{{Message: "the subscribe payload is not a GraphQL request: " + err.Error(),
-			Extensions: map[string]any{"code": string(credit.BadUserInput)}}})
-		return
-	}
-	ctx, req, refused := c.t.p.begin(ctx, caller, clientAddrOf(c.remoteAddr, c.forwardedFor, caller))
-	if refused != nil {
-		c.sendErrors(m.ID, refused.errors)
-		return
-	}
-	o := c.t.p.run(ctx, req, operation{raw: m.Payload, params: &params, transport: "ws"})
+	arrived := c.t.p.metrics.start("ws")
+	ctx, o := c.answer(ctx, caller, m)
 	switch {
 	case o.status != 0:
 		c.sendErrors(m.ID, o.errors)
@@ -243,10 +232,26 @@ func (c *wsConn) operate(ctx context.Context, token, endUser string, m wsMessage
 	default:
 		c.send(wsMessage{Type: "next", ID: m.ID, Payload: o.body})
 		c.send(wsMessage{Type: "complete", ID: m.ID})
-		if o.after != nil {
-			o.after()
-		}
 	}
+	c.t.p.observe(ctx, "ws", o, arrived)
+	if o.after != nil {
+		o.after()
+	}
+}
+
+// answer takes one operation of an authenticated caller through the
+// pipeline to its outcome.
+func (c *wsConn) answer(ctx context.Context, caller credit.Caller, m wsMessage) (context.Context, outcome) {
+	caller.Purpose = c.purpose
+	var params graphql.RawParams
+	if err := decodeJSON(m.Payload, &params); err != nil {
+		return ctx, requestError(http.StatusBadRequest, credit.BadUserInput, "the subscribe payload is not a GraphQL request: "+err.Error())
+	}
+	ctx, req, refused := c.t.p.begin(ctx, caller, clientAddrOf(c.remoteAddr, c.forwardedFor, caller))
+	if refused != nil {
+		return ctx, *refused
+	}
+	return ctx, c.t.p.run(ctx, req, operation{raw: m.Payload, params: &params, transport: "ws"})
 }
 
 // recheckCaller closes the connection with 4403 once its token stops being

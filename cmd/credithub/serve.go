@@ -140,7 +140,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Version: version, Revision: commit}); err != nil {
+	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), QueryLog: uses, Version: version, Revision: commit}); err != nil {
 		return err
 	}
 	cal, notices, err := calendar.City(cfg.CalendarFile)
@@ -187,6 +187,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		PersistedOnly: persistedOnly,
 		MaxBodyBytes:  int64(cfg.MaxBodyBytes),
 		Push:          hub,
+		Metrics:       registry,
 	})
 	webOpts := web.Options{
 		GraphQL:     gql,

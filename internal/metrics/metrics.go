@@ -21,6 +21,8 @@ type Sources struct {
 	// Redis is the cache's client (cache.Cache.Client()); nil: no Redis
 	// families.
 	Redis PoolStatser
+	// QueryLog is the query-use log; nil: no credithub_query_log families.
+	QueryLog QueryLogStatser
 	// Version and Revision are the binary's version and commit (set at
 	// build time; Revision defaults to the commit the Go toolchain stamped).
 	Version, Revision string
@@ -38,6 +40,9 @@ func Register(reg prometheus.Registerer, s Sources) error {
 	}
 	if s.Redis != nil {
 		cs = append(cs, NewRedisPool(s.Redis))
+	}
+	if s.QueryLog != nil {
+		cs = append(cs, NewQueryLog(s.QueryLog))
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/credithub/credithub/internal/audit"
+	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/metrics"
 	"github.com/credithub/credithub/internal/testenv"
 )
@@ -103,5 +105,41 @@ func TestPoolAndBuildFamiliesArePresentFromTheStartAndMove(t *testing.T) {
 	}
 	if v := value(after["go_sql_in_use_connections"]); v != 1 {
 		t.Errorf("go_sql_in_use_connections with one held: got %v, want 1", v)
+	}
+}
+
+// The query-use log's backlog, failures and spool are on /metrics: the
+// families are there at 0 and move when rows are written.
+func TestQueryLogFamiliesArePresentAndMove(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.DB(t)
+	uses := audit.NewQueryLog(db, audit.QueryLogOptions{})
+	defer uses.Close(ctx)
+	reg := prometheus.NewPedanticRegistry()
+	if err := metrics.Register(reg, metrics.Sources{QueryLog: uses}); err != nil {
+		t.Fatal(err)
+	}
+	before := gather(t, reg)
+	for _, name := range []string{"rows_queued_total", "rows_written_total", "write_errors_total", "blocked_waits_total",
+		"rows_refused_total", "rows_spooled_total", "rows_shipped_total", "batches_total", "batch_duration_seconds_total", "rows_pending"} {
+		f, ok := before["credithub_query_log_"+name]
+		if !ok || value(f) != 0 {
+			t.Errorf("credithub_query_log_%s before any read: %v, want 0", name, f)
+		}
+	}
+	caller := credit.Caller{ID: "key:1", Role: credit.RoleBank, Institution: "丹东银行", Purpose: "贷款审查"}
+	if err := uses.Commit(ctx, audit.Use{Caller: caller, SubjectCodes: []string{"91210600MA0Y000001"}, Operation: "Check"}); err != nil {
+		t.Fatal(err)
+	}
+	after := gather(t, reg)
+	if v := value(after["credithub_query_log_rows_written_total"]); v != 1 {
+		t.Errorf("rows written after one committed read: %v, want 1", v)
+	}
+	if v := value(after["credithub_query_log_batches_total"]); v < 1 {
+		t.Errorf("batches after one committed read: %v", v)
+	}
+	if v := value(after["credithub_query_log_rows_pending"]); v != 0 {
+		t.Errorf("pending after commit: %v, want 0", v)
 	}
 }

@@ -84,6 +84,14 @@ func (r *Request) SetOperation(name string) {
 	r.mu.Unlock()
 }
 
+// OperationName is the operation's name ("anonymous operation" before the
+// document is parsed, or when it has none).
+func (r *Request) OperationName() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.Operation
+}
+
 // Read records that the request showed the records of the subjects with
 // codes, for purpose.
 func (r *Request) Read(purpose string, codes ...string) {
