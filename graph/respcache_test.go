@@ -137,3 +137,49 @@ func TestAFragmentMergedInOnePlaceOnlyShowsWhatEachPlaceAsks(t *testing.T) {
 		t.Errorf("b (the fragment alone): %+v, want its name only", out.B.LegalRepresentative)
 	}
 }
+
+// A statistic is cached like a check, under the caller's role and the day,
+// and never stale after a write: every write bumps the generation the
+// statistics rest on, whichever subject it wrote. checkStats counts the
+// query-use log, which every read adds to, and is never stored.
+func TestStatisticsAreCachedAndNeverStaleAfterAWrite(t *testing.T) {
+	e := cachedEnv(t, testenv.Cache(t))
+	t.Parallel()
+	e.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕31号", nil), &intakePenaltyOut{})
+	period := map[string]any{"f": "2026-01-01", "t": "2026-11-30"}
+	stats := []struct{ name, query string }{
+		{"recordStats", `query S($f: Date!, $t: Date!) { recordStats(from: $f, to: $t) { total { penalties } rows { group { departmentCode } penalties } } }`},
+		{"amountStats and jointCaseStats", `query S($f: Date!, $t: Date!) { a: amountStats(from: $f, to: $t) { total { fines } } j: jointCaseStats(from: $f, to: $t) { total { pushed } } }`},
+	}
+	answers := map[string][]byte{}
+	for _, s := range stats {
+		first, second := e.do(s.query, period, ""), e.do(s.query, period, "")
+		if len(first.Errors) > 0 || first.cache != "" || second.cache == "" || !bytes.Equal(first.raw, second.raw) {
+			t.Fatalf("%s: first %q %s, second %q %s; want computed, then the same bytes from the cache", s.name, first.cache, first.raw, second.cache, second.raw)
+		}
+		answers[s.name] = first.raw
+	}
+	// A penalty of another subject: no subject the statistic "read", yet
+	// the count moves and the cached answer is not served.
+	e.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕32号", func(in, party map[string]any) {
+		party["unifiedSocialCreditCode"], party["name"] = "91210600MA0Y0CACH4", "丹东统计缓存有限公司"
+	}), &intakePenaltyOut{})
+	r := e.do(stats[0].query, period, "")
+	if r.cache != "" || bytes.Equal(r.raw, answers[stats[0].name]) {
+		t.Errorf("recordStats after a penalty of another subject: tier %q, unchanged %v; want a fresh count", r.cache, bytes.Equal(r.raw, answers[stats[0].name]))
+	}
+	if r := e.do(stats[1].query, period, ""); r.cache != "" {
+		t.Errorf("amountStats after a write: served from %q", r.cache)
+	}
+	// Another role's answer is another entry.
+	e.as(credit.RoleDashboard)
+	if d := e.do(stats[0].query, period, ""); len(d.Errors) > 0 || d.cache != "" {
+		t.Errorf("DASHBOARD's first recordStats: tier %q (errors %v); want its own computation", d.cache, d.Errors)
+	}
+	e.as(credit.RoleAuditor)
+	q := `query C($f: Date!, $t: Date!) { checkStats(from: $f, to: $t) { total { uses } } }`
+	e.do(q, period, "")
+	if again := e.do(q, period, ""); again.cache != "" || len(again.Errors) > 0 {
+		t.Errorf("checkStats served from the cache (%q) or failed: %s", again.cache, again.raw)
+	}
+}

@@ -39,20 +39,24 @@ func (s *Service) authorizeWrite(ctx context.Context, authority, field string) e
 }
 
 // write runs fn in one transaction and, after it, invalidates the codes fn
-// returned. They are invalidated even when the commit reports an error: a
-// COMMIT that failed on the way back may still have committed, and an extra
-// invalidation costs only a cache miss.
+// returned (and the statistics, which every write can change). They are
+// invalidated even when the commit reports an error: a COMMIT that failed
+// on the way back may still have committed, and an extra invalidation
+// costs only a cache miss.
 func (s *Service) write(ctx context.Context, fn func(tx *store.DB) (codes []string, err error)) error {
 	uncacheable(ctx, "a write")
 	var codes []string
+	ran := false
 	err := s.db.InTx(ctx, func(tx *store.DB) error {
 		c, err := fn(tx)
 		if err == nil {
-			codes = c
+			codes, ran = c, true
 		}
 		return err
 	})
-	s.invalidate(ctx, codes)
+	if ran {
+		s.invalidate(ctx, codes)
+	}
 	return err
 }
 

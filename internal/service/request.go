@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -33,6 +34,9 @@ type Request struct {
 	reads    []Read
 	readIdx  map[string]int             // purpose → index in reads
 	readSeen map[string]map[string]bool // purpose → codes
+	// dependsOn are generations the answer rests on besides the subjects
+	// it read (allRecords for a statistic); they are not logged.
+	dependsOn map[string]bool
 	// uncacheable says why the answer may not be stored whole ("" if it may).
 	uncacheable string
 	// logged is set once the reads are in the query-use log.
@@ -149,6 +153,40 @@ func (r *Request) ReadCodes() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// DependOn records that the answer rests on the generation code besides
+// the subjects it read.
+func (r *Request) DependOn(code string) {
+	r.mu.Lock()
+	if r.dependsOn == nil {
+		r.dependsOn = map[string]bool{}
+	}
+	r.dependsOn[code] = true
+	r.mu.Unlock()
+}
+
+// generations returns every generation the answer rests on, once each,
+// sorted: the subjects it read and what it depends on besides.
+func (r *Request) generations() []string {
+	codes := r.ReadCodes()
+	r.mu.Lock()
+	for c := range r.dependsOn {
+		if !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	r.mu.Unlock()
+	sort.Strings(codes)
+	return codes
+}
+
+// countsEveryRecord records that the answer of ctx's request is a
+// statistic: it rests on every record, so any write makes it stale.
+func countsEveryRecord(ctx context.Context) {
+	if r := RequestFrom(ctx); r != nil {
+		r.DependOn(allRecords)
+	}
 }
 
 // Uncacheable records that the answer rests on data the generations do not

@@ -28,6 +28,11 @@ import (
 // request waiting at that moment — confirms their generations, so memory
 // is never less strict than Redis.
 
+// allRecords is the generation every write bumps, with the subjects it
+// wrote: a statistic counts every record, so it rests on this one. It is
+// not a subject code (a code has no '*'), so no subject shares it.
+const allRecords = "*records"
+
 // nearResponses bounds the in-process tier: at a few kilobytes a response,
 // some hundred megabytes at most.
 const nearResponses = 50_000
@@ -140,7 +145,7 @@ func (s *Service) StoreResponse(ctx context.Context, r *Request, key string, bod
 	snap := r.snapshot
 	r.mu.Unlock()
 	ttl := endOf(r.Day).Sub(s.now())
-	codes := r.ReadCodes()
+	codes := r.generations()
 	if !ok || !snap.Valid || ttl <= 0 || len(codes) == 0 {
 		return
 	}
@@ -258,11 +263,13 @@ func (s *Service) invalidate(ctx context.Context, codes []string) {
 		r.Uncacheable("a write")
 	}
 	rc := s.responses
-	if rc == nil || len(codes) == 0 {
+	if rc == nil {
 		return
 	}
 	// The write is committed: it is told to Redis whether or not its client
-	// is still there, and acknowledged only once Redis confirms it.
+	// is still there, and acknowledged only once Redis confirms it. Every
+	// write changes the statistics too.
+	codes = append(codes[:len(codes):len(codes)], allRecords)
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cache.InvalidateWait)
 	defer cancel()
 	if err := rc.c.Invalidate(wctx, codes...); err != nil {

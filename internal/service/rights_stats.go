@@ -14,7 +14,7 @@ import (
 // own. Errors: FORBIDDEN for other roles, and on filter.department for a
 // department asking for another's; BAD_USER_INPUT naming the argument.
 func (s *Service) ObjectionStats(ctx context.Context, q credit.RightsStatsQuery) (credit.ObjectionStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	dept, err := s.objectionView(ctx, credit.ActRightsStatistics, "filter.department", q.Filter.Department)
 	if err != nil {
 		return credit.ObjectionStats{}, err
@@ -40,7 +40,7 @@ func (s *Service) ObjectionStats(ctx context.Context, q credit.RightsStatsQuery)
 // RepairStats counts the repair applications requested in the period per
 // group, as ObjectionStats counts objections.
 func (s *Service) RepairStats(ctx context.Context, q credit.RightsStatsQuery) (credit.RepairStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	dept, err := s.objectionView(ctx, credit.ActRightsStatistics, "filter.department", q.Filter.Department)
 	if err != nil {
 		return credit.RepairStats{}, err

@@ -121,7 +121,7 @@ func (s *Service) recordView(ctx context.Context, sp credit.StatsSpec, q credit.
 		}
 		v.Department = c.Department
 	case credit.AccessOf(c.Role).PublishedOnly:
-		v.PublishedOn = s.Today()
+		v.PublishedOn = s.today(ctx)
 	}
 	if err := s.checkStatsFilter(ctx, q.Filter, domains); err != nil {
 		return q, v, err
@@ -169,7 +169,7 @@ func (s *Service) checkStatsFilter(ctx context.Context, f credit.StatsFilter, do
 // Errors: FORBIDDEN for roles other than PUBLIC, DASHBOARD, DEPARTMENT and
 // CREDIT_OFFICE; BAD_USER_INPUT as StatsSpec.Check and checkStatsFilter.
 func (s *Service) RecordStats(ctx context.Context, q credit.StatsQuery) (RecordStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	q, v, err := s.recordView(ctx, recordStatsSpec, q, "record")
 	if err != nil {
 		return RecordStats{}, err
@@ -187,7 +187,7 @@ func (s *Service) RecordStats(ctx context.Context, q credit.StatsQuery) (RecordS
 // same counts by department, domain and month, with the roles of the
 // record statistics. Errors as RecordStats.
 func (s *Service) TimelinessStats(ctx context.Context, q credit.StatsQuery) (TimelinessStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	q, v, err := s.recordView(ctx, timelinessStatsSpec, q, "record")
 	if err != nil {
 		return TimelinessStats{}, err
@@ -206,7 +206,7 @@ func (s *Service) TimelinessStats(ctx context.Context, q credit.StatsQuery) (Tim
 // counts the amounts an import took as 0 from an empty cell. Errors as
 // RecordStats.
 func (s *Service) AmountStats(ctx context.Context, q credit.StatsQuery) (AmountStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	q, v, err := s.recordView(ctx, amountStatsSpec, q, "record")
 	if err != nil {
 		return AmountStats{}, err
@@ -226,12 +226,12 @@ func (s *Service) AmountStats(ctx context.Context, q credit.StatsQuery) (AmountS
 // domain, month and severity. Published, they count for every role alike,
 // but a DEPARTMENT's only its own. Errors as RecordStats.
 func (s *Service) PublishedPenaltyStats(ctx context.Context, q credit.StatsQuery) (PublishedPenaltyStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	q, v, err := s.recordView(ctx, publishedPenaltyStatsSpec, q, "record")
 	if err != nil {
 		return PublishedPenaltyStats{}, err
 	}
-	today := s.Today()
+	today := s.today(ctx)
 	all, err := s.db.PublishedPenaltyStats(ctx, q, v, today)
 	if err != nil {
 		return PublishedPenaltyStats{}, err
@@ -248,12 +248,12 @@ func (s *Service) PublishedPenaltyStats(ctx context.Context, q credit.StatsQuery
 // entered and active); a DEPARTMENT its own decisions. Errors as
 // RecordStats, with filter.domain a list domain.
 func (s *Service) ListEntryStats(ctx context.Context, q credit.StatsQuery) (ListEntryStats, error) {
-	uncacheable(ctx, "statistics")
+	countsEveryRecord(ctx)
 	q, v, err := s.recordView(ctx, listEntryStatsSpec, q, "list")
 	if err != nil {
 		return ListEntryStats{}, err
 	}
-	today := s.Today()
+	today := s.today(ctx)
 	asOf := q.To
 	if today.Before(asOf) {
 		asOf = today
@@ -273,7 +273,7 @@ func (s *Service) ListEntryStats(ctx context.Context, q credit.StatsQuery) (List
 // than CREDIT_OFFICE and AUDITOR; BAD_USER_INPUT as StatsSpec.Check, and on
 // filter.role for a role that is not one.
 func (s *Service) CheckStats(ctx context.Context, q credit.StatsQuery) (CheckStats, error) {
-	uncacheable(ctx, "statistics")
+	uncacheable(ctx, "the query-use log, which every read adds to")
 	if _, err := s.authorize(ctx, credit.ActCheckStatistics); err != nil {
 		return CheckStats{}, err
 	}

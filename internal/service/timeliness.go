@@ -61,6 +61,7 @@ func (r TimelinessRow) OnTimeRate() *float64 {
 // before from or the range is longer than MaxTimelinessDays days, and on
 // "department" for a code that is not a registered department.
 func (s *Service) DisclosureTimeliness(ctx context.Context, from, to credit.Date, department string) (TimelinessReport, error) {
+	countsEveryRecord(ctx)
 	department, err := s.timelinessDepartment(ctx, strings.TrimSpace(department))
 	if err != nil {
 		return TimelinessReport{}, err
