@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -110,7 +112,10 @@ func (p *pipeline) cachedBeforeDecoding(ctx context.Context, req *service.Reques
 		return outcome{}, false
 	}
 	key := p.key(req, raw)
-	body, ok := p.svc.CachedInMemory(ctx, req, key)
+	lookupCtx, lookup := startSpan(ctx, "response cache lookup")
+	body, ok := p.svc.CachedInMemory(lookupCtx, req, key)
+	lookup.SetAttributes(attribute.Bool("credithub.cache.hit", ok), attribute.String("credithub.cache.tier", "memory"))
+	lookup.End()
 	if !ok {
 		return outcome{}, false
 	}
@@ -142,6 +147,13 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 	}
 	req.SetOperation(operationName(oc))
 	kind := oc.Operation.Operation
+	spanName := string(kind)
+	if name := traceableName(req.OperationName()); name != "" {
+		spanName += " " + name
+	}
+	ctx, span := startSpan(ctx, spanName, attribute.String("graphql.operation.type", string(kind)),
+		attribute.String("graphql.operation.name", traceableName(req.OperationName())))
+	defer span.End()
 	if kind != ast.Subscription && p.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, p.timeout)
@@ -159,7 +171,11 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 	if cacheable {
 		key = p.key(req, op.raw)
 		p.metrics.rememberOperation(key, req.OperationName())
-		if body, tier, ok := p.svc.CachedResponse(ctx, req, key); ok {
+		lookupCtx, lookup := startSpan(ctx, "response cache lookup")
+		body, tier, ok := p.svc.CachedResponse(lookupCtx, req, key)
+		lookup.SetAttributes(attribute.Bool("credithub.cache.hit", ok), attribute.String("credithub.cache.tier", tier))
+		lookup.End()
+		if ok {
 			return p.answerCached(ctx, req, body, tier)
 		}
 	} else {

@@ -2,6 +2,7 @@ package interop_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,36 @@ func TestATraceHoldsTheRequestAndItsSQLStatements(t *testing.T) {
 			}
 		}
 	}
-	if len(statements) == 0 || statements[0] != "SELECT" {
+	if !slices.Contains(statements, "SELECT") {
 		t.Errorf("statement spans in the request's trace: %v, want the SELECTs that answered it", statements)
+	}
+	// The GraphQL operation and the cache look-up are spans of their own,
+	// and the statements hang under the operation.
+	var operation, lookup sdktrace.ReadOnlySpan
+	for _, s := range spans {
+		if s.SpanContext().TraceID() != server.SpanContext().TraceID() {
+			continue
+		}
+		switch s.Name() {
+		case "query":
+			operation = s
+		case "response cache lookup":
+			lookup = s
+		}
+	}
+	if operation == nil || lookup == nil {
+		t.Fatalf("operation span %v, cache look-up span %v; want both in %v", operation != nil, lookup != nil, statements)
+	}
+	if operation.Parent().SpanID() != server.SpanContext().SpanID() || lookup.Parent().SpanID() != operation.SpanContext().SpanID() {
+		t.Errorf("the operation span is not under the request's, or the look-up not under the operation")
+	}
+	underOperation := 0
+	for _, s := range spans {
+		if s.Name() == "SELECT" && s.Parent().SpanID() == operation.SpanContext().SpanID() {
+			underOperation++
+		}
+	}
+	if underOperation == 0 {
+		t.Errorf("no statement hangs under the operation's span (the key's look-up, before it, hangs under the request's)")
 	}
 }
