@@ -290,6 +290,18 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 hits=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^credithub_response_cache_hits_total/ {s += $2} END {print s + 0}')
 fallbacks=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^credithub_cache_fallbacks_total/ {s += $2} END {print s + 0}')
+# The durable query-use log: every logged read (BANK, WINDOW) is answered
+# only after its row's group commit; what that costs per read is the mean
+# commit it waits for.
+querylog() { # port → "rows in commits (rows per commit), mean commit ms"
+  curl -fs "http://127.0.0.1:$1/metrics" | awk '
+    /^credithub_query_log_rows_written_total / {rows = $2}
+    /^credithub_query_log_batches_total / {batches = $2}
+    /^credithub_query_log_batch_duration_seconds_total / {secs = $2}
+    END { if (batches > 0) printf "%d rows in %d group commits (%.1f rows each, a commit took %.2f ms on average)", rows, batches, rows / batches, secs * 1000 / batches; else print "no rows" }'
+}
+querylog_warm=$(querylog "$PORT")
+querylog_cold=$(querylog "$NOCACHE_PORT")
 
 # --- the report -----------------------------------------------------------------------------
 # The targets of issue 10 (warm vs { __typename } through the same server,
@@ -323,6 +335,7 @@ section=$OUT/section.md
   echo "- data: $data_summary; clients draw from $ncodes codes ($persons of them persons)"
   echo "- warm runs: the cache was filled by one pass over the codes; response-cache hits over the whole run: ${hits:-?}; Redis fallbacks: ${fallbacks:-?}"
   echo "- each run: ${BENCH_WARMUP} s unmeasured, then ${BENCH_SECONDS} s measured; loadgen and the servers share the machine"
+  echo "- the durable query-use log (a logged read is answered only once its row is committed): warm server $querylog_warm; cold server $querylog_cold"
   echo
   printf '%s\n' "$table"
   if [ -n "$sqlcount" ]; then

@@ -73,6 +73,51 @@ func BenchmarkQueryLogRecord(b *testing.B) {
 	}
 }
 
+// BenchmarkQueryLogCommit measures what a logged read waits for before it
+// is answered: Commit returns once the row is durable in query_log. With
+// 8 and 32 readers at once (as make bench's clients), many rows share one
+// group commit; rows/commit says how many, p50-ns and p99-ns the wait.
+func BenchmarkQueryLogCommit(b *testing.B) {
+	for _, readers := range []int{1, 8, 32} {
+		b.Run(fmt.Sprintf("readers=%d", readers), func(b *testing.B) {
+			db, _ := newDB(b, 4)
+			ctx := context.Background()
+			q := audit.NewQueryLog(db, audit.QueryLogOptions{})
+			u := audit.Use{Caller: bank, SubjectCodes: []string{"91210602MA10QX7K9W"}, Operation: "creditCheck"}
+			var mu sync.Mutex
+			var waits []time.Duration
+			b.SetParallelism((readers + 1) / 2) // × GOMAXPROCS (2 here) goroutines
+			if readers == 1 {
+				b.SetParallelism(1)
+			}
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				var local []time.Duration
+				for pb.Next() {
+					t0 := time.Now()
+					if err := q.Commit(ctx, u); err != nil {
+						b.Error(err)
+						return
+					}
+					local = append(local, time.Since(t0))
+				}
+				mu.Lock()
+				waits = append(waits, local...)
+				mu.Unlock()
+			})
+			b.StopTimer()
+			batches, _ := q.Batches()
+			if err := q.Close(ctx); err != nil {
+				b.Fatal(err)
+			}
+			slices.Sort(waits)
+			b.ReportMetric(float64(waits[len(waits)/2].Nanoseconds()), "p50-ns")
+			b.ReportMetric(float64(waits[len(waits)*99/100].Nanoseconds()), "p99-ns")
+			b.ReportMetric(float64(q.Written())/float64(max(batches, 1)), "rows/commit")
+		})
+	}
+}
+
 // BenchmarkAuditAppend measures what an audited write pays: a one-row write
 // committed alone, the same write with an Append in its transaction, and
 // both again from several goroutines, where appends queue for the chain
