@@ -16,8 +16,12 @@ LDFLAGS       := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 .PHONY: run test build services node-deps browser screenshots generate fuzz vet bench clean
 
+# A development key for reporters' identities (var/, not in git), made
+# once, so that the demo takes reports with a contact; REPORT_KEYS in the
+# environment wins.
 run: services build
-	$(BIN) serve --migrate --seed-if-empty $(SEED_SUBJECTS)
+	@mkdir -p var && [ -s var/dev-report-keys ] || $(BIN) reports newkey dev >var/dev-report-keys
+	REPORT_KEYS="$${REPORT_KEYS:-$$(cat var/dev-report-keys)}" $(BIN) serve --migrate --seed-if-empty $(SEED_SUBJECTS)
 
 # Tests that need a Redis Cluster or a PostgreSQL replica start them with
 # scripts/redis-cluster.sh and scripts/pg-replica.sh (internal/testenv);
