@@ -95,7 +95,7 @@ func Open(o Options) (*Cache, error) {
 		c.rdb, c.inv = redis.NewClient(opts), redis.NewClient(&invOpts)
 		return c, nil
 	}
-	c.rdb = redis.NewClusterClient(clusterOptions(o.ClusterAddrs, opts, 2))
+	c.rdb = redis.NewClusterClient(clusterOptions(o.ClusterAddrs, opts, 3))
 	// An invalidation rides out a failover: it follows MOVED and retries
 	// CLUSTERDOWN, TRYAGAIN and a node that went away, backing off up to
 	// half a second, for as long as InvalidateWait allows.
