@@ -78,7 +78,7 @@ var redisKinds = []string{"redis", "cluster"}
 
 // deployment returns a function opening one more cache of a deployment on
 // kind: every server gets its own client, all with one key prefix.
-func deployment(t *testing.T, kind string) func() *cache.Cache {
+func deployment(t testing.TB, kind string) func() *cache.Cache {
 	t.Helper()
 	prefix := fmt.Sprintf("credithub-test:%s:%d:", t.Name(), time.Now().UnixNano())
 	if kind == "cluster" {
@@ -90,7 +90,7 @@ func deployment(t *testing.T, kind string) func() *cache.Cache {
 
 // servers returns n hub servers on one database and one Redis deployment
 // of kind, without rate limits.
-func servers(t *testing.T, kind string, n int) []*env {
+func servers(t testing.TB, kind string, n int) []*env {
 	t.Helper()
 	db := testenv.DB(t)
 	open := deployment(t, kind)
