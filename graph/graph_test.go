@@ -33,6 +33,8 @@ type env struct {
 	keys  map[credit.Role]string
 	// headers are added to every request.
 	headers map[string]string
+	// redis is the server's cache, when the test gave it one (servers).
+	redis *cache.Cache
 }
 
 func newEnv(t *testing.T) *env {

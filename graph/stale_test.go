@@ -71,52 +71,113 @@ var staleReads = []struct {
 		}},
 }
 
-func twoServers(t *testing.T) (*env, *env) {
+// redisKinds are the Redis setups the coherence tests run on: one server
+// (the shared test Redis) and the project's Redis Cluster (three masters,
+// three replicas; skipped only where redis-server is not installed).
+var redisKinds = []string{"redis", "cluster"}
+
+// deployment returns a function opening one more cache of a deployment on
+// kind: every server gets its own client, all with one key prefix.
+func deployment(t testing.TB, kind string) func() *cache.Cache {
+	t.Helper()
+	prefix := fmt.Sprintf("credithub-test:%s:%d:", t.Name(), time.Now().UnixNano())
+	if kind == "cluster" {
+		testenv.RedisCluster(t) // skip before anything is built
+		return func() *cache.Cache { return testenv.ClusterCacheWith(t, prefix, time.Second) }
+	}
+	return func() *cache.Cache { return testenv.CacheWithPrefix(t, prefix) }
+}
+
+// servers returns n hub servers on one database and one Redis deployment
+// of kind, without rate limits.
+func servers(t testing.TB, kind string, n int) []*env {
 	t.Helper()
 	db := testenv.DB(t)
-	c := testenv.Cache(t)
+	open := deployment(t, kind)
 	unlimited := ratelimit.Limits{Default: 1 << 30}
-	opts := append(redisOpts(c), service.WithRateLimits(c, unlimited))
-	a := newEnvOn(t, db, nil, opts...)
-	b := newEnvOn(t, db, nil, opts...)
-	return a, b
+	out := make([]*env, n)
+	for i := range out {
+		c := open()
+		out[i] = newEnvOn(t, db, nil, append(redisOpts(c), service.WithRateLimits(c, unlimited))...)
+		out[i].redis = c
+	}
+	return out
 }
 
 func TestTwoServersShareOneRedisCoherently(t *testing.T) {
-	a, b := twoServers(t)
 	t.Parallel()
-	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕100号", nil), &intakePenaltyOut{})
-	var before countOut
-	b.query(penaltyCount, map[string]any{"c": intakeOrg}, &before) // cached on B
-	b.query(penaltyCount, map[string]any{"c": intakeOrg}, &before) // served from the cache
-	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕101号", nil), &intakePenaltyOut{})
-	var after countOut
-	b.query(penaltyCount, map[string]any{"c": intakeOrg}, &after)
-	if before.CreditCheck.PenaltiesLast3Years != 1 || after.CreditCheck.PenaltiesLast3Years != 2 {
-		t.Fatalf("server B saw %d then %d penalties, want 1 then 2 right after server A's write",
-			before.CreditCheck.PenaltiesLast3Years, after.CreditCheck.PenaltiesLast3Years)
+	for _, kind := range redisKinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			s := servers(t, kind, 2)
+			a, b := s[0], s[1]
+			a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕100号", nil), &intakePenaltyOut{})
+			var before countOut
+			b.query(penaltyCount, map[string]any{"c": intakeOrg}, &before) // cached on B
+			b.query(penaltyCount, map[string]any{"c": intakeOrg}, &before) // served from the cache
+			a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕101号", nil), &intakePenaltyOut{})
+			var after countOut
+			b.query(penaltyCount, map[string]any{"c": intakeOrg}, &after)
+			if before.CreditCheck.PenaltiesLast3Years != 1 || after.CreditCheck.PenaltiesLast3Years != 2 {
+				t.Fatalf("server B saw %d then %d penalties, want 1 then 2 right after server A's write",
+					before.CreditCheck.PenaltiesLast3Years, after.CreditCheck.PenaltiesLast3Years)
+			}
+		})
 	}
 }
 
+// On the cluster, the master holding the deployment's coherence keys
+// hands over to its replica (CLUSTER FAILOVER) in the middle of the run.
 func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
-	a, b := twoServers(t)
-	a.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕0号", nil), &intakePenaltyOut{})
-	writeKey, readKeyA, readKeyB := a.key(credit.RoleCreditOffice), a.key(credit.RoleCreditOffice), b.key(credit.RoleCreditOffice)
+	for _, kind := range redisKinds {
+		t.Run(kind, func(t *testing.T) {
+			s := servers(t, kind, 2)
+			// The writing server reads too.
+			noStaleAnswers(t, kind, s[0], s)
+		})
+	}
+}
+
+// Three hub servers: one writes, the other two only read.
+func TestThreeServersWriterOnOneReadersOnTheOthers(t *testing.T) {
+	for _, kind := range redisKinds {
+		t.Run(kind, func(t *testing.T) {
+			s := servers(t, kind, 3)
+			noStaleAnswers(t, kind, s[0], s[1:])
+		})
+	}
+}
+
+// noStaleAnswers runs two writers on writer and eight readers spread over
+// readers for 4 s, and fails on any answer that misses a write
+// acknowledged before it was asked, and on any failed request. On the
+// cluster, the master of the coherence keys fails over at 1.5 s, and the
+// run goes on for at least a second after the new master took over.
+func noStaleAnswers(t *testing.T, kind string, writer *env, readers []*env) {
+	t.Helper()
+	writer.query(recordPenaltyMutation, penaltyIn("丹市监罚〔2026〕0号", nil), &intakePenaltyOut{})
+	writeKey := writer.key(credit.RoleCreditOffice)
+	readKeys := make([]string, len(readers))
+	for i, r := range readers {
+		readKeys[i] = r.key(credit.RoleCreditOffice)
+	}
 
 	var acked atomic.Int64 // writes acknowledged so far
 	acked.Store(1)
 	var reads, stale, failed atomic.Int64
 	var staleBy [3]atomic.Int64
-	deadline := time.Now().Add(4 * time.Second)
+	start := time.Now()
+	var stopped atomic.Bool // set after 4 s, and at least 1 s after a failover
+	running := func() bool { return !stopped.Load() }
 	var wg sync.WaitGroup
 	var seq atomic.Int64
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) {
+			for running() {
 				no := fmt.Sprintf("丹市监罚〔2026〕%d号", 1000+seq.Add(1))
-				if r := a.doAs(writeKey, recordPenaltyMutation, penaltyIn(no, nil)); r.status != 200 || len(r.Errors) > 0 {
+				if r := writer.doAs(writeKey, recordPenaltyMutation, penaltyIn(no, nil)); r.status != 200 || len(r.Errors) > 0 {
 					failed.Add(1)
 					continue
 				}
@@ -125,14 +186,11 @@ func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
 		}()
 	}
 	for r := 0; r < 8; r++ {
-		server, key := a, readKeyA
-		if r%2 == 1 {
-			server, key = b, readKeyB
-		}
+		server, key := readers[r%len(readers)], readKeys[r%len(readers)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; time.Now().Before(deadline); i++ {
+			for i := 0; running(); i++ {
 				read := staleReads[i%len(staleReads)]
 				floor := acked.Load() // every write acknowledged before the read began must show
 				resp := server.doAs(key, read.query, read.vars)
@@ -149,14 +207,27 @@ func TestNoStaleAnswerUnderConcurrentWritesAndReads(t *testing.T) {
 			}
 		}()
 	}
+	failover := ""
+	if kind == "cluster" {
+		time.Sleep(time.Until(start.Add(1500 * time.Millisecond)))
+		from, to := testenv.ClusterFailover(t, writer.redis.EpochKey())
+		failover = fmt.Sprintf("; failover %s → %s done at %v", from, to, time.Since(start).Round(time.Millisecond))
+		time.Sleep(time.Second)
+	}
+	time.Sleep(time.Until(start.Add(4 * time.Second)))
+	stopped.Store(true)
 	wg.Wait()
-	t.Logf("%d writes, %d reads, %d stale, %d failed", acked.Load(), reads.Load(), stale.Load(), failed.Load())
+	hits := 0.0
+	for _, e := range readers {
+		hits += responseHits(e)
+	}
+	t.Logf("%d writes, %d reads (%v from the cache), %d stale, %d failed%s", acked.Load(), reads.Load(), hits, stale.Load(), failed.Load(), failover)
 	for i, r := range staleReads {
 		if n := staleBy[i].Load(); n > 0 {
 			t.Errorf("%d stale answers read %s", n, r.name)
 		}
 	}
-	if hits := responseHits(a) + responseHits(b); hits < float64(reads.Load())/4 {
+	if hits < float64(reads.Load())/4 {
 		t.Errorf("only %v of %d reads came from the cache: the test would not see a stale cache", hits, reads.Load())
 	}
 	if stale.Load() != 0 || failed.Load() != 0 || reads.Load() < 50 || acked.Load() < 20 {

@@ -59,6 +59,8 @@ Configuration comes from the environment:
   DATABASE_URL     PostgreSQL (default postgres://postgres@127.0.0.1:5432/credithub?sslmode=disable)
   DB_MAX_CONNS     PostgreSQL pool size (default 4; small is faster on few cores)
   REDIS_URL        Redis (default redis://127.0.0.1:6379/0)
+  REDIS_CLUSTER_ADDRS
+                   a Redis Cluster's seed nodes, host:port,... (instead of REDIS_URL's server)
   LISTEN_ADDR      address to serve on (default 127.0.0.1:8080)
   CREDITHUB_ENV    development (default) or production
   REQUEST_TIMEOUT  per-request time limit (default 10s)

@@ -13,8 +13,9 @@ import (
 // openCache connects to Redis with the deployment's key prefix: REDIS_PREFIX,
 // or one derived from the database's identity, so that two hubs on two
 // databases that share a Redis never see each other's answers, counters or
-// persisted queries, while every server (and the import command) of one
-// deployment shares them.
+// persisted queries, while every server (and the import and reference
+// commands) of one deployment shares them. With REDIS_CLUSTER_ADDRS it is a
+// Redis Cluster.
 func openCache(ctx context.Context, cfg config.Config, db *store.DB, timeout time.Duration) (*cache.Cache, string, error) {
 	prefix := cfg.RedisPrefix
 	if prefix == "" {
@@ -24,6 +25,6 @@ func openCache(ctx context.Context, cfg config.Config, db *store.DB, timeout tim
 		}
 		prefix = cache.PrefixFor(id)
 	}
-	c, err := cache.Open(cache.Options{URL: cfg.RedisURL, Prefix: prefix, Timeout: timeout})
+	c, err := cache.Open(cache.Options{URL: cfg.RedisURL, ClusterAddrs: cfg.RedisClusterAddrs, Prefix: prefix, Timeout: timeout})
 	return c, prefix, err
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/credithub/credithub/internal/cache"
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
 )
@@ -73,7 +72,9 @@ func (e *environment) reference(ctx context.Context, args []string) error {
 	defer db.Close()
 	opts := []service.Option{service.WithClock(nowFunc)}
 	if cmd == "import" && !*noCache && !*dryRun {
-		redis, err := cache.Open(cache.Options{URL: cfg.RedisURL, Timeout: time.Second})
+		// The deployment's own key prefix: a reference change must move the
+		// epoch the servers read, not one under the default prefix.
+		redis, _, err := openCache(ctx, cfg, db, time.Second)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,8 +17,12 @@ import (
 
 // Options configures the Redis client.
 type Options struct {
-	// URL is the Redis URL, e.g. redis://127.0.0.1:6379/0.
+	// URL is the Redis URL, e.g. redis://127.0.0.1:6379/0. With
+	// ClusterAddrs its user, password and TLS apply to every node.
 	URL string
+	// ClusterAddrs, when set, are the seed nodes (host:port) of a Redis
+	// Cluster, used instead of URL's server (REDIS_CLUSTER_ADDRS).
+	ClusterAddrs []string
 	// Prefix starts every key, so that several deployments (or tests) can
 	// share one Redis without seeing each other's keys.
 	Prefix string
@@ -32,6 +37,10 @@ type Cache struct {
 	// (up to its context's deadline), where reads give up after Timeout.
 	inv    redis.UniversalClient
 	prefix string
+	// tagged starts the keys that multi-key commands read and write
+	// together (epoch, seq, gen:*): the prefix and a hash tag of its own,
+	// so that in a Redis Cluster they share one hash slot (coherent.go).
+	tagged string
 
 	// Current's batching loop (current.go), started on first use.
 	checksOnce sync.Once
@@ -51,8 +60,9 @@ type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
 
-// Open connects to Redis. It does not fail when Redis is down: the hub then
-// runs without it and the client reconnects by itself.
+// Open connects to Redis, or to a Redis Cluster when o.ClusterAddrs is
+// set. It does not fail when Redis is down: the hub then runs without it
+// and the client reconnects by itself.
 func Open(o Options) (*Cache, error) {
 	opts, err := redis.ParseURL(o.URL)
 	if err != nil {
@@ -61,6 +71,14 @@ func Open(o Options) (*Cache, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 50 * time.Millisecond
 	}
+	if o.Prefix == "" {
+		o.Prefix = "credithub:"
+	}
+	if strings.ContainsAny(o.Prefix, "{}") {
+		// The cache puts its own hash tag after the prefix; a brace in the
+		// prefix could make Redis Cluster hash something else.
+		return nil, fmt.Errorf("REDIS_PREFIX %q: must not contain { or }", o.Prefix)
+	}
 	opts.DialTimeout = o.Timeout * 4
 	opts.ReadTimeout = o.Timeout
 	opts.WriteTimeout = o.Timeout
@@ -68,14 +86,48 @@ func Open(o Options) (*Cache, error) {
 	opts.DialerRetries = 1
 	opts.DialerRetryTimeout = o.Timeout
 	opts.PoolTimeout = o.Timeout * 2
-	if o.Prefix == "" {
-		o.Prefix = "credithub:"
-	}
 	invOpts := *opts
 	invOpts.DialTimeout, invOpts.ReadTimeout, invOpts.WriteTimeout = InvalidateWait, InvalidateWait, InvalidateWait
 	invOpts.PoolTimeout, invOpts.DialerRetryTimeout = InvalidateWait, InvalidateWait
 	invOpts.PoolSize = 4
-	return &Cache{rdb: redis.NewClient(opts), inv: redis.NewClient(&invOpts), prefix: o.Prefix, closed: make(chan struct{})}, nil
+	c := &Cache{prefix: o.Prefix, tagged: o.Prefix + hashTag(o.Prefix), closed: make(chan struct{})}
+	if len(o.ClusterAddrs) == 0 {
+		c.rdb, c.inv = redis.NewClient(opts), redis.NewClient(&invOpts)
+		return c, nil
+	}
+	c.rdb = redis.NewClusterClient(clusterOptions(o.ClusterAddrs, opts, 3))
+	// An invalidation rides out a failover: it follows MOVED and retries
+	// CLUSTERDOWN, TRYAGAIN and a node that went away, backing off up to
+	// half a second, for as long as InvalidateWait allows.
+	c.inv = redis.NewClusterClient(clusterOptions(o.ClusterAddrs, &invOpts, 32))
+	return c, nil
+}
+
+// clusterOptions are a ClusterClient's options with the timeouts and
+// credentials of o. Reads and writes go to masters only (ReadOnly false,
+// no routing by latency or at random): a replica may not have applied an
+// invalidation its master confirmed, and a check read there could serve an
+// answer the write changed.
+func clusterOptions(addrs []string, o *redis.Options, redirects int) *redis.ClusterOptions {
+	return &redis.ClusterOptions{
+		Addrs:              addrs,
+		Username:           o.Username,
+		Password:           o.Password,
+		TLSConfig:          o.TLSConfig,
+		DialTimeout:        o.DialTimeout,
+		ReadTimeout:        o.ReadTimeout,
+		WriteTimeout:       o.WriteTimeout,
+		PoolTimeout:        o.PoolTimeout,
+		PoolSize:           o.PoolSize,
+		DialerRetries:      o.DialerRetries,
+		DialerRetryTimeout: o.DialerRetryTimeout,
+		MaxRedirects:       redirects,
+		MinRetryBackoff:    8 * time.Millisecond,
+		MaxRetryBackoff:    512 * time.Millisecond,
+		ReadOnly:           false,
+		RouteByLatency:     false,
+		RouteRandomly:      false,
+	}
 }
 
 // InvalidateWait bounds how long a write waits for Redis to confirm its
@@ -92,8 +144,16 @@ func (c *Cache) Close() error {
 	return c.rdb.Close()
 }
 
-// Client returns the underlying client, for libraries that take one.
+// Client returns the underlying client, for libraries that take one: a
+// *redis.Client, or a *redis.ClusterClient on a Redis Cluster.
 func (c *Cache) Client() redis.UniversalClient { return c.rdb }
+
+// AddHook adds h to every client the cache uses (reads and invalidations),
+// for instrumentation and for tests that check each command.
+func (c *Cache) AddHook(h redis.Hook) {
+	c.rdb.AddHook(h)
+	c.inv.AddHook(h)
+}
 
 // Key returns the full key for a name in this cache's key space.
 func (c *Cache) Key(parts ...string) string {

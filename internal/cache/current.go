@@ -79,13 +79,13 @@ func (c *Cache) checkLoop() {
 // answerChecks answers a batch with one MGET of the epoch and the distinct
 // counters the batch depends on.
 func (c *Cache) answerChecks(batch []*genCheck) {
-	keys := []string{c.Key("epoch")}
+	keys := []string{c.EpochKey()}
 	index := map[string]int{}
 	for _, chk := range batch {
 		for code := range chk.gens.Codes {
 			if _, ok := index[code]; !ok {
 				index[code] = len(keys)
-				keys = append(keys, c.Key("gen", code))
+				keys = append(keys, c.GenKey(code))
 			}
 		}
 	}
@@ -135,7 +135,7 @@ func (c *Cache) refuseChecks() {
 // server just did). Entries computed before Redis lost its keys carry an
 // epoch from its earlier life and are never current again.
 func (c *Cache) newEpoch(ctx context.Context) error {
-	return c.rdb.SetNX(ctx, c.Key("epoch"), randomEpoch(), 0).Err()
+	return c.rdb.SetNX(ctx, c.EpochKey(), randomEpoch(), 0).Err()
 }
 
 // randomEpoch is a fresh epoch: random, so that no two lives of Redis share

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -66,8 +65,8 @@ func (c *Cache) Lookup(ctx context.Context, key string) ([]byte, Gens, Snapshot,
 	var entry, epoch, seq *redis.StringCmd
 	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		entry = p.Get(ctx, c.Key(key))
-		epoch = p.Get(ctx, c.Key("epoch"))
-		seq = p.Get(ctx, c.Key("seq"))
+		epoch = p.Get(ctx, c.EpochKey())
+		seq = p.Get(ctx, c.SeqKey())
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -84,7 +83,7 @@ func (c *Cache) Lookup(ctx context.Context, key string) ([]byte, Gens, Snapshot,
 		if err := c.newEpoch(ctx); err != nil {
 			return nil, Gens{}, Snapshot{}, err
 		}
-		e, err := c.rdb.Get(ctx, c.Key("epoch")).Int64()
+		e, err := c.rdb.Get(ctx, c.EpochKey()).Int64()
 		if err != nil {
 			return nil, Gens{}, Snapshot{}, err
 		}
@@ -112,9 +111,9 @@ func (c *Cache) Store(ctx context.Context, key string, snap Snapshot, codes []st
 		return Gens{}, false, nil
 	}
 	keys := make([]string, 0, 2+len(codes))
-	keys = append(keys, c.Key("epoch"), c.Key("seq"))
+	keys = append(keys, c.EpochKey(), c.SeqKey())
 	for _, code := range codes {
-		keys = append(keys, c.Key("gen", code))
+		keys = append(keys, c.GenKey(code))
 	}
 	vals, err := c.getMany(ctx, keys)
 	if err != nil {
@@ -151,13 +150,16 @@ func (c *Cache) Invalidate(ctx context.Context, codes ...string) error {
 	if len(codes) == 0 {
 		return nil
 	}
-	_, err := c.inv.Pipelined(ctx, func(p redis.Pipeliner) error {
+	// One transaction: no reader's MGET sees a generation bumped and the
+	// sequence not yet (Store would then keep an answer read before the
+	// write at the new generation).
+	_, err := c.inv.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for _, code := range codes {
-			k := c.Key("gen", code)
+			k := c.GenKey(code)
 			p.Incr(ctx, k)
 			p.Expire(ctx, k, genTTL)
 		}
-		p.Incr(ctx, c.Key("seq"))
+		p.Incr(ctx, c.SeqKey())
 		return nil
 	})
 	return err
@@ -165,40 +167,18 @@ func (c *Cache) Invalidate(ctx context.Context, codes ...string) error {
 
 // InvalidateAll bumps the epoch: every entry is no longer served.
 func (c *Cache) InvalidateAll(ctx context.Context) error {
-	_, err := c.inv.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Incr(ctx, c.Key("epoch"))
-		p.Incr(ctx, c.Key("seq"))
+	_, err := c.inv.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Incr(ctx, c.EpochKey())
+		p.Incr(ctx, c.SeqKey())
 		return nil
 	})
 	return err
 }
 
-// getMany reads keys in one round trip; a missing key reads as nil.
+// getMany reads keys — coherence keys, in one hash slot — in one MGET:
+// atomically, also on a Redis Cluster. A missing key reads as nil.
 func (c *Cache) getMany(ctx context.Context, keys []string) ([]any, error) {
-	if _, cluster := c.rdb.(*redis.ClusterClient); !cluster {
-		return c.rdb.MGet(ctx, keys...).Result()
-	}
-	// A cluster refuses an MGET across hash slots; a pipeline of GETs is
-	// split by node and sent in parallel.
-	cmds := make([]*redis.StringCmd, len(keys))
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range keys {
-			cmds[i] = p.Get(ctx, k)
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, err
-	}
-	out := make([]any, len(keys))
-	for i, cmd := range cmds {
-		if v, err := cmd.Result(); err == nil {
-			out[i] = v
-		} else if !errors.Is(err, redis.Nil) {
-			return nil, fmt.Errorf("cache: get %s: %w", keys[i], err)
-		}
-	}
-	return out, nil
+	return c.rdb.MGet(ctx, keys...).Result()
 }
 
 func toInt(v any) int64 {

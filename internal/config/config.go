@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,6 +24,11 @@ type Config struct {
 	DBMaxConns int
 	// RedisURL is the Redis connection string (REDIS_URL).
 	RedisURL string
+	// RedisClusterAddrs are the seed nodes (host:port) of a Redis Cluster
+	// (REDIS_CLUSTER_ADDRS, comma-separated); when set the hub uses the
+	// cluster instead of REDIS_URL's server (whose user, password and TLS
+	// still apply).
+	RedisClusterAddrs []string
 	// ListenAddr is where serve listens (LISTEN_ADDR).
 	ListenAddr string
 	// Env is "development" or "production" (CREDITHUB_ENV); production turns
@@ -131,6 +137,15 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.RateLimits = getenv("RATE_LIMITS")
+	for _, a := range strings.Split(getenv("REDIS_CLUSTER_ADDRS"), ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			return c, fmt.Errorf("REDIS_CLUSTER_ADDRS: %q is not host:port", a)
+		}
+		c.RedisClusterAddrs = append(c.RedisClusterAddrs, a)
+	}
 	for _, r := range strings.Split(getenv("PERSISTED_ONLY_ROLES"), ",") {
 		if r = strings.TrimSpace(r); r != "" {
 			c.PersistedOnlyRoles = append(c.PersistedOnlyRoles, r)

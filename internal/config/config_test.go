@@ -60,3 +60,17 @@ func TestOperationsSettingsRefuseWhatTheyDoNotKnow(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisClusterAddrsAreSeedsOrRefused(t *testing.T) {
+	t.Parallel()
+	c, err := load(map[string]string{"REDIS_CLUSTER_ADDRS": " 127.0.0.1:18401, 127.0.0.1:18402 ,"})
+	if err != nil || strings.Join(c.RedisClusterAddrs, " ") != "127.0.0.1:18401 127.0.0.1:18402" {
+		t.Fatalf("got %q, %v; want the two seeds", c.RedisClusterAddrs, err)
+	}
+	if c, _ := load(nil); c.RedisClusterAddrs != nil {
+		t.Errorf("unset: got %q, want none (one Redis at REDIS_URL)", c.RedisClusterAddrs)
+	}
+	if _, err := load(map[string]string{"REDIS_CLUSTER_ADDRS": "127.0.0.1"}); err == nil {
+		t.Error("a seed without a port was accepted")
+	}
+}

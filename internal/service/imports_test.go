@@ -351,7 +351,7 @@ func TestImportInvalidatesTheCachedAnswersOfWhatItChanged(t *testing.T) {
 	c := testenv.Cache(t)
 	f := newImportFixture(t, WithCache(c))
 	gen := func(code string) string {
-		v, _ := c.Client().Get(context.Background(), c.Key("gen", code)).Result()
+		v, _ := c.Client().Get(context.Background(), c.GenKey(code)).Result()
 		return v
 	}
 	f.must(ImportPenalties, "penalties-sample.csv", nil)
@@ -372,7 +372,7 @@ func TestALargeImportMovesTheCacheEpochOnlyWhenItChangesSomething(t *testing.T) 
 	c := testenv.Cache(t)
 	f := newImportFixture(t, WithCache(c))
 	epoch := func() string {
-		v, _ := c.Client().Get(context.Background(), c.Key("epoch")).Result()
+		v, _ := c.Client().Get(context.Background(), c.EpochKey()).Result()
 		return v
 	}
 	// bulkInvalidateRows copies of the sample's first good row, each with a
@@ -401,7 +401,7 @@ func TestALargeImportMovesTheCacheEpochOnlyWhenItChangesSomething(t *testing.T) 
 	if moved == before {
 		t.Errorf("epoch: got %q after a %d-row import, want it moved", moved, bulkInvalidateRows)
 	}
-	if g, _ := c.Client().Get(context.Background(), c.Key("gen", "91210602MA0000101W")).Result(); g != "" {
+	if g, _ := c.Client().Get(context.Background(), c.GenKey("91210602MA0000101W")).Result(); g != "" {
 		t.Errorf("generation of the subject: got %q, want none (the epoch covers it)", g)
 	}
 	f.must(ImportPenalties, path, nil)

@@ -40,7 +40,8 @@ var (
 // Redis Cluster of three masters and three replicas (scripts/redis-cluster.sh,
 // ports 18401-18406 unless REDIS_CLUSTER_PORTS says otherwise), starting it
 // when it is not running. Tests share the cluster: keep keys under a prefix
-// of the test's own and delete them.
+// of the test's own and delete them. It skips t only where redis-server or
+// redis-cli is not installed (and not under `make test`).
 func RedisCluster(t testing.TB) []string {
 	t.Helper()
 	clusterOnce.Do(func() {
@@ -58,6 +59,14 @@ func RedisCluster(t testing.TB) []string {
 			clusterSeeds = strings.Split(strings.TrimSpace(out), ",")
 		}
 	})
+	// Redis comes with the project (scripts/services.sh installs it): a
+	// cluster that does not start where redis-server is installed is a
+	// failure, and under `make test` (REQUIRE_BROWSER=1) so is a missing
+	// redis-server.
+	var missing *engineMissing
+	if clusterErr != nil && (!errors.As(clusterErr, &missing) || os.Getenv("REQUIRE_BROWSER") == "1") {
+		t.Fatalf("testenv: Redis Cluster: %v", clusterErr)
+	}
 	skipOrFail(t, "Redis Cluster", clusterErr)
 	return clusterSeeds
 }

@@ -152,3 +152,21 @@ func TestPGReplicaReplaysThePrimarysWrites(t *testing.T) {
 		t.Errorf("writing on the replica: got %v, want read_only_sql_transaction", err)
 	}
 }
+
+// HashSlot, which the key-builder tests use without a cluster, agrees with
+// the cluster itself.
+func TestHashSlotAgreesWithClusterKeyslot(t *testing.T) {
+	seeds := RedisCluster(t)
+	c := redis.NewClient(&redis.Options{Addr: seeds[0]})
+	defer c.Close()
+	for _, k := range []string{"foo", "credithub:0a1b2c3d4e5f:{9f8e7d6c}:gen:91210602MA0000101W",
+		"credithub:0a1b2c3d4e5f:resp:ab12", "foo{}{bar}", "foo{{bar}}zap", "a{b}c{d}", "汉字{代码}"} {
+		want, err := c.ClusterKeySlot(context.Background(), k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := HashSlot(k); int64(got) != want {
+			t.Errorf("HashSlot(%q) = %d, CLUSTER KEYSLOT says %d", k, got, want)
+		}
+	}
+}
