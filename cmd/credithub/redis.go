@@ -14,7 +14,8 @@ import (
 // or one derived from the database's identity, so that two hubs on two
 // databases that share a Redis never see each other's answers, counters or
 // persisted queries, while every server (and the import command) of one
-// deployment shares them.
+// deployment shares them. With DATABASE_REPLICA_URL it also sends db's hot
+// reads to the replica, with the cache as the write position board.
 func openCache(ctx context.Context, cfg config.Config, db *store.DB, timeout time.Duration) (*cache.Cache, string, error) {
 	prefix := cfg.RedisPrefix
 	if prefix == "" {
@@ -25,5 +26,19 @@ func openCache(ctx context.Context, cfg config.Config, db *store.DB, timeout tim
 		prefix = cache.PrefixFor(id)
 	}
 	c, err := cache.Open(cache.Options{URL: cfg.RedisURL, Prefix: prefix, Timeout: timeout})
-	return c, prefix, err
+	if err != nil {
+		return nil, "", err
+	}
+	// Every process that invalidates the cache records its writes'
+	// positions on the same board before it does, so that no server fills
+	// the cache from a replica that has not replayed them.
+	if cfg.DatabaseReplicaURL != "" {
+		if err := db.UseReplica(ctx, cfg.DatabaseReplicaURL, store.ReplicaOptions{
+			MaxConns: cfg.DBMaxConns, MaxLag: cfg.ReplicaMaxLag, Board: c,
+		}); err != nil {
+			c.Close()
+			return nil, "", err
+		}
+	}
+	return c, prefix, nil
 }

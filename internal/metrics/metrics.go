@@ -21,6 +21,9 @@ type Sources struct {
 	// Redis is the cache's client (cache.Cache.Client()); nil: no Redis
 	// families.
 	Redis PoolStatser
+	// Replica is the database's read router (store.DB with a replica);
+	// nil: no replica families.
+	Replica ReplicaStatser
 	// Version and Revision are the binary's version and commit (set at
 	// build time; Revision defaults to the commit the Go toolchain stamped).
 	Version, Revision string
@@ -38,6 +41,9 @@ func Register(reg prometheus.Registerer, s Sources) error {
 	}
 	if s.Redis != nil {
 		cs = append(cs, NewRedisPool(s.Redis))
+	}
+	if s.Replica != nil {
+		cs = append(cs, NewReplica(s.Replica))
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
