@@ -21,7 +21,7 @@ type replicated struct {
 	board                  store.WriteBoard
 }
 
-func newReplicated(t *testing.T) replicated {
+func newReplicated(t testing.TB) replicated {
 	t.Helper()
 	p, r := testenv.ReplicatedDatabase(t)
 	server, err := sql.Open("postgres", testenv.PGReplica(t))
@@ -33,7 +33,7 @@ func newReplicated(t *testing.T) replicated {
 }
 
 // open is one hub server's DB: the primary, reads routed to replicaURL.
-func (r replicated) open(t *testing.T, replicaURL string, maxLag time.Duration) *store.DB {
+func (r replicated) open(t testing.TB, replicaURL string, maxLag time.Duration) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), r.primaryURL, 4)
 	if err != nil {
@@ -79,7 +79,7 @@ func (r replicated) onReplica(t *testing.T, code string) bool {
 	return n > 0
 }
 
-func register(t *testing.T, db *store.DB, n int, name string) credit.Subject {
+func register(t testing.TB, db *store.DB, n int, name string) credit.Subject {
 	t.Helper()
 	var s credit.Subject
 	err := db.InTx(context.Background(), func(tx *store.DB) error {
@@ -245,5 +245,44 @@ func TestReplicaDownSendsReadsToThePrimary(t *testing.T) {
 	servedByReplica(t, db, b.Code, "Dandong Meanwhile Ltd")
 	if s := db.ReplicaStats(); !s.Up {
 		t.Errorf("after it came back: got %+v, want up", s)
+	}
+}
+
+// BenchmarkSubjectByCodeRouted compares a subject read on the primary with
+// the same read routed to a fresh replica (the board read from Redis
+// included), one client at a time.
+func BenchmarkSubjectByCodeRouted(b *testing.B) {
+	r := newReplicated(b)
+	ctx := context.Background()
+	primary, err := store.Open(ctx, r.primaryURL, 4)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer primary.Close()
+	routed := r.open(b, r.replicaURL, time.Minute)
+	s := register(b, routed, 1, "Dandong Bench Ltd")
+	deadline := time.Now().Add(20 * time.Second)
+	for routed.ReplicaStats().ReplicaReads == 0 {
+		if time.Now().After(deadline) {
+			b.Fatal("no read went to the replica")
+		}
+		routed.SubjectByCode(ctx, s.Code)
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, c := range []struct {
+		name string
+		db   *store.DB
+	}{{"primary", primary}, {"replica", routed}} {
+		b.Run(c.name, func(b *testing.B) {
+			before := c.db.ReplicaStats().ReplicaReads
+			for b.Loop() {
+				if _, err := c.db.SubjectByCode(ctx, s.Code); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if c.name == "replica" {
+				b.ReportMetric(float64(c.db.ReplicaStats().ReplicaReads-before)/float64(b.N), "replica-share")
+			}
+		})
 	}
 }
