@@ -36,18 +36,27 @@ test: services browser node-deps
 
 # The engines beyond the shared PostgreSQL and Redis (README "Engines").
 .PHONY: engines-start engines-stop engines-status engines-stop-marked
+# The replica streams from the tests' own small primary (scripts/pg-primary.sh):
+# pg_basebackup copies every database of a primary, and the shared server may
+# hold large benchmark databases.
+PG_REPLICA_PRIMARY ?= 127.0.0.1:18451
+export PG_REPLICA_PRIMARY
 engines-start:
 	scripts/redis-cluster.sh start
+	scripts/pg-primary.sh start
 	scripts/pg-replica.sh start
 engines-stop:
 	scripts/redis-cluster.sh stop
 	scripts/pg-replica.sh stop
+	scripts/pg-primary.sh stop
 engines-status:
 	-scripts/redis-cluster.sh status
+	-scripts/pg-primary.sh status
 	-scripts/pg-replica.sh status
 engines-stop-marked:
 	@scripts/redis-cluster.sh stop --if-marked
 	@scripts/pg-replica.sh stop --if-marked
+	@scripts/pg-primary.sh stop --if-marked
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/credithub

@@ -6,7 +6,8 @@
 # copied next to itself.
 #
 #   scripts/pg-primary.sh start    initdb (once) and start it on 127.0.0.1:18451 (idempotent)
-#   scripts/pg-primary.sh stop     stop it (--purge: remove its data too)
+#   scripts/pg-primary.sh stop     stop it (--purge: remove its data too; --if-marked: only if
+#                                  internal/testenv started it, PG_PRIMARY_MARK)
 #   scripts/pg-primary.sh status   "ok" and its URL, or why not
 #   scripts/pg-primary.sh url      its server URL
 #
@@ -41,8 +42,12 @@ answers() { psql -X -q -At -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c 'S
 
 start() {
   if answers; then say "already running: $(url)"; return 0; fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT is in use by something else"; fi
   mkdir -p "$DIR"
+  # Test binaries of several packages start it at once: one does.
+  exec 9>"$DIR/.lock"
+  flock 9
+  if answers; then say "already running (started meanwhile): $(url)"; return 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then die "port $PORT is in use by something else"; fi
   [ "$(id -u)" -eq 0 ] && chown postgres: "$DIR"
   chmod 700 "$DIR"
   if [ ! -f "$DATA/PG_VERSION" ]; then
@@ -62,21 +67,32 @@ start() {
   fi
   : >"$LOG"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$LOG"
-  as_pg "$(bindir)/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null || { tail -20 "$LOG" >&2; die "it did not start (see $LOG)"; }
+  as_pg "$(bindir)/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null 9>&- || { tail -20 "$LOG" >&2; die "it did not start (see $LOG)"; }
+  # PG_PRIMARY_MARK (internal/testenv sets "test") records who started it, for stop --if-marked.
+  if [ -n "${PG_PRIMARY_MARK:-}" ]; then echo "$PG_PRIMARY_MARK" >"$DIR/started-by"; else rm -f "$DIR/started-by"; fi
   say "running: $(url)"
 }
 
 stop() {
+  local purge=no a
+  for a in "$@"; do
+    case $a in
+      --purge) purge=yes ;;
+      --if-marked) [ -f "$DIR/started-by" ] || return 0 ;;
+      *) die "stop: unknown option $a" ;;
+    esac
+  done
   if [ -f "$DATA/postmaster.pid" ]; then
     as_pg "$(bindir)/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null || true
   fi
-  if [ "${1:-}" = --purge ]; then rm -rf "$DATA"; say "stopped, data removed"; else say "stopped"; fi
+  rm -f "$DIR/started-by"
+  if [ "$purge" = yes ]; then rm -rf "$DATA"; say "stopped, data removed"; else say "stopped"; fi
 }
 
 case "${1:-}" in
   start) start ;;
-  stop) stop "${2:-}" ;;
+  stop) shift; stop "$@" ;;
   status) if answers; then echo "ok: $(url)"; else echo "not running"; exit 1; fi ;;
   url) url ;;
-  *) die "usage: $0 start|stop [--purge]|status|url" ;;
+  *) die "usage: $0 start|stop [--purge] [--if-marked]|status|url" ;;
 esac

@@ -27,6 +27,7 @@ import (
 	"github.com/credithub/credithub/internal/push"
 	"github.com/credithub/credithub/internal/ratelimit"
 	"github.com/credithub/credithub/internal/service"
+	"github.com/credithub/credithub/internal/store"
 	"github.com/credithub/credithub/internal/telemetry"
 	"github.com/credithub/credithub/internal/web"
 )
@@ -111,6 +112,9 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("redis", "prefix", prefix)
+	if db.HasReplica() {
+		log.Info("read replica", "max_lag", cfg.ReplicaMaxLag)
+	}
 	defer redis.Close()
 	if err := redis.Ping(ctx); err != nil {
 		log.Warn("Redis is not answering; serving without it until it is back", "err", err)
@@ -140,7 +144,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	}()
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), QueryLog: uses, Version: version, Revision: commit}); err != nil {
+	if err := metrics.Register(registry, metrics.Sources{DB: db.SQL(), Redis: redis.Client(), Replica: replicaSource(db), QueryLog: uses, Version: version, Revision: commit}); err != nil {
 		return err
 	}
 	cal, notices, err := calendar.City(cfg.CalendarFile)
@@ -291,4 +295,12 @@ func tuneGC(log *slog.Logger) {
 		debug.SetMemoryLimit(limit)
 		log.Info("garbage collector", "GOMEMLIMIT", "2GiB")
 	}
+}
+
+// replicaSource is db's replica router for the metrics, nil without one.
+func replicaSource(db *store.DB) metrics.ReplicaStatser {
+	if !db.HasReplica() {
+		return nil
+	}
+	return db
 }

@@ -22,6 +22,12 @@ type Config struct {
 	// DBMaxConns caps the PostgreSQL pool (DB_MAX_CONNS). Small on purpose:
 	// on two cores a few connections outrun many.
 	DBMaxConns int
+	// DatabaseReplicaURL is a streaming replica of DatabaseURL
+	// (DATABASE_REPLICA_URL); empty: every read goes to the primary.
+	DatabaseReplicaURL string
+	// ReplicaMaxLag is how far behind the primary the replica may be and
+	// still answer checks and subject reads (REPLICA_MAX_LAG, default 1s).
+	ReplicaMaxLag time.Duration
 	// RedisURL is the Redis connection string (REDIS_URL).
 	RedisURL string
 	// RedisClusterAddrs are the seed nodes (host:port) of a Redis Cluster
@@ -102,13 +108,15 @@ const (
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL:  or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		RedisURL:     or(getenv("REDIS_URL"), DefaultRedisURL),
-		ListenAddr:   or(getenv("LISTEN_ADDR"), DefaultListenAddr),
-		Env:          or(getenv("CREDITHUB_ENV"), "development"),
-		CalendarFile: getenv("CALENDAR_FILE"),
-		ReportKeys:   getenv("REPORT_KEYS"),
-		ReportKeyID:  getenv("REPORT_KEY_ID"),
+		DatabaseURL: or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		RedisURL:    or(getenv("REDIS_URL"), DefaultRedisURL),
+		// The replica is optional: no default.
+		DatabaseReplicaURL: getenv("DATABASE_REPLICA_URL"),
+		ListenAddr:         or(getenv("LISTEN_ADDR"), DefaultListenAddr),
+		Env:                or(getenv("CREDITHUB_ENV"), "development"),
+		CalendarFile:       getenv("CALENDAR_FILE"),
+		ReportKeys:         getenv("REPORT_KEYS"),
+		ReportKeyID:        getenv("REPORT_KEY_ID"),
 		// A relative directory is the working directory's (systemd's
 		// StateDirectory= in deploy/).
 		QueryLogSpool: or(getenv("QUERY_LOG_SPOOL"), DefaultQueryLogSpool),
@@ -129,6 +137,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.RequestTimeout, err = durationVar(getenv, "REQUEST_TIMEOUT", 10*time.Second); err != nil {
+		return c, err
+	}
+	if c.ReplicaMaxLag, err = durationVar(getenv, "REPLICA_MAX_LAG", time.Second); err != nil {
 		return c, err
 	}
 	for name, dst := range map[string]*int{"MAX_DEPTH": &c.MaxDepth, "MAX_COMPLEXITY": &c.MaxComplexity, "MAX_TOKENS": &c.MaxTokens} {

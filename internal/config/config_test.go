@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/credithub/credithub/internal/config"
 )
@@ -72,5 +73,22 @@ func TestRedisClusterAddrsAreSeedsOrRefused(t *testing.T) {
 	}
 	if _, err := load(map[string]string{"REDIS_CLUSTER_ADDRS": "127.0.0.1"}); err == nil {
 		t.Error("a seed without a port was accepted")
+	}
+}
+
+func TestReplicaSettingsDefaultToNoneAndOneSecond(t *testing.T) {
+	t.Parallel()
+	c, err := load(nil)
+	if err != nil || c.DatabaseReplicaURL != "" || c.ReplicaMaxLag != time.Second {
+		t.Fatalf("defaults: got %q, %v, %v; want no replica and 1s", c.DatabaseReplicaURL, c.ReplicaMaxLag, err)
+	}
+	c, err = load(map[string]string{"DATABASE_REPLICA_URL": "postgres://127.0.0.1:18450/credithub", "REPLICA_MAX_LAG": "250ms"})
+	if err != nil || c.DatabaseReplicaURL != "postgres://127.0.0.1:18450/credithub" || c.ReplicaMaxLag != 250*time.Millisecond {
+		t.Fatalf("got %q, %v, %v", c.DatabaseReplicaURL, c.ReplicaMaxLag, err)
+	}
+	for _, v := range []string{"0s", "-1s", "soon"} {
+		if _, err := load(map[string]string{"REPLICA_MAX_LAG": v}); err == nil {
+			t.Errorf("REPLICA_MAX_LAG=%s: accepted", v)
+		}
 	}
 }

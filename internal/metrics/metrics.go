@@ -23,6 +23,9 @@ type Sources struct {
 	Redis PoolStatser
 	// QueryLog is the query-use log; nil: no credithub_query_log families.
 	QueryLog QueryLogStatser
+	// Replica is the database's read router (store.DB with a replica);
+	// nil: no replica families.
+	Replica ReplicaStatser
 	// Version and Revision are the binary's version and commit (set at
 	// build time; Revision defaults to the commit the Go toolchain stamped).
 	Version, Revision string
@@ -43,6 +46,9 @@ func Register(reg prometheus.Registerer, s Sources) error {
 	}
 	if s.QueryLog != nil {
 		cs = append(cs, NewQueryLog(s.QueryLog))
+	}
+	if s.Replica != nil {
+		cs = append(cs, NewReplica(s.Replica))
 	}
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

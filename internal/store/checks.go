@@ -105,6 +105,7 @@ const disputedJSON = `COALESCE((SELECT json_agg(json_build_object('Kind', o.reco
 // SubjectTrees would, for the record view v on today: the nodes come back
 // with the records.
 func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.Date, read *credit.SubjectRead, v credit.RecordView, today credit.Date) (credit.CheckRecords, map[int64]*credit.SubjectNode, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var row struct {
 		Subject    []byte `db:"subject"`
 		Entries    []byte `db:"entries"`

@@ -30,6 +30,10 @@ type DB struct {
 	ext   ext
 	stats *stats
 	stmts *stmtCache
+	// replica routes hot reads (replica.go); nil without one.
+	replica *replica
+	// primary is set on a replica reader: where its failed reads go.
+	primary *DB
 }
 
 // stmtCache holds the statements prepared on the pool: database/sql
@@ -68,8 +72,13 @@ func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 	return &DB{pool: pool, ext: pool, stats: &stats{}, stmts: &stmtCache{stmts: map[string]*sqlx.Stmt{}}}, nil
 }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.pool.Close() }
+// Close closes the pool, and the replica's with its poller.
+func (db *DB) Close() error {
+	if db.replica != nil {
+		_ = db.replica.close()
+	}
+	return db.pool.Close()
+}
 
 // SQL returns the underlying *sql.DB, for migrations and COPY.
 func (db *DB) SQL() *sql.DB { return db.pool.DB }
@@ -89,17 +98,35 @@ func (db *DB) InTx(ctx context.Context, fn func(*DB) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
-	if err := fn(&DB{pool: db.pool, ext: tx, stats: db.stats, stmts: db.stmts}); err != nil {
+	if err := fn(&DB{pool: db.pool, ext: tx, stats: db.stats, stmts: db.stmts, replica: db.replica}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
+	db.wrote(ctx)
 	return nil
 }
 
-func (db *DB) get(ctx context.Context, dest any, query string, args ...any) (err error) {
+// inTx reports whether db runs on a transaction.
+func (db *DB) inTx() bool {
+	_, ok := db.ext.(*sqlx.Tx)
+	return ok
+}
+
+func (db *DB) get(ctx context.Context, dest any, query string, args ...any) error {
+	err := db.get1(ctx, dest, query, args...)
+	if db.fellBack(err, dest) {
+		return db.primary.get(ctx, dest, query, args...)
+	}
+	if err == nil && db.replica != nil && !db.inTx() && writes(query) {
+		db.wrote(ctx)
+	}
+	return err
+}
+
+func (db *DB) get1(ctx context.Context, dest any, query string, args ...any) (err error) {
 	ctx, span := startStatement(ctx, query) // trace.go
 	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
@@ -118,11 +145,22 @@ func (db *DB) getPrepared(ctx context.Context, dest any, query string, args ...a
 	if err != nil {
 		return db.get(ctx, dest, query, args...)
 	}
+	err = db.runPrepared(ctx, query, func(ctx context.Context) error { return stmt.GetContext(ctx, dest, args...) })
+	if db.fellBack(err, dest) {
+		return db.primary.getPrepared(ctx, dest, query, args...)
+	}
+	if err == nil && db.replica != nil && writes(query) {
+		db.wrote(ctx)
+	}
+	return err
+}
+
+// runPrepared runs one prepared statement inside its span.
+func (db *DB) runPrepared(ctx context.Context, query string, run func(context.Context) error) (err error) {
 	ctx, span := startStatement(ctx, query)
 	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
-	err = translate(stmt.GetContext(ctx, dest, args...))
-	return err
+	return translate(run(ctx))
 }
 
 // maxCachedStatements bounds the statements kept prepared: subject reads
@@ -159,14 +197,28 @@ func (db *DB) selPrepared(ctx context.Context, dest any, query string, args ...a
 	if err != nil {
 		return db.sel(ctx, dest, query, args...)
 	}
-	ctx, span := startStatement(ctx, query)
-	defer endStatement(span, &err)
-	db.stats.statements.Add(1)
-	err = translate(stmt.SelectContext(ctx, dest, args...))
+	err = db.runPrepared(ctx, query, func(ctx context.Context) error { return stmt.SelectContext(ctx, dest, args...) })
+	if db.fellBack(err, dest) {
+		return db.primary.selPrepared(ctx, dest, query, args...)
+	}
+	if err == nil && db.replica != nil && writes(query) {
+		db.wrote(ctx)
+	}
 	return err
 }
 
-func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) (err error) {
+func (db *DB) sel(ctx context.Context, dest any, query string, args ...any) error {
+	err := db.sel1(ctx, dest, query, args...)
+	if db.fellBack(err, dest) {
+		return db.primary.sel(ctx, dest, query, args...)
+	}
+	if err == nil && db.replica != nil && !db.inTx() && writes(query) {
+		db.wrote(ctx)
+	}
+	return err
+}
+
+func (db *DB) sel1(ctx context.Context, dest any, query string, args ...any) (err error) {
 	ctx, span := startStatement(ctx, query)
 	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
@@ -186,6 +238,9 @@ func (db *DB) execPrepared(ctx context.Context, query string, args ...any) (_ sq
 	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	res, err := stmt.ExecContext(ctx, args...)
+	if err == nil {
+		db.wrote(ctx)
+	}
 	return res, translate(err)
 }
 
@@ -194,6 +249,9 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (_ sql.Result
 	defer endStatement(span, &err)
 	db.stats.statements.Add(1)
 	res, err := db.ext.ExecContext(ctx, query, args...)
+	if err == nil && !db.inTx() {
+		db.wrote(ctx)
+	}
 	return res, translate(err)
 }
 

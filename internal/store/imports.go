@@ -130,6 +130,7 @@ func (s *ImportSession) InTx(ctx context.Context, fn func(*ImportTx) error) erro
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
+	s.db.wrote(ctx)
 	for _, r := range itx.learned {
 		s.known[r.Code] = r
 	}

@@ -13,6 +13,7 @@ const keyPersonColumns = `k.id, k.organization_id, k.person_id, k.role, k.since,
 // KeyPersonsByOrganizations returns the key persons of the given
 // organisations, current and past, newest role first.
 func (db *DB) KeyPersonsByOrganizations(ctx context.Context, orgIDs []int64) ([]credit.KeyPerson, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.KeyPerson
 	err := db.sel(ctx, &out, `SELECT `+keyPersonColumns+` FROM key_persons k
 		WHERE k.organization_id = ANY($1) ORDER BY k.organization_id, k.role, k.since DESC, k.id DESC`, pq.Array(orgIDs))
@@ -21,6 +22,7 @@ func (db *DB) KeyPersonsByOrganizations(ctx context.Context, orgIDs []int64) ([]
 
 // KeyPersonsByPersons returns the roles the given persons hold or held.
 func (db *DB) KeyPersonsByPersons(ctx context.Context, personIDs []int64) ([]credit.KeyPerson, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.KeyPerson
 	err := db.sel(ctx, &out, `SELECT `+keyPersonColumns+` FROM key_persons k
 		WHERE k.person_id = ANY($1) ORDER BY k.person_id, k.since DESC, k.id DESC`, pq.Array(personIDs))

@@ -111,6 +111,7 @@ func involved(n string) string {
 // v.Department, that rest under a case the department is involved in: a
 // department implementing a measure must see the entry behind it.
 func (db *DB) EntriesByIDs(ctx context.Context, ids []int64, v credit.RecordView) ([]credit.ListEntry, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	w := where{args: []any{pq.Array(ids)}}
 	entryWhere(&w, credit.ListEntryFilter{}, v)
 	w.args = append(w.args, v.Department)
@@ -219,6 +220,7 @@ func (db *DB) FeedbackByCases(ctx context.Context, caseIDs []int64, dept string)
 
 // MeasuresByIDs returns the catalogue measures with the given ids.
 func (db *DB) MeasuresByIDs(ctx context.Context, ids []int64) ([]credit.Measure, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.Measure
 	err := db.sel(ctx, &out, `SELECT `+measureColumns+` FROM measures m WHERE m.id = ANY($1)`, pq.Array(ids))
 	return out, err

@@ -17,6 +17,7 @@ const listEntryColumns = `e.id, e.subject_id, e.kind, e.domain, d.name AS domain
 // every status, newest decision first; callers filter by kind and date with
 // credit.ListEntry.InForceOn so that the rule lives in one place.
 func (db *DB) ListEntriesBySubjects(ctx context.Context, subjectIDs []int64) ([]credit.ListEntry, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.ListEntry
 	err := db.sel(ctx, &out, `SELECT `+listEntryColumns+` FROM list_entries e
 		JOIN list_domains d ON d.code = e.domain
@@ -26,6 +27,7 @@ func (db *DB) ListEntriesBySubjects(ctx context.Context, subjectIDs []int64) ([]
 
 // MeasuresByEntries returns the measures each entry triggered, keyed by entry id.
 func (db *DB) MeasuresByEntries(ctx context.Context, entryIDs []int64) (map[int64][]credit.Measure, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var rows []struct {
 		EntryID int64 `db:"entry_id"`
 		credit.Measure
@@ -45,6 +47,7 @@ func (db *DB) MeasuresByEntries(ctx context.Context, entryIDs []int64) (map[int6
 
 // LatestTaxGrades returns each subject's grade of its latest assessed year.
 func (db *DB) LatestTaxGrades(ctx context.Context, subjectIDs []int64) ([]credit.TaxCreditGrade, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.TaxCreditGrade
 	err := db.sel(ctx, &out, `SELECT DISTINCT ON (subject_id) subject_id, year, grade, score, assessed_on
 		FROM tax_credit_grades WHERE subject_id = ANY($1) ORDER BY subject_id, year DESC`, pq.Array(subjectIDs))

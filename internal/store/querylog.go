@@ -32,7 +32,9 @@ func (db *DB) InsertQueryUses(ctx context.Context, uses []QueryUse) error {
 	if err != nil {
 		return fmt.Errorf("insert query uses: %w", err)
 	}
-	_, err = db.execPrepared(ctx, `INSERT INTO query_log (at, caller_id, institution, role, purpose, subject_codes, operation)
+	// The log changes no answer a replica gives: it does not make reads
+	// wait for the replica (unmarked, replica.go).
+	_, err = db.unmarked().execPrepared(ctx, `INSERT INTO query_log (at, caller_id, institution, role, purpose, subject_codes, operation)
 		SELECT at, caller_id, institution, role, purpose, subject_codes, operation
 		FROM json_populate_recordset(NULL::query_log, $1)`, doc)
 	if err != nil {
@@ -58,7 +60,8 @@ func (db *DB) CopyQueryUses(ctx context.Context, uses []QueryUse) error {
 	if len(uses) == 0 {
 		return nil
 	}
-	return db.InTx(ctx, func(tx *DB) error {
+	// Unmarked, as in InsertQueryUses.
+	return db.unmarked().InTx(ctx, func(tx *DB) error {
 		db.stats.statements.Add(1)
 		// InTx hands fn a DB whose ext is the transaction; COPY needs the
 		// *sql.Tx underneath to prepare the copy-in statement.

@@ -69,6 +69,7 @@ var (
 // LicencesBySubjects returns, for each subject, up to p.First+1 licences of
 // the page (the extra one tells whether there is a next page).
 func (db *DB) LicencesBySubjects(ctx context.Context, subjectIDs []int64, p credit.RecordPage, v credit.RecordView) ([]credit.Licence, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.Licence
 	args := append([]any{pq.Array(subjectIDs), p.AfterDate, p.AfterID, p.Since, p.First + 1}, viewArgs(v)...)
 	err := db.sel(ctx, &out, licencePageSQL, args...)
@@ -77,6 +78,7 @@ func (db *DB) LicencesBySubjects(ctx context.Context, subjectIDs []int64, p cred
 
 // PenaltiesBySubjects returns, for each subject, up to p.First+1 penalties of the page.
 func (db *DB) PenaltiesBySubjects(ctx context.Context, subjectIDs []int64, p credit.RecordPage, v credit.RecordView) ([]credit.Penalty, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.Penalty
 	args := append([]any{pq.Array(subjectIDs), p.AfterDate, p.AfterID, p.Since, p.First + 1}, viewArgs(v)...)
 	err := db.sel(ctx, &out, penaltyPageSQL, args...)
@@ -91,6 +93,7 @@ type SubjectCount struct {
 
 // CountLicences counts each subject's visible licences.
 func (db *DB) CountLicences(ctx context.Context, subjectIDs []int64, v credit.RecordView) ([]SubjectCount, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []SubjectCount
 	err := db.sel(ctx, &out, licenceCountSQL, append([]any{pq.Array(subjectIDs)}, viewArgs(v)...)...)
 	return out, err
@@ -99,6 +102,7 @@ func (db *DB) CountLicences(ctx context.Context, subjectIDs []int64, v credit.Re
 // CountPenalties counts each subject's visible penalties decided on or
 // after since (all when zero).
 func (db *DB) CountPenalties(ctx context.Context, subjectIDs []int64, since credit.Date, v credit.RecordView) ([]SubjectCount, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []SubjectCount
 	err := db.sel(ctx, &out, penaltyCountSQL, append(append([]any{pq.Array(subjectIDs)}, viewArgs(v)...), since)...)
 	return out, err

@@ -24,6 +24,7 @@ func inForce(p string) string {
 // SubjectByCode returns the subject with the given normalised code; NOT_FOUND
 // if there is none.
 func (db *DB) SubjectByCode(ctx context.Context, code string) (credit.Subject, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var s credit.Subject
 	err := db.get(ctx, &s, `SELECT `+subjectColumns+` FROM subjects s WHERE s.code = $1`, code)
 	return s, err
@@ -31,6 +32,7 @@ func (db *DB) SubjectByCode(ctx context.Context, code string) (credit.Subject, e
 
 // SubjectsByIDs returns the subjects with the given ids, in no particular order.
 func (db *DB) SubjectsByIDs(ctx context.Context, ids []int64) ([]credit.Subject, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var out []credit.Subject
 	err := db.sel(ctx, &out, `SELECT `+subjectColumns+` FROM subjects s WHERE s.id = ANY($1)`, pq.Array(ids))
 	return out, err
@@ -80,6 +82,7 @@ func subjectWhere(f credit.SubjectFilter, args []any) (string, []any) {
 // Subjects returns up to limit subjects matching f, ordered by code, whose
 // code is greater than after.
 func (db *DB) Subjects(ctx context.Context, f credit.SubjectFilter, after string, limit int) ([]credit.Subject, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	where, args := subjectWhere(f, []any{after, limit})
 	var out []credit.Subject
 	err := db.sel(ctx, &out, `SELECT `+subjectColumns+` FROM subjects s
@@ -89,6 +92,7 @@ func (db *DB) Subjects(ctx context.Context, f credit.SubjectFilter, after string
 
 // CountSubjects counts the subjects matching f.
 func (db *DB) CountSubjects(ctx context.Context, f credit.SubjectFilter) (int, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	where, args := subjectWhere(f, nil)
 	var n int
 	err := db.get(ctx, &n, `SELECT count(*) FROM subjects s WHERE `+where, args...)

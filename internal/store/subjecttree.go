@@ -46,6 +46,7 @@ func (db *DB) SubjectTreeByCode(ctx context.Context, code string, r *credit.Subj
 }
 
 func (db *DB) subjectTrees(ctx context.Context, query string, r *credit.SubjectRead, root any, v credit.RecordView, today credit.Date) (map[int64]*credit.SubjectNode, []int64, error) {
+	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
 	var rows [][]byte
 	args := []any{root, pq.Array(v.Scopes), v.Department, v.PublishedOn, today, pq.Array(credit.AttributedRoles())}
 	if err := db.selPrepared(ctx, &rows, query, args...); err != nil {

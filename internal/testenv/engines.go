@@ -16,20 +16,27 @@ import (
 	"time"
 )
 
-// The engines beyond the shared PostgreSQL and Redis — a Redis Cluster and
-// a PostgreSQL streaming replica — are started by the project's scripts
-// (scripts/redis-cluster.sh, scripts/pg-replica.sh) on loopback ports, once
+// The engines beyond the shared PostgreSQL and Redis — a Redis Cluster, and
+// a PostgreSQL streaming replica of a small primary of the tests' own — are
+// started by the project's scripts (scripts/redis-cluster.sh,
+// scripts/pg-primary.sh, scripts/pg-replica.sh) on loopback ports, once
 // per test binary when they are not running already, and left running for
 // the other test binaries of the same `make test`, which stops them at the
 // end when tests started them (the scripts' --if-marked). A test that needs
 // one skips, saying why, when the engine cannot start here (redis-server or
 // pg_basebackup missing, the primary not accepting replication); with
-// CREDITHUB_REQUIRE_ENGINES=1 it fails instead.
+// CREDITHUB_REQUIRE_ENGINES=1 it fails instead. The PostgreSQL pair is
+// stricter: it skips only when PostgreSQL's programs are not installed,
+// and fails when they are and the pair does not start.
 
 var (
 	clusterOnce  sync.Once
 	clusterSeeds []string
 	clusterErr   error
+
+	primaryOnce sync.Once
+	primaryURL  string
+	primaryErr  error
 
 	replicaOnce sync.Once
 	replicaURL  string
@@ -71,42 +78,107 @@ func RedisCluster(t testing.TB) []string {
 	return clusterSeeds
 }
 
+// PGPrimary returns the server URL (database postgres) of the tests' own
+// small PostgreSQL primary (scripts/pg-primary.sh, port 18451 unless
+// PG_PRIMARY_PORT says otherwise), starting it when it is not running. The
+// replica streams from it, not from the shared server: pg_basebackup copies
+// every database of its primary, and the shared server may hold large
+// benchmark databases.
+func PGPrimary(t testing.TB) string {
+	t.Helper()
+	primaryOnce.Do(func() {
+		if _, err := exec.LookPath("pg_basebackup"); err != nil {
+			primaryErr = &engineMissing{"the PostgreSQL server programs are not installed (Debian: postgresql)"}
+			return
+		}
+		if _, primaryErr = runScript("pg-primary.sh", "start", "PG_PRIMARY_MARK=test"); primaryErr != nil {
+			return
+		}
+		var out string
+		if out, primaryErr = runScript("pg-primary.sh", "url"); primaryErr == nil {
+			primaryURL = strings.TrimSpace(out)
+		}
+	})
+	skipOrFail(t, "PostgreSQL primary of the tests' own", strict(primaryErr))
+	return primaryURL
+}
+
 // PGReplica returns the server URL (database postgres) of a streaming
-// replica of the test server (ServerURL), made with pg_basebackup by
+// replica of the tests' own primary (PGPrimary), made with pg_basebackup by
 // scripts/pg-replica.sh on port 18450 unless PG_REPLICA_PORT says
 // otherwise, starting it when it is not running.
 func PGReplica(t testing.TB) string {
 	t.Helper()
+	primary := PGPrimary(t)
 	replicaOnce.Do(func() {
-		if _, err := exec.LookPath("pg_basebackup"); err != nil {
-			replicaErr = &engineMissing{"pg_basebackup is not installed (Debian: postgresql)"}
-			return
-		}
-		u, err := url.Parse(ServerURL())
+		u, err := url.Parse(primary)
 		if err != nil {
 			replicaErr = err
 			return
 		}
-		port := u.Port()
-		if port == "" {
-			port = "5432"
-		}
 		if _, replicaErr = runScript("pg-replica.sh", "start", "PG_REPLICA_MARK=test",
-			"PG_REPLICA_PRIMARY="+u.Hostname()+":"+port); replicaErr != nil {
+			"PG_REPLICA_PRIMARY="+u.Host); replicaErr != nil {
 			return
 		}
 		var out string
-		if out, replicaErr = runScript("pg-replica.sh", "url"); replicaErr == nil {
-			replicaURL = strings.TrimSpace(out)
+		if out, replicaErr = runScript("pg-replica.sh", "url"); replicaErr != nil {
+			return
 		}
+		replicaURL = strings.TrimSpace(out)
+		replicaErr = sameSystem(primary, replicaURL)
 	})
-	skipOrFail(t, "PostgreSQL replica", replicaErr)
+	skipOrFail(t, "PostgreSQL replica", strict(replicaErr))
 	return replicaURL
 }
 
-// ReplicaOf returns the URL of primaryURL's database on the replica
-// (PGReplica): the same database, read-only, as far as the replica has
-// replayed. A database created a moment ago exists there only once the
+// sameSystem checks that the server at replica is a copy of primary: a
+// replica someone started by hand on the port may stream from another.
+func sameSystem(primary, replica string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var ids [2]string
+	for i, u := range []string{primary, replica} {
+		db, err := sql.Open("postgres", u)
+		if err != nil {
+			return err
+		}
+		err = db.QueryRowContext(ctx, `SELECT CAST(system_identifier AS text) FROM pg_control_system()`).Scan(&ids[i])
+		db.Close()
+		if err != nil {
+			return fmt.Errorf("system identifier of %s: %w", u, err)
+		}
+	}
+	if ids[0] != ids[1] {
+		return fmt.Errorf("the server at %s is not a replica of %s (system %s, not %s); stop it (scripts/pg-replica.sh stop)", replica, primary, ids[1], ids[0])
+	}
+	return nil
+}
+
+// ReplicatedDatabase creates a fresh migrated database for t on the tests'
+// own primary (PGPrimary), waits until the replica (PGReplica) has
+// replayed its creation, and returns its URL on each.
+func ReplicatedDatabase(t testing.TB) (primaryURL, replicaURL string) {
+	t.Helper()
+	server := PGReplica(t)
+	primaryURL = newDatabaseOn(t, PGPrimary(t))
+	replicaURL = ReplicaOf(t, primaryURL)
+	p, err := sql.Open("postgres", PGPrimary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	r, err := sql.Open("postgres", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	WaitReplayed(t, p, r)
+	return primaryURL, replicaURL
+}
+
+// ReplicaOf returns the URL of primaryURL's database (on PGPrimary) on the
+// replica (PGReplica): the same database, read-only, as far as the replica
+// has replayed. A database created a moment ago exists there only once the
 // replica has replayed its creation (WaitReplayed).
 func ReplicaOf(t testing.TB, primaryURL string) string {
 	t.Helper()
@@ -122,6 +194,22 @@ func ReplicaOf(t testing.TB, primaryURL string) string {
 	return r.String()
 }
 
+// strict turns a failure to start an engine that is installed into one
+// that fails the test (engineBroken), leaving "not installed" a skip.
+func strict(err error) error {
+	var missing *engineMissing
+	if err == nil || errors.As(err, &missing) {
+		return err
+	}
+	return &engineBroken{err}
+}
+
+// engineBroken is an installed engine that did not start: a failure.
+type engineBroken struct{ err error }
+
+func (e *engineBroken) Error() string { return e.err.Error() }
+func (e *engineBroken) Unwrap() error { return e.err }
+
 // engineMissing is an engine this machine cannot run: a reason to skip.
 type engineMissing struct{ why string }
 
@@ -134,7 +222,8 @@ func skipOrFail(t testing.TB, engine string, err error) {
 	if err == nil {
 		return
 	}
-	if os.Getenv("CREDITHUB_REQUIRE_ENGINES") == "1" {
+	var broken *engineBroken
+	if os.Getenv("CREDITHUB_REQUIRE_ENGINES") == "1" || errors.As(err, &broken) {
 		t.Fatalf("testenv: %s: %v", engine, err)
 	}
 	var missing *engineMissing

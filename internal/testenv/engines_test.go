@@ -89,8 +89,7 @@ func TestRedisClusterServesWritesAndReadsAcrossMasters(t *testing.T) {
 }
 
 func TestPGReplicaReplaysThePrimarysWrites(t *testing.T) {
-	primaryURL := NewDatabase(t)
-	replicaURL := ReplicaOf(t, primaryURL)
+	primaryURL, replicaURL := ReplicatedDatabase(t)
 	ctx := context.Background()
 	primary, err := sql.Open("postgres", primaryURL)
 	if err != nil {

@@ -26,7 +26,13 @@ type PGProxy struct {
 // 127.0.0.1; it stops when t ends.
 func StartPGProxy(t testing.TB) *PGProxy {
 	t.Helper()
-	u, err := url.Parse(ServerURL())
+	return StartPGProxyTo(t, ServerURL())
+}
+
+// StartPGProxyTo is StartPGProxy to the server of serverURL (a replica).
+func StartPGProxyTo(t testing.TB, serverURL string) *PGProxy {
+	t.Helper()
+	u, err := url.Parse(serverURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,11 +34,17 @@ func ServerURL() string {
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
-var (
-	templateOnce sync.Once
-	templateName string
-	templateErr  error
-)
+// templates are the migrated template databases, one per server.
+var templates = struct {
+	sync.Mutex
+	byServer map[string]*template
+}{byServer: map[string]*template{}}
+
+type template struct {
+	once sync.Once
+	name string
+	err  error
+}
 
 // DBWithURL is DB that also returns the database's URL (for tools that
 // open their own connection, such as a LISTEN hub).
@@ -68,13 +74,26 @@ func DB(t testing.TB) *store.DB {
 // NewDatabase creates a fresh migrated database for t and returns its URL.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	templateOnce.Do(func() { templateName, templateErr = ensureTemplate() })
-	if templateErr != nil {
-		t.Fatalf("testenv: migrated template database: %v", templateErr)
+	return newDatabaseOn(t, ServerURL())
+}
+
+// newDatabaseOn is NewDatabase on the server of the URL server.
+func newDatabaseOn(t testing.TB, server string) string {
+	t.Helper()
+	templates.Lock()
+	tm := templates.byServer[server]
+	if tm == nil {
+		tm = &template{}
+		templates.byServer[server] = tm
 	}
-	admin := adminDB(t)
+	templates.Unlock()
+	tm.once.Do(func() { tm.name, tm.err = ensureTemplate(server) })
+	if tm.err != nil {
+		t.Fatalf("testenv: migrated template database: %v", tm.err)
+	}
+	admin := adminDB(t, server)
 	name := "credithub_test_" + randomSuffix()
-	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name) + ` TEMPLATE ` + pq.QuoteIdentifier(templateName)); err != nil {
+	if _, err := admin.Exec(`CREATE DATABASE ` + pq.QuoteIdentifier(name) + ` TEMPLATE ` + pq.QuoteIdentifier(tm.name)); err != nil {
 		t.Fatalf("testenv: create database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -83,12 +102,12 @@ func NewDatabase(t testing.TB) string {
 		}
 		admin.Close()
 	})
-	return withDatabase(ServerURL(), name)
+	return withDatabase(server, name)
 }
 
-func adminDB(t testing.TB) *sql.DB {
+func adminDB(t testing.TB, server string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("postgres", ServerURL())
+	db, err := sql.Open("postgres", server)
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
@@ -98,7 +117,7 @@ func adminDB(t testing.TB) *sql.DB {
 // ensureTemplate builds (once per migration set, shared by every test
 // process) a template database with every migration applied. Its name
 // carries a hash of the migrations, so a changed migration builds a new one.
-func ensureTemplate() (string, error) {
+func ensureTemplate(server string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	hash, err := migrationsHash()
@@ -106,14 +125,14 @@ func ensureTemplate() (string, error) {
 		return "", err
 	}
 	name := "credithub_template_" + hash
-	admin, err := sql.Open("postgres", ServerURL())
+	admin, err := sql.Open("postgres", server)
 	if err != nil {
 		return "", err
 	}
 	defer admin.Close()
 	conn, err := admin.Conn(ctx)
 	if err != nil {
-		return "", fmt.Errorf("connect to %s: %w (is PostgreSQL running? make test starts it)", ServerURL(), err)
+		return "", fmt.Errorf("connect to %s: %w (is PostgreSQL running? make test starts it)", server, err)
 	}
 	defer conn.Close()
 	// Test binaries of several packages run at once: one builds, the others wait.
@@ -140,7 +159,7 @@ func ensureTemplate() (string, error) {
 		` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`); err != nil {
 		return "", err
 	}
-	db, err := store.Open(ctx, withDatabase(ServerURL(), building), 1)
+	db, err := store.Open(ctx, withDatabase(server, building), 1)
 	if err != nil {
 		return "", err
 	}
