@@ -100,8 +100,9 @@ clean:
 # (BENCH_SUBJECTS, default 200000; kept between runs), starts a normal and a
 # --no-cache server on 127.0.0.1 and drives them with cmd/loadgen at 8, 32
 # and 128 clients, runs the same check through pgbench, prints the table and
-# writes it into docs/benchmarks.md. About 12 minutes; BENCH_SECONDS=5 for a
-# quick look.
+# writes it into docs/benchmarks.md, then the statistics from PostgreSQL
+# (scripts/bench/stats.sh; BENCH_STATS=0 skips them). About 20 minutes;
+# BENCH_SECONDS=5 for a quick look.
 bench:
 	@scripts/bench.sh
 

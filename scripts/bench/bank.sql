@@ -44,12 +44,13 @@ SELECT json_build_object('ID', s.id, 'Code', s.code, 'Kind', s.kind,
 			'RepairedOn', x.repaired_on, 'Fine', x.fine_fen, 'UseScope', x.use_scope,
 			'AuthorityName', x.authority_name, 'AuthorityCode', x.authority_code) ORDER BY x.decided_on DESC, x.id DESC)
 		FROM penalties x WHERE x.subject_id = s.id
-		  AND (x.decided_on >= :since OR (x.status = 'IN_FORCE' AND (x.public_until IS NULL OR x.public_until >= :asof)))), '[]') AS penalties,
+		  AND (x.decided_on >= :since OR ((x.status = 'IN_FORCE' OR x.status = 'REPAIRED' AND x.repaired_on > :asof)
+		       AND (x.public_until IS NULL OR x.public_until >= :asof)))), '[]') AS penalties,
 	(SELECT json_build_object('SubjectID', g.subject_id, 'Year', g.year, 'Grade', g.grade, 'Score', g.score,
 			'AssessedOn', g.assessed_on)
 		FROM tax_credit_grades g WHERE g.subject_id = s.id AND (g.assessed_on IS NULL OR g.assessed_on <= :asof)
 		ORDER BY g.year DESC LIMIT 1) AS tax_grade,
-	COALESCE((SELECT json_agg(json_build_object('Role', k.role, 'Person', json_build_object('ID', p.id, 'Code', p.code, 'Kind', p.kind,
+	COALESCE((SELECT json_agg(json_build_object('LinkID', k.id, 'Role', k.role, 'Person', json_build_object('ID', p.id, 'Code', p.code, 'Kind', p.kind,
 	'Name', p.name, 'Status', p.status, 'RegisteredOn', p.registered_on, 'Address', p.address,
 	'District', p.district, 'BusinessRegNo', p.business_reg_no, 'OrganizationCode', p.organization_code,
 	'TaxRegNo', p.tax_reg_no, 'PublicInstitutionNo', p.public_institution_no, 'SocialOrgNo', p.social_org_no,
@@ -84,6 +85,12 @@ SELECT json_build_object('ID', s.id, 'Code', s.code, 'Kind', s.kind,
 		FROM key_persons k JOIN subjects p ON p.id = k.person_id
 		WHERE k.organization_id = s.id AND k.role IN ('LEGAL_REPRESENTATIVE', 'PRINCIPAL')
 		  AND k.since <= :asof AND (k.until IS NULL OR k.until >= :asof)), '[]') AS key_persons,
+	COALESCE((SELECT json_agg(json_build_object('Kind', o.record_kind, 'ID', o.record_id,
+			'DecisionNo', o.record_label, 'DecidedOn', o.record_date, 'SubjectID', o.subject_id) ORDER BY o.id)
+		FROM objections o WHERE o.subject_id = ANY (ARRAY(SELECT s.id
+		    UNION ALL SELECT k.organization_id FROM key_persons k WHERE k.person_id = s.id
+		    UNION ALL SELECT k.person_id FROM key_persons k WHERE k.organization_id = s.id))
+		  AND o.filed_on <= :asof AND (o.closed_on IS NULL OR o.closed_on > :asof)), '[]') AS disputed,
 	(SELECT json_build_object('name', p.name, 'code', p.code) FROM key_persons k JOIN subjects p ON p.id = k.person_id
 		WHERE k.organization_id = s.id AND k.role = 'LEGAL_REPRESENTATIVE' AND k.since <= :asof AND (k.until IS NULL OR k.until >= :asof)
 		ORDER BY k.since DESC, k.id DESC LIMIT 1) AS legal_representative
