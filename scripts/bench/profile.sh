@@ -24,8 +24,8 @@ unset LISTEN_ADDR
 [ -s .bench/codes.txt ] || { echo "profile: run make bench once first (it seeds $BENCH_DB and writes .bench/codes.txt)" >&2; exit 1; }
 go build -o bin/credithub ./cmd/credithub
 go build -o bin/loadgen ./cmd/loadgen
-role=BANK purpose=贷前审查
-case $MODE in window*|applicant*) role=WINDOW purpose=受理审查 ;; esac
+role=${PROFILE_ROLE:-BANK} purpose=贷前审查
+case $MODE in window*|applicant*) role=${PROFILE_ROLE:-WINDOW} purpose=受理审查 ;; esac
 key=$(bin/credithub apikey create --role "$role" --institution "profile" --expires 1d 2>/dev/null)
 redis-cli -n "${BENCH_REDIS_DB:-3}" FLUSHDB >/dev/null
 bin/credithub serve ${NOCACHE:+--no-cache} --listen 127.0.0.1:18091 --pprof 127.0.0.1:16060 >.bench/profile-server.log 2>&1 &
