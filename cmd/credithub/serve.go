@@ -198,9 +198,10 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 		Push:          hub,
 		Metrics:       registry,
 	})
+	metricsHandler := promhttp.HandlerFor(registry, promhttp.HandlerOpts{})
 	webOpts := web.Options{
 		GraphQL:     gql,
-		Metrics:     promhttp.HandlerFor(registry, promhttp.HandlerOpts{}),
+		Metrics:     metricsHandler,
 		DB:          db,
 		Redis:       redis,
 		GraphiQL:    cfg.GraphiQL,
@@ -211,13 +212,22 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if tracerProvider != nil {
 		webOpts.TracerProvider = tracerProvider
 	}
-	handler := web.New(webOpts)
-
+	if cfg.MetricsListen != "" {
+		// Prometheus scrapes a port of its own, which the network keeps
+		// from the API's clients; the API's listener has no /metrics.
+		webOpts.Metrics = nil
+		mux := http.NewServeMux()
+		mux.Handle("GET "+web.PathMetrics, metricsHandler)
+		if err := serveApart(cfg.MetricsListen, "METRICS_LISTEN", "metrics", web.PathMetrics, mux, log); err != nil {
+			return err
+		}
+	}
 	if *pprofAddr != "" {
 		if err := serveProfiler(*pprofAddr, log); err != nil {
 			return err
 		}
 	}
+	handler := web.New(webOpts)
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return err
@@ -270,17 +280,24 @@ func expireEntries(ctx context.Context, svc *service.Service, log *slog.Logger) 
 // API's mux: profiles show request data and must not be reachable by
 // clients of the API.
 func serveProfiler(addr string, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("--pprof: %w", err)
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	log.Info("profiler", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
-	go http.Serve(ln, mux)
+	return serveApart(addr, "--pprof", "profiler", "/debug/pprof/", mux, log)
+}
+
+// serveApart serves h on a listener of its own at addr (named setting in
+// errors), logging its URL under what.
+func serveApart(addr, setting, what, path string, h http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", setting, err)
+	}
+	log.Info(what, "url", "http://"+ln.Addr().String()+path)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
 	return nil
 }
 

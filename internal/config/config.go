@@ -79,6 +79,10 @@ type Config struct {
 	// collector (OTEL_EXPORTER_OTLP_ENDPOINT; the exporter reads the other
 	// OTEL_EXPORTER_OTLP_* variables itself).
 	OTLPEndpoint string
+	// MetricsListen, when set, serves /metrics on this address only, apart
+	// from the API (METRICS_LISTEN, e.g. 10.0.0.5:9100); empty: /metrics on
+	// the API's listener.
+	MetricsListen string
 	// CalendarFile is the city's calendar file (CALENDAR_FILE): holidays
 	// and make-up working days of years the official calendar lacks or
 	// gets wrong, with their State Council notices; "" for none.
@@ -208,6 +212,14 @@ func (c *Config) loadOperations(getenv func(string) string) error {
 		c.CORSOrigins = append(c.CORSOrigins, strings.TrimSuffix(o, "/"))
 	}
 	c.OTLPEndpoint = getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+	if c.MetricsListen = strings.TrimSpace(getenv("METRICS_LISTEN")); c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			return fmt.Errorf("METRICS_LISTEN: %q is not host:port: %w", c.MetricsListen, err)
+		}
+		if c.MetricsListen == c.ListenAddr {
+			return fmt.Errorf("METRICS_LISTEN: %q is LISTEN_ADDR; name another address, or leave it empty to serve /metrics with the API", c.MetricsListen)
+		}
+	}
 	return nil
 }
 

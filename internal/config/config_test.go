@@ -92,3 +92,21 @@ func TestReplicaSettingsDefaultToNoneAndOneSecond(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsListenIsAnAddressApartFromTheAPI(t *testing.T) {
+	t.Parallel()
+	if c, err := load(nil); err != nil || c.MetricsListen != "" {
+		t.Fatalf("unset: got %q, %v; want /metrics with the API", c.MetricsListen, err)
+	}
+	if c, err := load(map[string]string{"METRICS_LISTEN": " 10.0.0.5:9100 "}); err != nil || c.MetricsListen != "10.0.0.5:9100" {
+		t.Fatalf("got %q, %v", c.MetricsListen, err)
+	}
+	for _, v := range []string{"9100", "metrics"} {
+		if _, err := load(map[string]string{"METRICS_LISTEN": v}); err == nil || !strings.Contains(err.Error(), "METRICS_LISTEN") {
+			t.Errorf("METRICS_LISTEN=%s: got %v, want an error naming it", v, err)
+		}
+	}
+	if _, err := load(map[string]string{"METRICS_LISTEN": "127.0.0.1:8080"}); err == nil {
+		t.Error("METRICS_LISTEN equal to LISTEN_ADDR was accepted")
+	}
+}
