@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -165,12 +166,21 @@ func (p *pipeline) observe(ctx context.Context, transport string, o outcome, arr
 		if result == string(credit.RateLimited) {
 			m.refused.WithLabelValues(string(req.Caller.Role)).Inc()
 		}
-		attrs = append(attrs, slog.String("role", string(req.Caller.Role)), slog.String("caller", req.Caller.ID))
+		attrs = append(attrs, slog.String("role", string(req.Caller.Role)))
+		if strings.HasPrefix(req.Caller.ID, "key:") {
+			// An API key's id; a token's subject may be a person's login
+			// name, which the access log must not carry.
+			attrs = append(attrs, slog.String("caller", req.Caller.ID))
+		}
 		if req.Caller.Institution != "" {
 			attrs = append(attrs, slog.String("institution", req.Caller.Institution))
 		}
 		if req.Caller.Router != "" {
-			attrs = append(attrs, slog.String("router", req.Caller.Router))
+			router := "token"
+			if strings.HasPrefix(req.Caller.Router, "key:") {
+				router = req.Caller.Router
+			}
+			attrs = append(attrs, slog.String("router", router))
 		}
 	}
 	if o.tier != "" {

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -148,6 +150,35 @@ func TestAccessLogLineNamesOperationRoleAndOutcome(t *testing.T) {
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("access log %s: got %q, want %q (line %v)", k, got[k], v, got)
+		}
+	}
+}
+
+// A token's subject may be a person's login name: the access log names the
+// role and institution of a token's caller, not its subject.
+func TestAccessLogNeverNamesATokensSubject(t *testing.T) {
+	e := newEnv(t)
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "zhang.san", "role": "CREDIT_OFFICE",
+		"institution": "丹东市信用办", "exp": time.Now().Add(time.Hour).Unix()}).SignedString([]byte(testJWTSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader([]byte(`{"query":"query Hello { __typename }"}`)))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Authorization", "Bearer "+tok)
+	ctx, rec := web.WithAccessRecord(r.Context())
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r.WithContext(ctx))
+	line := map[string]string{}
+	for _, a := range rec.Attrs() {
+		line[a.Key] = a.Value.String()
+	}
+	if w.Code != http.StatusOK || line["role"] != "CREDIT_OFFICE" || line["operation"] != "Hello" {
+		t.Fatalf("status %d, line %v; want the token accepted and logged", w.Code, line)
+	}
+	for k, v := range line {
+		if strings.Contains(v, "zhang.san") {
+			t.Errorf("the access log carries the token's subject in %s=%s", k, v)
 		}
 	}
 }
