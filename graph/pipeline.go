@@ -234,12 +234,12 @@ func (p *pipeline) presented(ctx context.Context, oc *graphql.OperationContext, 
 
 // cacheableRoots are the root fields whose answers generations cover:
 // subject reads and checks (any selection below them), federation
-// entities, the statistics of records (which rest on the generation every
-// write bumps), and __typename. checkStats counts the query-use log, which
+// entities, the subject search and the statistics of records (which rest
+// on the generation every write bumps), and __typename. checkStats counts the query-use log, which
 // every read adds to: it is never stored.
 var cacheableRoots = map[string]bool{
 	"subject": true, "creditCheck": true, "applicantCheck": true, "_entities": true, "__typename": true,
-	"disclosureTimeliness": true, "recordStats": true, "timelinessStats": true, "amountStats": true,
+	"subjects": true, "disclosureTimeliness": true, "recordStats": true, "timelinessStats": true, "amountStats": true,
 	"publishedPenaltyStats": true, "listEntryStats": true, "jointCaseStats": true,
 	"objectionStats": true, "repairStats": true,
 }

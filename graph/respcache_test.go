@@ -183,3 +183,24 @@ func TestStatisticsAreCachedAndNeverStaleAfterAWrite(t *testing.T) {
 		t.Errorf("checkStats served from the cache (%q) or failed: %s", again.cache, again.raw)
 	}
 }
+
+// A search page is cached like a statistic: a subject registered anywhere
+// joins the next answer, whichever subject it is.
+func TestASearchIsCachedAndANewSubjectJoinsTheNextAnswer(t *testing.T) {
+	e := cachedEnv(t, testenv.Cache(t))
+	t.Parallel()
+	q := `query Find($n: String!) { subjects(filter: { nameContains: $n }, first: 5) { totalCount edges { node { code name } } } }`
+	vars := map[string]any{"n": "缓存检索"}
+	first, second := e.do(q, vars, ""), e.do(q, vars, "")
+	if len(first.Errors) > 0 || first.cache != "" || second.cache == "" || !bytes.Equal(first.raw, second.raw) {
+		t.Fatalf("first %q %s, second %q %s; want computed, then the same bytes from the cache", first.cache, first.raw, second.cache, second.raw)
+	}
+	e.query(registerMutation, map[string]any{"in": map[string]any{"code": testenv.USCC(77), "kind": "LEGAL_PERSON", "name": "丹东缓存检索有限公司"}}, &struct{}{})
+	r := e.do(q, vars, "")
+	if r.cache != "" || !bytes.Contains(r.raw, []byte("丹东缓存检索有限公司")) {
+		t.Fatalf("after a new subject: tier %q, %s; want a fresh page with it", r.cache, r.raw)
+	}
+	if again := e.do(q, vars, ""); again.cache == "" || !bytes.Equal(again.raw, r.raw) {
+		t.Errorf("the fresh page is not cached in its turn (tier %q)", again.cache)
+	}
+}

@@ -16,7 +16,9 @@ type SubjectPage struct {
 // Subjects searches subjects by f, ordered by code. Errors: BAD_USER_INPUT
 // for a page size over MaxPageSize, a foreign cursor or a malformed filter.
 func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit.Page) (SubjectPage, error) {
-	uncacheable(ctx, "a subject search") // a new subject can join the results: no generation covers that
+	// A new subject can join the results, and any subject's change can move
+	// it in or out: the page rests on every record, as a statistic does.
+	countsEveryRecord(ctx)
 	c, a := s.access(ctx)
 	if !a.ListSubjects {
 		return SubjectPage{}, forbidden(c.Role, "search subjects (look them up by code)")
@@ -29,7 +31,7 @@ func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit
 	if err != nil {
 		return SubjectPage{}, err
 	}
-	if f, err = s.checkFilter(f); err != nil {
+	if f, err = s.checkFilter(ctx, f); err != nil {
 		return SubjectPage{}, err
 	}
 	subjects, err := s.db.Subjects(ctx, f, after, p.First+1)
@@ -55,16 +57,16 @@ func (s *Service) Subjects(ctx context.Context, f credit.SubjectFilter, p credit
 
 // CountSubjects counts the subjects a (checked) filter matches.
 func (s *Service) CountSubjects(ctx context.Context, f credit.SubjectFilter) (int, error) {
-	uncacheable(ctx, "a subject search")
+	countsEveryRecord(ctx)
 	return s.db.CountSubjects(ctx, f)
 }
 
-func (s *Service) checkFilter(f credit.SubjectFilter) (credit.SubjectFilter, error) {
+func (s *Service) checkFilter(ctx context.Context, f credit.SubjectFilter) (credit.SubjectFilter, error) {
 	if f.District != "" && !isDigits(f.District, 6) {
 		return f, credit.FieldErrorf("filter.district", "must be a six-digit administrative division code such as 210602, got %q", f.District)
 	}
 	if f.ListStatus != "" && f.ListedOn.IsZero() {
-		f.ListedOn = s.Today()
+		f.ListedOn = s.today(ctx)
 	}
 	return f, nil
 }
