@@ -39,6 +39,7 @@ credit          cached   BANK           codes  -mode credit -persisted
 credit-nocache  nocache  BANK           codes  -mode credit-nocache
 applicant       cached   WINDOW         codes  -mode applicant -persisted
 subjects        cached   CREDIT_OFFICE  names  -mode subjects
+subjects-nocache nocache CREDIT_OFFICE  names  -mode subjects-nocache
 pgbench-bank    pgbench  -              codes  -f scripts/bench/bank.sql
 pgbench-window  pgbench  -              codes  -f scripts/bench/window.sql -D since={3y}
 '
