@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
@@ -138,13 +139,22 @@ func outcomeLabel(o outcome) string {
 	if o.code != "" {
 		return o.code
 	}
-	for _, e := range o.errors {
-		if code, _ := e.Extensions["code"].(string); code != "" {
-			return code
-		}
-		return string(credit.Internal)
+	if code := firstErrorCode(o.errors); code != "" {
+		return code
 	}
 	return "ok"
+}
+
+// firstErrorCode is the extensions.code of the first error ("" for none;
+// INTERNAL for an error without a code).
+func firstErrorCode(errs gqlerror.List) string {
+	if len(errs) == 0 {
+		return ""
+	}
+	if code, _ := errs[0].Extensions["code"].(string); code != "" {
+		return code
+	}
+	return string(credit.Internal)
 }
 
 // observe ends an operation: its metrics, and the access log's line (the

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"go.opentelemetry.io/otel/attribute"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/credithub/credithub/internal/credit"
 	"github.com/credithub/credithub/internal/service"
@@ -202,10 +201,7 @@ func (p *pipeline) run(ctx context.Context, req *service.Request, op operation) 
 		return outcome{status: http.StatusServiceUnavailable, errors: resp.Errors, req: req}
 	}
 	body := encodeResponse(resp)
-	o := outcome{body: body, req: req, code: outcomeLabel(outcome{errors: resp.Errors})}
-	if o.code == "ok" {
-		o.code = ""
-	}
+	o := outcome{body: body, req: req, code: firstErrorCode(resp.Errors)}
 	if cacheable && len(resp.Errors) == 0 {
 		o.after = func() { p.svc.StoreResponse(context.WithoutCancel(ctx), req, key, body) }
 	}
@@ -235,8 +231,8 @@ func (p *pipeline) presented(ctx context.Context, oc *graphql.OperationContext, 
 // cacheableRoots are the root fields whose answers generations cover:
 // subject reads and checks (any selection below them), federation
 // entities, the subject search and the statistics of records (which rest
-// on the generation every write bumps), and __typename. checkStats counts the query-use log, which
-// every read adds to: it is never stored.
+// on the generation every write bumps), and __typename. checkStats counts
+// the query-use log, which every read adds to: it is never stored.
 var cacheableRoots = map[string]bool{
 	"subject": true, "creditCheck": true, "applicantCheck": true, "_entities": true, "__typename": true,
 	"subjects": true, "disclosureTimeliness": true, "recordStats": true, "timelinessStats": true, "amountStats": true,
