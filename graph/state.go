@@ -166,27 +166,37 @@ func (st *state) readOf(ctx context.Context, self bool) *credit.SubjectRead {
 		return r
 	}
 	// Walk the selection once, remembering the read of every field below
-	// (their resolvers find it), and of this one.
-	sel := fc.Field.Selections
+	// (their resolvers find it), and of this one; or take the walk another
+	// request of the same query made (readmemo.go).
+	var own *ast.Field // the field's own arguments count only when it is read itself
 	if self {
-		// The field itself, with its selection merged over its occurrences.
-		f := *fc.Field.Field
-		f.SelectionSet = fc.Field.Selections
-		sel = ast.SelectionSet{&f}
+		own = fc.Field.Field
 	}
-	found := map[readKey]*credit.SubjectRead{}
-	r = subjectReadOf(ctx, sel, func(k readKey, r *credit.SubjectRead) { found[k] = r })
+	w := fieldReads.walk(graphql.GetOperationContext(ctx), memoField{readKey: k, kind: "read"}, own, fc.Field.Selections,
+		func() memoWalk {
+			sel := fc.Field.Selections
+			if self {
+				// The field itself, with its selection merged over its occurrences.
+				f := *fc.Field.Field
+				f.SelectionSet = fc.Field.Selections
+				sel = ast.SelectionSet{&f}
+			}
+			found := map[readKey]*credit.SubjectRead{}
+			r := subjectReadOf(ctx, sel, func(k readKey, r *credit.SubjectRead) { found[k] = r })
+			if self {
+				for fk, fr := range found {
+					if fk.self && fk.n == k.n && fk.first == k.first && fk.last == k.last {
+						r = fr
+					}
+				}
+			}
+			return memoWalk{read: r, found: found}
+		})
+	r = w.read
 	st.mu.Lock()
-	for k, fr := range found {
+	for k, fr := range w.found {
 		if _, ok := st.reads[k]; !ok {
 			st.reads[k] = fr
-		}
-	}
-	if self {
-		for fk, fr := range found {
-			if fk.self && fk.n == k.n && fk.first == k.first && fk.last == k.last {
-				r = fr
-			}
 		}
 	}
 	st.reads[k] = r
@@ -199,27 +209,29 @@ func (st *state) readOf(ctx context.Context, self bool) *credit.SubjectRead {
 // over aliases, and remembers each such field's read for its resolver.
 func (st *state) readOfChildren(ctx context.Context, typ, name string) *credit.SubjectRead {
 	oc := graphql.GetOperationContext(ctx)
-	found := map[readKey]*credit.SubjectRead{}
-	var r *credit.SubjectRead
-	func() {
+	fc := graphql.GetFieldContext(ctx)
+	k := memoField{readKey: keyOf(fc.Field.Field, fc.Field.Selections, false), kind: "children " + typ + "." + name}
+	w := fieldReads.walk(oc, k, nil, fc.Field.Selections, func() (w memoWalk) {
+		w.found = map[readKey]*credit.SubjectRead{}
 		defer func() {
 			if recover() != nil { // see subjectReadOf: the resolver reports bad arguments
-				r = nil
+				w.read = nil
 			}
 		}()
-		w := readWalker{oc: oc, memo: func(k readKey, r *credit.SubjectRead) { found[k] = r }}
-		for _, f := range graphql.CollectFields(oc, graphql.GetFieldContext(ctx).Field.Selections, []string{typ}) {
+		rw := readWalker{oc: oc, memo: func(k readKey, r *credit.SubjectRead) { w.found[k] = r }}
+		for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{typ}) {
 			if f.Name == name {
-				r = r.Merge(w.returning(f, 0))
+				w.read = w.read.Merge(rw.returning(f, 0))
 			}
 		}
-	}()
+		return w
+	})
 	st.mu.Lock()
-	for k, fr := range found {
+	for k, fr := range w.found {
 		if _, ok := st.reads[k]; !ok {
 			st.reads[k] = fr
 		}
 	}
 	st.mu.Unlock()
-	return r
+	return w.read
 }
