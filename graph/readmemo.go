@@ -26,8 +26,10 @@ var fieldReads = readMemo{}
 // readMemoSize bounds the memo: a walk costs microseconds, so when this
 // many reads are remembered (new query texts, or variables that take many
 // values, such as dates) it starts again from empty rather than keeping
-// an order of use.
-const readMemoSize = 8192
+// an order of use. Its keys hold their documents (AST pointers): kept
+// near gqlgen's own cache of 1,000 parsed documents, it never holds many
+// more documents than that cache does.
+const readMemoSize = 1024
 
 type readMemo struct {
 	mu sync.Mutex
