@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -133,13 +132,13 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		{row.Subject, &r.Subject}, {row.Entries, &r.Entries}, {row.Attributed, &r.Attributed},
 		{row.Penalties, &r.Penalties}, {row.KeyPersons, &r.KeyPersons}, {row.Disputed, &r.Disputed},
 	} {
-		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+		if err := decodeRowJSON(part.raw, part.dst); err != nil {
 			return r, nil, fmt.Errorf("store: decode check records: %w", err)
 		}
 	}
 	if len(row.TaxGrade) > 0 {
 		r.TaxGrade = new(credit.TaxCreditGrade)
-		if err := json.Unmarshal(row.TaxGrade, r.TaxGrade); err != nil {
+		if err := decodeRowJSON(row.TaxGrade, r.TaxGrade); err != nil {
 			return r, nil, fmt.Errorf("store: decode tax grade: %w", err)
 		}
 	}
@@ -147,7 +146,7 @@ func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.
 		return r, nil, nil
 	}
 	var n nodeJSON
-	if err := json.Unmarshal(row.Tree, &n); err != nil {
+	if err := decodeRowJSON(row.Tree, &n); err != nil {
 		return r, nil, fmt.Errorf("store: decode the check's subject read: %w", err)
 	}
 	nodes := map[int64]*credit.SubjectNode{}

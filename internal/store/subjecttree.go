@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -16,7 +15,7 @@ import (
 // from the read: each subject becomes a JSON object with the relations
 // asked as nested arrays and objects, to any depth, so that a request
 // costs one round trip however many levels it reaches. JSON keys are the
-// Go field names of the credit types (encoding/json matches them), except
+// Go field names of the credit types (the decoder matches them, as encoding/json would), except
 // the short keys of the node itself and "P", the record party, which would
 // otherwise collide with the record's own Category.
 //
@@ -56,7 +55,7 @@ func (db *DB) subjectTrees(ctx context.Context, query string, r *credit.SubjectR
 	roots := make([]int64, 0, len(rows))
 	for _, raw := range rows {
 		var n nodeJSON
-		if err := json.Unmarshal(raw, &n); err != nil {
+		if err := decodeRowJSON(raw, &n); err != nil {
 			return nil, nil, fmt.Errorf("store: decode subject read: %w", err)
 		}
 		roots = append(roots, n.add(nodes, r))
