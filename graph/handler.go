@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/executor"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -94,6 +93,8 @@ func NewHandler(svc *service.Service, opts HandlerOptions) http.Handler {
 func newExecutor(svc *service.Service, opts HandlerOptions, limits Limits) *executor.Executor {
 	cfg := Config{Resolvers: &Resolver{Service: svc, Push: opts.Push}}
 	cfg.Directives.Allow = allow
+	// Complexity functions price page sizes; they must not read an ID
+	// argument (complexityLimit remembers prices without IDs' values).
 	cfg.Complexity.Query.Subjects = func(child int, _ *model.SubjectFilter, first *int, _ *string) int {
 		return connectionComplexity(child, first)
 	}
@@ -109,7 +110,7 @@ func newExecutor(svc *service.Service, opts HandlerOptions, limits Limits) *exec
 	exec.Use(depthLimit{Max: limits.MaxDepth})
 	exec.Use(textInput{})
 	exec.Use(entityRepresentations{})
-	exec.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	exec.Use(&complexityLimit{limit: limits.MaxComplexity})
 	exec.SetErrorPresenter(PresentError(opts.Log))
 	exec.SetRecoverFunc(Recover(opts.Log))
 	return exec

@@ -41,6 +41,21 @@ func TestOperationLimitsAreRefusedWithTheLimitNamed(t *testing.T) {
 	}
 	var ok struct{ Subjects struct{ TotalCount int } }
 	e.query(`{ subjects { totalCount } }`, nil, &ok) // within every limit
+
+	// One text, priced by its variables' values on every request (the
+	// price is remembered per operation and values: complexity.go).
+	paged := `query P($n: Int, $m: Int, $c: ID!) { subjects(first: $n) { edges { node { code licences(first: $m) { totalCount } } } }
+	one: subject(code: $c) { code } }`
+	for i, c := range []struct {
+		n, m    int
+		refused bool
+	}{{2, 2, false}, {100, 100, true}, {2, 2, false}, {100, 2, false}, {100, 100, true}, {100, 100, true}} {
+		r := e.do(paged, map[string]any{"n": c.n, "m": c.m, "c": fmt.Sprintf("91210602MA%08dX", i)}, "")
+		refused := len(r.Errors) > 0 && reasonOf(r.Errors[0]) == "COMPLEXITY_LIMIT_EXCEEDED"
+		if refused != c.refused {
+			t.Errorf("first %d, licences %d (request %d): refused %v, want %v: %s", c.n, c.m, i, refused, c.refused, r.raw)
+		}
+	}
 }
 
 func TestIntrospectionIsForAdminsInProduction(t *testing.T) {
