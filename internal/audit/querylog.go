@@ -75,8 +75,11 @@ type QueryLog struct {
 	done      chan struct{}
 
 	queued, written, writeErrors, blockedWaits, refused atomic.Int64
-	// batches and batchNanos measure the writer (metrics).
-	batches, batchNanos atomic.Int64
+	// batches and batchNanos measure the writer (metrics); batchLatency
+	// and commitWaits are the same as histograms, and how long Commit's
+	// callers waited.
+	batches, batchNanos       atomic.Int64
+	batchLatency, commitWaits Latency
 	// spooled and shipped count rows that went through the spool.
 	spooled, shipped atomic.Int64
 
@@ -146,6 +149,8 @@ func (q *QueryLog) Record(ctx context.Context, u Use) error {
 // (A row queued before ctx ended is still written: the log may name a read
 // that was refused, never miss one that was served.)
 func (q *QueryLog) Commit(ctx context.Context, uses ...Use) error {
+	start := time.Now()
+	defer func() { q.commitWaits.observe(time.Since(start)) }()
 	dones := make([]chan error, 0, len(uses))
 	for _, u := range uses {
 		row, err := u.row()
@@ -321,6 +326,13 @@ func (q *QueryLog) Refused() int64 { return q.refused.Load() }
 // Spooled returns how many rows went to the spool, and how many of them
 // have since moved into query_log.
 func (q *QueryLog) Spooled() (spooled, shipped int64) { return q.spooled.Load(), q.shipped.Load() }
+
+// BatchLatency is how long the writer's batches (group commits) took.
+func (q *QueryLog) BatchLatency() LatencySnapshot { return q.batchLatency.Snapshot() }
+
+// CommitWaits is how long Commit's callers waited for their rows to be
+// durable (or to be refused): the latency the log adds to a logged read.
+func (q *QueryLog) CommitWaits() LatencySnapshot { return q.commitWaits.Snapshot() }
 
 // Batches returns how many batches the writer has written, and the time
 // they took in all.

@@ -120,8 +120,10 @@ func (q *QueryLog) writeChunk(rows []store.QueryUse) error {
 				q.spool.seal() // PostgreSQL is back: what was spooled may move
 			}
 			q.written.Add(int64(len(rows)))
+			took := time.Since(start)
 			q.batches.Add(1)
-			q.batchNanos.Add(int64(time.Since(start)))
+			q.batchNanos.Add(int64(took))
+			q.batchLatency.observe(took)
 			return nil
 		}
 		if q.spool != nil {

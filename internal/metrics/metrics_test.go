@@ -142,4 +142,24 @@ func TestQueryLogFamiliesArePresentAndMove(t *testing.T) {
 	if v := value(after["credithub_query_log_rows_pending"]); v != 0 {
 		t.Errorf("pending after commit: %v, want 0", v)
 	}
+	// The two histograms: nothing before, the read's wait and its group
+	// commit after, each in a bucket no lower than its sum allows.
+	for _, name := range []string{"commit_wait_seconds", "batch_duration_seconds"} {
+		if h := before["credithub_query_log_"+name].GetMetric()[0].GetHistogram(); h.GetSampleCount() != 0 {
+			t.Errorf("%s before any read: %d samples", name, h.GetSampleCount())
+		}
+		h := after["credithub_query_log_"+name].GetMetric()[0].GetHistogram()
+		if h == nil || h.GetSampleCount() != 1 || h.GetSampleSum() <= 0 {
+			t.Fatalf("%s after one committed read: %v; want one sample with its time", name, h)
+		}
+		for _, b := range h.GetBucket() {
+			want := uint64(0) // buckets below the one sample's time
+			if b.GetUpperBound() >= h.GetSampleSum() {
+				want = 1
+			}
+			if b.GetCumulativeCount() != want {
+				t.Errorf("%s: bucket ≤ %gs counts %d, want %d (the sample took %gs)", name, b.GetUpperBound(), b.GetCumulativeCount(), want, h.GetSampleSum())
+			}
+		}
+	}
 }

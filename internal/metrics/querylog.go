@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/credithub/credithub/internal/audit"
 )
 
 // QueryLogStatser is what the query-use log collector reads
@@ -17,6 +19,8 @@ type QueryLogStatser interface {
 	Refused() int64
 	Spooled() (spooled, shipped int64)
 	Batches() (int64, time.Duration)
+	BatchLatency() audit.LatencySnapshot
+	CommitWaits() audit.LatencySnapshot
 }
 
 // queryLog exports the query-use log's counters, read at each scrape: the
@@ -27,12 +31,15 @@ type queryLog struct {
 
 	queued, written, writeErrors, blocked, refused, spooled, shipped, batches, batchSeconds *prometheus.Desc
 	pending                                                                                 *prometheus.Desc
+	batchLatency, commitWaits                                                               *prometheus.Desc
 }
 
 // NewQueryLog returns the collector of q: credithub_query_log_rows_*_total
 // (queued, written, refused, spooled, shipped), write_errors_total,
-// blocked_waits_total, batches_total, batch_duration_seconds_total and the
-// gauge credithub_query_log_rows_pending.
+// blocked_waits_total, batches_total, batch_duration_seconds_total, the
+// gauge credithub_query_log_rows_pending, and two histograms:
+// batch_duration_seconds (a group commit into query_log) and
+// commit_wait_seconds (what a logged read waited for its row to be durable).
 func NewQueryLog(q QueryLogStatser) prometheus.Collector {
 	d := func(name, help string) *prometheus.Desc {
 		return prometheus.NewDesc("credithub_query_log_"+name, help, nil, nil)
@@ -49,11 +56,13 @@ func NewQueryLog(q QueryLogStatser) prometheus.Collector {
 		batches:      d("batches_total", "Batches (group commits) the query-use log's writer wrote."),
 		batchSeconds: d("batch_duration_seconds_total", "Time the query-use log's writer spent writing batches."),
 		pending:      d("rows_pending", "Query-use rows accepted and not yet written."),
+		batchLatency: d("batch_duration_seconds", "Time a group commit of the query-use log into query_log took."),
+		commitWaits:  d("commit_wait_seconds", "Time a logged read waited for its query-use rows to be durable before it was answered (or refused)."),
 	}
 }
 
 func (c *queryLog) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.queued, c.written, c.writeErrors, c.blocked, c.refused, c.spooled, c.shipped, c.batches, c.batchSeconds, c.pending} {
+	for _, d := range []*prometheus.Desc{c.queued, c.written, c.writeErrors, c.blocked, c.refused, c.spooled, c.shipped, c.batches, c.batchSeconds, c.pending, c.batchLatency, c.commitWaits} {
 		ch <- d
 	}
 }
@@ -74,4 +83,14 @@ func (c *queryLog) Collect(ch chan<- prometheus.Metric) {
 	counter(c.batches, float64(batches))
 	counter(c.batchSeconds, took.Seconds())
 	ch <- prometheus.MustNewConstMetric(c.pending, prometheus.GaugeValue, float64(c.q.Pending()))
+	ch <- latencyHistogram(c.batchLatency, c.q.BatchLatency())
+	ch <- latencyHistogram(c.commitWaits, c.q.CommitWaits())
+}
+
+func latencyHistogram(d *prometheus.Desc, s audit.LatencySnapshot) prometheus.Metric {
+	buckets := make(map[float64]uint64, len(s.Cumulative))
+	for i, n := range s.Cumulative {
+		buckets[audit.LatencyBuckets[i].Seconds()] = n
+	}
+	return prometheus.MustNewConstHistogram(d, s.Count, s.Sum.Seconds(), buckets)
 }
