@@ -81,4 +81,31 @@ fragment Recent on Subject { penalties(first: $n, since: $since) { totalCount
 			}
 		}
 	}
+	// Directives on a fragment spread and on an inline fragment. A read
+	// that asks too little is not wrong (a relation's resolver reads what is
+	// missing) but costs a statement more: each answer must come from the
+	// one statement of its own read. The request asking least comes first.
+	const spread = `query Memo2($c: ID!, $withRecent: Boolean!, $noRep: Boolean!) {
+	subject(code: $c, purpose: "测试") { code ...Recent2 @include(if: $withRecent)
+		... on Subject @skip(if: $noRep) { legalRepresentative { name } } } }
+fragment Recent2 on Subject { penalties(first: 2) { totalCount } }`
+	for round := 0; round < 2; round++ {
+		for _, c := range []struct{ recent, noRep bool }{{false, true}, {true, false}, {false, false}, {true, true}} {
+			before := e.db.Statements()
+			r := e.do(spread, map[string]any{"c": intakeOrg, "withRecent": c.recent, "noRep": c.noRep}, "")
+			var got struct{ Subject map[string]json.RawMessage }
+			if len(r.Errors) > 0 || json.Unmarshal(r.Data, &got) != nil {
+				t.Fatalf("round %d %+v: %s", round, c, r.raw)
+			}
+			_, hasRecent := got.Subject["penalties"]
+			_, hasRep := got.Subject["legalRepresentative"]
+			if hasRecent != c.recent || hasRep == c.noRep || (c.recent && string(got.Subject["penalties"]) != `{"totalCount":3}`) ||
+				(!c.noRep && string(got.Subject["legalRepresentative"]) != `{"name":"王五"}`) {
+				t.Errorf("round %d %+v: %s", round, c, r.Data)
+			}
+			if n := e.db.Statements() - before; round > 0 && n != 1 {
+				t.Errorf("round %d %+v: %d statements, want the one of its read", round, c, n)
+			}
+		}
+	}
 }
