@@ -27,6 +27,7 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				log.WarnContext(ctx, "unavailable", "path", pathOf(ctx, err).String(), "err", err)
 			}
 			gerr := gqlerror.WrapPath(pathOf(ctx, err), err)
+			locate(ctx, gerr)
 			gerr.Message = ce.Error()
 			gerr.Extensions = map[string]any{"code": string(ce.Code)}
 			if ce.Field != "" {
@@ -47,19 +48,38 @@ func PresentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		path := pathOf(ctx, err)
 		if strings.HasSuffix(err.Error(), "introspection disabled") {
 			// gqlgen refuses __schema, __type and _service with a plain error.
-			return &gqlerror.Error{
+			return locate(ctx, &gqlerror.Error{
 				Message:    "introspection is available to the ADMIN role only (and _service to authenticated callers)",
 				Path:       path,
 				Extensions: map[string]any{"code": string(credit.Forbidden)},
-			}
+			})
 		}
 		log.ErrorContext(ctx, "internal error", "path", path.String(), "err", err)
-		return &gqlerror.Error{
+		return locate(ctx, &gqlerror.Error{
 			Message:    "internal error",
 			Path:       path,
 			Extensions: map[string]any{"code": string(credit.Internal)},
-		}
+		})
 	}
+}
+
+// locate gives an error about the field being resolved that field's place
+// in the document ("locations", as the GraphQL specification asks of field
+// errors); the answer lists errors in that order (sortErrors).
+func locate(ctx context.Context, gerr *gqlerror.Error) *gqlerror.Error {
+	if len(gerr.Locations) > 0 {
+		return gerr
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Position == nil || !samePath(gerr.Path, fc.Path()) {
+		return gerr
+	}
+	gerr.Locations = []gqlerror.Location{{Line: fc.Field.Position.Line, Column: fc.Field.Position.Column}}
+	return gerr
+}
+
+func samePath(a, b ast.Path) bool {
+	return len(a) == len(b) && comparePaths(a, b) == 0
 }
 
 // pathOf returns the field path of err, or of the field being resolved.
