@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -98,4 +100,58 @@ func Recover(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "path", graphql.GetPath(ctx).String(), "panic", fmt.Sprint(v))
 		return errors.New("panic")
 	}
+}
+
+// sortErrors puts errors in the order of the fields they are about in the
+// document (their location), list elements by index, then by message:
+// gqlgen collects them from fields resolved side by side, in whatever order
+// those finished, and the same request should get the same bytes every time
+// (clients compare answers; the first error names the request's outcome in
+// the metrics). Errors without a location come first.
+func sortErrors(errs gqlerror.List) {
+	slices.SortStableFunc(errs, func(a, b *gqlerror.Error) int {
+		if c := compareLocations(a.Locations, b.Locations); c != 0 {
+			return c
+		}
+		if c := comparePaths(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}
+
+func compareLocations(a, b []gqlerror.Location) int {
+	switch {
+	case len(a) == 0 || len(b) == 0:
+		return cmp.Compare(len(a), len(b))
+	case a[0].Line != b[0].Line:
+		return cmp.Compare(a[0].Line, b[0].Line)
+	}
+	return cmp.Compare(a[0].Column, b[0].Column)
+}
+
+func comparePaths(a, b ast.Path) int {
+	for i := range min(len(a), len(b)) {
+		if c := comparePathElements(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// comparePathElements puts list indexes in number order and before names.
+func comparePathElements(a, b ast.PathElement) int {
+	ai, aIndex := a.(ast.PathIndex)
+	bi, bIndex := b.(ast.PathIndex)
+	switch {
+	case aIndex && bIndex:
+		return cmp.Compare(ai, bi)
+	case aIndex:
+		return -1
+	case bIndex:
+		return 1
+	}
+	an, _ := a.(ast.PathName)
+	bn, _ := b.(ast.PathName)
+	return strings.Compare(string(an), string(bn))
 }

@@ -2,12 +2,10 @@ package graph
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -305,8 +303,8 @@ func statusOf(errs gqlerror.List) int {
 
 // encodeResponse writes an executed operation's response: "data" always
 // (null when the execution nulled it), "errors" when there are some, in
-// the order of their paths. The data gqlgen produced is written as it is,
-// not validated again.
+// document order (sortErrors). The data gqlgen produced is written as it
+// is, not validated again.
 func encodeResponse(resp *graphql.Response) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{`)
@@ -334,6 +332,7 @@ func encodeResponse(resp *graphql.Response) []byte {
 
 // encodeErrors writes a request error's response: errors, no data.
 func encodeErrors(errs gqlerror.List) []byte {
+	sortErrors(errs)
 	b, _ := json.Marshal(struct {
 		Errors gqlerror.List `json:"errors"`
 	}{errs})
@@ -367,58 +366,4 @@ func wholeRequestUnavailable(resp *graphql.Response) bool {
 		}
 	}
 	return true
-}
-
-// sortErrors puts errors in the order of the fields they are about in the
-// document (their location), list elements by index, then by message:
-// gqlgen collects them from fields resolved side by side, in whatever order
-// those finished, and the same request should get the same bytes every time
-// (clients compare answers; the first error names the request's outcome in
-// the metrics). Errors without a location come first.
-func sortErrors(errs gqlerror.List) {
-	slices.SortStableFunc(errs, func(a, b *gqlerror.Error) int {
-		if c := compareLocations(a.Locations, b.Locations); c != 0 {
-			return c
-		}
-		if c := comparePaths(a.Path, b.Path); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Message, b.Message)
-	})
-}
-
-func compareLocations(a, b []gqlerror.Location) int {
-	switch {
-	case len(a) == 0 || len(b) == 0:
-		return cmp.Compare(len(a), len(b))
-	case a[0].Line != b[0].Line:
-		return cmp.Compare(a[0].Line, b[0].Line)
-	}
-	return cmp.Compare(a[0].Column, b[0].Column)
-}
-
-func comparePaths(a, b ast.Path) int {
-	for i := range min(len(a), len(b)) {
-		if c := comparePathElements(a[i], b[i]); c != 0 {
-			return c
-		}
-	}
-	return cmp.Compare(len(a), len(b))
-}
-
-// comparePathElements puts list indexes in number order and before names.
-func comparePathElements(a, b ast.PathElement) int {
-	ai, aIndex := a.(ast.PathIndex)
-	bi, bIndex := b.(ast.PathIndex)
-	switch {
-	case aIndex && bIndex:
-		return cmp.Compare(ai, bi)
-	case aIndex:
-		return -1
-	case bIndex:
-		return 1
-	}
-	an, _ := a.(ast.PathName)
-	bn, _ := b.(ast.PathName)
-	return strings.Compare(string(an), string(bn))
 }
