@@ -311,6 +311,7 @@ func (c *wsConn) cancelAll() {
 }
 
 func (c *wsConn) sendErrors(id string, errs gqlerror.List) {
+	sortErrors(errs)
 	b, _ := json.Marshal(errs)
 	c.send(wsMessage{Type: "error", ID: id, Payload: b})
 }
