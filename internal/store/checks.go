@@ -96,6 +96,18 @@ const disputedJSON = `COALESCE((SELECT json_agg(json_build_object('Kind', o.reco
 		    UNION ALL SELECT k.person_id FROM key_persons k WHERE k.organization_id = s.id))
 		  AND o.filed_on <= $2 AND (o.closed_on IS NULL OR o.closed_on > $2)), '[]')`
 
+// checkRow is the check statement's row: its JSON columns, raw.
+type checkRow struct {
+	Subject    []byte `db:"subject"`
+	Entries    []byte `db:"entries"`
+	Attributed []byte `db:"attributed"`
+	Penalties  []byte `db:"penalties"`
+	TaxGrade   []byte `db:"tax_grade"`
+	KeyPersons []byte `db:"key_persons"`
+	Tree       []byte `db:"tree"`
+	Disputed   []byte `db:"disputed"`
+}
+
 // CheckRecords reads the records a check of the subject with code needs as
 // of asOf, with penalties decided since since; NOT_FOUND if no subject has
 // that code. One statement, whatever the number of records. When read asks
@@ -105,16 +117,7 @@ const disputedJSON = `COALESCE((SELECT json_agg(json_build_object('Kind', o.reco
 // with the records.
 func (db *DB) CheckRecords(ctx context.Context, code string, asOf, since credit.Date, read *credit.SubjectRead, v credit.RecordView, today credit.Date) (credit.CheckRecords, map[int64]*credit.SubjectNode, error) {
 	db = db.reader(ctx) // the replica when it has replayed every write (replica.go)
-	var row struct {
-		Subject    []byte `db:"subject"`
-		Entries    []byte `db:"entries"`
-		Attributed []byte `db:"attributed"`
-		Penalties  []byte `db:"penalties"`
-		TaxGrade   []byte `db:"tax_grade"`
-		KeyPersons []byte `db:"key_persons"`
-		Tree       []byte `db:"tree"`
-		Disputed   []byte `db:"disputed"`
-	}
+	var row checkRow
 	args := []any{code, asOf, since, pq.Array(credit.AttributedRoles())}
 	query := checkSQL
 	if read.Relations() {

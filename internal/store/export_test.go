@@ -29,17 +29,8 @@ func (db *DB) SubjectReadRows(ctx context.Context, ids []int64, r *credit.Subjec
 	return rows, err
 }
 
-// CheckRow is the check statement's row, its JSON columns raw.
-type CheckRow struct {
-	Subject    []byte `db:"subject"`
-	Entries    []byte `db:"entries"`
-	Attributed []byte `db:"attributed"`
-	Penalties  []byte `db:"penalties"`
-	TaxGrade   []byte `db:"tax_grade"`
-	KeyPersons []byte `db:"key_persons"`
-	Tree       []byte `db:"tree"`
-	Disputed   []byte `db:"disputed"`
-}
+// CheckRow is the check statement's row (checkRow).
+type CheckRow = checkRow
 
 func (db *DB) CheckRowOf(ctx context.Context, code string, asOf, since credit.Date) (CheckRow, error) {
 	var row CheckRow
